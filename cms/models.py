@@ -1,0 +1,154 @@
+"""Site-wide content: home page, content pages, neighborhoods and site settings."""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail import blocks
+from wagtail.admin.panels import FieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from .geojson import validate_boundary
+
+RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link", "document-link"]
+
+neighborhood_code_validator = RegexValidator(
+    r"^[A-Za-z0-9][A-Za-z0-9_-]*\Z",
+    _("Use letters, digits, hyphens and underscores, starting with a letter or digit."),
+)
+
+
+class Neighborhood(index.Indexed, models.Model):
+    """An area results are compared across. Its `code` is what responses and exports carry."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    code = models.CharField(
+        _("code"),
+        max_length=32,
+        unique=True,
+        validators=[neighborhood_code_validator],
+        help_text=_(
+            "A short stable identifier used in exports and analysis, e.g. 'riverside'. "
+            "It cannot be changed once saved."
+        ),
+    )
+    population = models.PositiveIntegerField(
+        _("population"),
+        null=True,
+        blank=True,
+        help_text=_("Adult residents, if known. Used to weight city-wide estimates."),
+    )
+    boundary = models.JSONField(
+        _("boundary"),
+        null=True,
+        blank=True,
+        validators=[validate_boundary],
+        help_text=_("Optional GeoJSON Polygon or MultiPolygon (longitude, latitude)."),
+    )
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("code"),
+        FieldPanel("population"),
+        FieldPanel("boundary"),
+    ]
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("neighborhood")
+        verbose_name_plural = _("neighborhoods")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        if self.pk:
+            stored_code = (
+                Neighborhood.objects.filter(pk=self.pk).values_list("code", flat=True).first()
+            )
+            if stored_code is not None and stored_code != self.code:
+                raise ValidationError(
+                    {
+                        "code": _(
+                            "The code of a saved neighborhood cannot change: responses and "
+                            "exports refer to '%(code)s'. Create a new neighborhood instead."
+                        )
+                        % {"code": stored_code}
+                    }
+                )
+
+
+class HomePage(Page):
+    """The landing page: who runs the site, the surveys open now, and resources."""
+
+    intro = RichTextField(_("introduction"), features=RICH_TEXT_FEATURES, blank=True)
+    resources = StreamField(
+        [
+            (
+                "resource",
+                blocks.StructBlock(
+                    [
+                        ("page", blocks.PageChooserBlock()),
+                        ("description", blocks.CharBlock(required=False, max_length=200)),
+                    ],
+                    icon="doc-full",
+                ),
+            )
+        ],
+        blank=True,
+        verbose_name=_("resources"),
+        help_text=_("Know-your-rights and resource pages to link from the home page."),
+    )
+
+    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("resources")]
+    subpage_types = ["cms.ContentPage", "surveys.SurveyPage"]
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("home page")
+
+    def open_surveys(self):
+        """Live surveys in this home page's language that accept answers today."""
+        # Imported here: surveys.models imports cms.models (Neighborhood).
+        from surveys.models import SurveyPage
+
+        return SurveyPage.objects.open_now().filter(locale_id=self.locale_id)
+
+
+class ContentPage(Page):
+    """Rich-text pages: know your rights, how to report a crime safely, resources."""
+
+    intro = models.CharField(_("summary"), max_length=300, blank=True)
+    body = RichTextField(_("body"), features=RICH_TEXT_FEATURES)
+
+    search_fields = Page.search_fields + [index.SearchField("intro"), index.SearchField("body")]
+    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
+    subpage_types = ["cms.ContentPage"]
+
+    class Meta:
+        verbose_name = _("content page")
+
+
+@register_setting(icon="cog")
+class SiteSettings(BaseSiteSetting):
+    """Who runs this site and what it promises residents."""
+
+    organization_name = models.CharField(
+        _("organization name"), max_length=120, default="Confianza"
+    )
+    privacy_statement = RichTextField(
+        _("privacy statement"),
+        features=["bold", "italic", "link", "ul"],
+        blank=True,
+        help_text=_("Shown on every survey. Leave empty to show the built-in promise."),
+    )
+
+    panels = [FieldPanel("organization_name"), FieldPanel("privacy_statement")]
+
+    class Meta:
+        verbose_name = _("site settings")
