@@ -1,0 +1,19 @@
+from django.urls import path
+
+from . import admin_views
+
+app_name = "surveys_admin"
+urlpatterns = [
+    path("", admin_views.SurveyIndexView.as_view(), name="index"),
+    path("partial/", admin_views.SurveyIndexView.as_view(results_only=True), name="index_results"),
+    path(
+        "<int:survey_id>/responses/",
+        admin_views.ResponseListView.as_view(),
+        name="responses",
+    ),
+    path(
+        "<int:survey_id>/responses/partial/",
+        admin_views.ResponseListView.as_view(results_only=True),
+        name="responses_results",
+    ),
+]

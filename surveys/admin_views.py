@@ -1,0 +1,111 @@
+"""Staff views in the Wagtail admin: surveys with their response counts, and responses."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.translation import gettext, gettext_lazy as _
+from django_filters import ChoiceFilter, DateFromToRangeFilter, ModelChoiceFilter
+from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
+from wagtail.admin.ui.tables import Column, NumberColumn, TitleColumn
+from wagtail.admin.views.generic.base import BaseListingView
+
+from cms.models import Neighborhood
+
+from .access import can_view_responses, surveys_visible_to
+from .models import Response, SurveyPage
+from .selectors import response_table, responses_of, with_response_counts
+
+
+class SurveyIndexView(BaseListingView):
+    """Every survey the user may see, with its number of responses."""
+
+    page_title = _("Survey responses")
+    header_icon = "form"
+    paginate_by = 50
+    index_url_name = "surveys_admin:index"
+    index_results_url_name = "surveys_admin:index_results"
+    default_ordering = "title"
+    columns = [
+        TitleColumn(
+            "title",
+            label=_("Survey"),
+            url_name="surveys_admin:responses",
+            sort_key="title",
+        ),
+        Column("state_label", label=_("State"), accessor=lambda s: s.state().label),
+        NumberColumn("response_count", label=_("Responses"), sort_key="response_count"),
+    ]
+
+    def get_base_queryset(self):
+        return with_response_counts(surveys_visible_to(self.request.user))
+
+
+class ResponseFilterSet(WagtailFilterSet):
+    submitted_on = DateFromToRangeFilter(label=_("Submitted on"), widget=DateRangePickerWidget)
+    neighborhood = ModelChoiceFilter(label=_("Neighborhood"), queryset=Neighborhood.objects.all())
+    language = ChoiceFilter(label=_("Language"), choices=[])
+    channel = ChoiceFilter(label=_("Channel"), choices=Response.Channel.choices)
+    status = ChoiceFilter(label=_("Status"), choices=Response.Status.choices)
+
+    class Meta:
+        model = Response
+        fields = ["submitted_on", "neighborhood", "language", "channel", "status"]
+
+    def __init__(self, *args, languages=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["language"].extra["choices"] = [(code, code) for code in languages]
+
+
+class ResponseListView(BaseListingView):
+    """A paginated table of one survey's responses with their answers."""
+
+    template_name = "surveys/admin/responses.html"
+    results_template_name = "surveys/admin/responses_results.html"
+    header_icon = "form"
+    paginate_by = 25
+    index_url_name = "surveys_admin:responses"
+    index_results_url_name = "surveys_admin:responses_results"
+    filterset_class = ResponseFilterSet
+
+    def dispatch(self, request, *args, **kwargs):
+        self.survey = get_object_or_404(SurveyPage, pk=kwargs["survey_id"])
+        if not can_view_responses(request.user, self.survey):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_base_queryset(self):
+        return responses_of(self.survey)
+
+    def get_filterset_kwargs(self):
+        kwargs = super().get_filterset_kwargs()
+        kwargs["languages"] = self.survey.get_translations(inclusive=True).values_list(
+            "locale__language_code", flat=True
+        )
+        return kwargs
+
+    def get_index_url(self):
+        return reverse(self.index_url_name, args=[self.survey.pk])
+
+    def get_index_results_url(self):
+        return reverse(self.index_results_url_name, args=[self.survey.pk])
+
+    def get_page_title(self):
+        return gettext("Responses")
+
+    def get_page_subtitle(self):
+        return self.survey.get_admin_display_title()
+
+    def get_breadcrumbs_items(self):
+        return self.breadcrumbs_items + [
+            {"url": reverse("surveys_admin:index"), "label": gettext("Survey responses")},
+            {"url": "", "label": self.get_page_title(), "sublabel": self.get_page_subtitle()},
+        ]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["survey"] = self.survey
+        context["response_table"] = response_table(self.survey, list(context["object_list"]))
+        context["total_responses"] = responses_of(self.survey).count()
+        return context

@@ -1,0 +1,438 @@
+"""The question vocabulary organizers build surveys from (StreamField blocks).
+
+Every question block has a `key` (stable, unique within the survey; derived from the
+label when left blank) and every choice a `code` (stable, unique within its question;
+numbered when left blank). Responses store keys and codes, never labels. Each block
+turns its value into a plain `Question` with `to_item`; nothing else reads the
+StreamField.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.utils.text import slugify
+from django.utils.translation import gettext, gettext_lazy as _
+from wagtail import blocks
+from wagtail.blocks.list_block import ListBlockValidationError
+from wagtail.blocks.stream_block import StreamBlockValidationError
+from wagtail.blocks.struct_block import StructBlockValidationError
+
+from .questionnaire import (
+    CODE_MAX_LENGTH,
+    CODE_PATTERN,
+    KEY_MAX_LENGTH,
+    KEY_PATTERN,
+    RESERVED_KEYS,
+    Choice,
+    Note,
+    Question,
+    Section,
+)
+
+DONT_KNOW_CODE = "98"
+PREFER_NOT_TO_SAY_CODE = "99"
+
+AGREEMENT_LABELS = {
+    5: [
+        _("Strongly disagree"),
+        _("Disagree"),
+        _("Neither agree nor disagree"),
+        _("Agree"),
+        _("Strongly agree"),
+    ],
+    7: [
+        _("Strongly disagree"),
+        _("Disagree"),
+        _("Somewhat disagree"),
+        _("Neither agree nor disagree"),
+        _("Somewhat agree"),
+        _("Agree"),
+        _("Strongly agree"),
+    ],
+}
+
+
+class IdentifierBlock(blocks.FieldBlock):
+    """A key or code: plain text that is never translated and may be left blank."""
+
+    def __init__(self, *, pattern, max_length, message, required=False, **kwargs):
+        self.field = forms.CharField(
+            required=required,
+            max_length=max_length,
+            validators=[RegexValidator(pattern, message)],
+        )
+        super().__init__(**kwargs)
+
+    def get_searchable_content(self, value):
+        return []
+
+
+def key_block(**kwargs) -> IdentifierBlock:
+    return IdentifierBlock(
+        pattern=KEY_PATTERN,
+        max_length=KEY_MAX_LENGTH,
+        message=_("A key starts with a letter and holds only letters, digits and underscores."),
+        label=_("Key"),
+        help_text=_(
+            "The column name in exports. Leave blank to derive it from the question. "
+            "It cannot change once the survey has responses."
+        ),
+        **kwargs,
+    )
+
+
+class ChoiceOptionBlock(blocks.StructBlock):
+    label = blocks.CharBlock(max_length=300, label=_("Label"))
+    code = IdentifierBlock(
+        pattern=CODE_PATTERN,
+        max_length=CODE_MAX_LENGTH,
+        message=_("A code holds only letters, digits, '.', '-' and '_' (no spaces)."),
+        label=_("Code"),
+        help_text=_("Stored in responses. Leave blank to number it."),
+    )
+    non_substantive = blocks.BooleanBlock(
+        required=False,
+        label=_("Non-substantive"),
+        help_text=_("For answers like 'Don't know': excluded from percentages and means."),
+    )
+
+    class Meta:
+        icon = "list-ul"
+
+
+def choices_block() -> blocks.ListBlock:
+    return blocks.ListBlock(ChoiceOptionBlock(), min_num=2, max_num=100, label=_("Choices"))
+
+
+class QuestionBlock(blocks.StructBlock):
+    """Fields every question has. Subclasses add their own and set `question_type`."""
+
+    question_type: str = ""
+
+    label = blocks.CharBlock(max_length=500, label=_("Question"))
+    key = key_block(required=False)
+    help_text = blocks.CharBlock(required=False, max_length=500, label=_("Help text"))
+    required = blocks.BooleanBlock(required=False, label=_("Answer required"))
+
+    def to_item(self, value, block_id: str) -> Question:
+        """Return the plain `Question` this block value asks."""
+        return Question(
+            key=value["key"],
+            type=self.question_type,
+            label=value["label"],
+            help_text=value.get("help_text") or "",
+            required=bool(value.get("required")),
+            block_id=block_id or "",
+            **self.question_options(value),
+        )
+
+    def question_options(self, value) -> dict[str, Any]:
+        """Type-specific `Question` fields (choices, limits). Override per type."""
+        return {}
+
+    def choice_options(self, value) -> tuple[Choice, ...]:
+        return tuple(
+            Choice(code=c["code"], label=c["label"], non_substantive=bool(c["non_substantive"]))
+            for c in value["choices"]
+        )
+
+
+class SingleChoiceBlock(QuestionBlock):
+    question_type = "single_choice"
+    choices = choices_block()
+    widget = blocks.ChoiceBlock(
+        choices=[("radio", _("Radio buttons")), ("dropdown", _("Dropdown"))],
+        default="radio",
+        label=_("Show as"),
+    )
+
+    def question_options(self, value):
+        return {"choices": self.choice_options(value), "widget": value["widget"] or "radio"}
+
+    class Meta:
+        icon = "radio-full"
+        label = _("Single choice")
+
+
+class MultipleChoiceBlock(QuestionBlock):
+    question_type = "multiple_choice"
+    choices = choices_block()
+    max_selections = blocks.IntegerBlock(required=False, min_value=1, label=_("Maximum selections"))
+
+    def question_options(self, value):
+        return {"choices": self.choice_options(value), "max_selections": value["max_selections"]}
+
+    def clean(self, value):
+        value = super().clean(value)
+        limit = value.get("max_selections")
+        if limit and limit > len(value["choices"]):
+            raise StructBlockValidationError(
+                {"max_selections": ValidationError(gettext("More than the number of choices."))}
+            )
+        return value
+
+    class Meta:
+        icon = "tasks"
+        label = _("Multiple choice")
+
+
+class LikertBlock(QuestionBlock):
+    """An agreement scale; don't-know and prefer-not-to-say are coded 98 and 99."""
+
+    question_type = "likert"
+    points = blocks.ChoiceBlock(
+        choices=[("5", _("5 points")), ("7", _("7 points"))], default="5", label=_("Scale")
+    )
+    dont_know = blocks.BooleanBlock(required=False, label=_("Offer 'Don't know'"))
+    prefer_not_to_say = blocks.BooleanBlock(required=False, label=_("Offer 'Prefer not to say'"))
+
+    def question_options(self, value):
+        points = int(value["points"] or 5)
+        choices = [
+            Choice(code=str(n), label=str(label))
+            for n, label in enumerate(AGREEMENT_LABELS[points], start=1)
+        ]
+        if value.get("dont_know"):
+            choices.append(Choice(DONT_KNOW_CODE, gettext("Don't know"), non_substantive=True))
+        if value.get("prefer_not_to_say"):
+            choices.append(
+                Choice(PREFER_NOT_TO_SAY_CODE, gettext("Prefer not to say"), non_substantive=True)
+            )
+        return {"choices": tuple(choices)}
+
+    class Meta:
+        icon = "order"
+        label = _("Agreement scale (Likert)")
+
+
+class RatingBlock(QuestionBlock):
+    question_type = "rating"
+    min_label = blocks.CharBlock(required=False, max_length=60, label=_("Label for 0"))
+    max_label = blocks.CharBlock(required=False, max_length=60, label=_("Label for 10"))
+
+    def question_options(self, value):
+        return {
+            "choices": tuple(Choice(code=str(n), label=str(n)) for n in range(11)),
+            "min_label": value.get("min_label") or "",
+            "max_label": value.get("max_label") or "",
+        }
+
+    class Meta:
+        icon = "pick"
+        label = _("Rating 0–10")
+
+
+class NumberBlock(QuestionBlock):
+    question_type = "number"
+    min_value = blocks.FloatBlock(required=False, label=_("Minimum"))
+    max_value = blocks.FloatBlock(required=False, label=_("Maximum"))
+    integer = blocks.BooleanBlock(required=False, default=True, label=_("Whole numbers only"))
+
+    def question_options(self, value):
+        return {
+            "min_value": value.get("min_value"),
+            "max_value": value.get("max_value"),
+            "integer": bool(value.get("integer")),
+        }
+
+    def clean(self, value):
+        value = super().clean(value)
+        low, high = value.get("min_value"), value.get("max_value")
+        if low is not None and high is not None and low > high:
+            raise StructBlockValidationError(
+                {"max_value": ValidationError(gettext("The maximum is below the minimum."))}
+            )
+        return value
+
+    class Meta:
+        icon = "decimal"
+        label = _("Number")
+
+
+class ShortTextBlock(QuestionBlock):
+    question_type = "short_text"
+    max_length = blocks.IntegerBlock(
+        default=200,
+        validators=[MinValueValidator(1), MaxValueValidator(255)],
+        label=_("Maximum length (characters)"),
+    )
+
+    def question_options(self, value):
+        return {"max_length": value.get("max_length") or 200}
+
+    class Meta:
+        icon = "pilcrow"
+        label = _("Short text")
+
+
+class LongTextBlock(QuestionBlock):
+    question_type = "long_text"
+    max_length = blocks.IntegerBlock(
+        default=2000,
+        validators=[MinValueValidator(1), MaxValueValidator(10000)],
+        label=_("Maximum length (characters)"),
+    )
+
+    def question_options(self, value):
+        return {"max_length": value.get("max_length") or 2000}
+
+    class Meta:
+        icon = "doc-full"
+        label = _("Long text")
+
+
+class NeighborhoodBlock(QuestionBlock):
+    """Which neighborhood the resident lives in; choices are the Neighborhood snippets."""
+
+    question_type = "neighborhood"
+
+    def question_options(self, value):
+        # Imported here: cms.models is loaded after blocks during migrations.
+        from cms.models import Neighborhood
+
+        return {
+            "choices": tuple(
+                Choice(code=code, label=name)
+                for code, name in Neighborhood.objects.values_list("code", "name")
+            )
+        }
+
+    class Meta:
+        icon = "site"
+        label = _("Neighborhood")
+
+
+class SectionBlock(blocks.StructBlock):
+    heading = blocks.CharBlock(max_length=200, label=_("Heading"))
+    text = blocks.TextBlock(required=False, label=_("Introduction"))
+
+    def to_item(self, value, block_id: str) -> Section:
+        return Section(heading=value["heading"], text=value["text"] or "", block_id=block_id or "")
+
+    class Meta:
+        icon = "title"
+        label = _("Section heading")
+
+
+class NoteBlock(blocks.StructBlock):
+    text = blocks.RichTextBlock(features=["bold", "italic", "link", "ul"], label=_("Text"))
+
+    def to_item(self, value, block_id: str) -> Note:
+        return Note(text=value["text"].source if value["text"] else "", block_id=block_id or "")
+
+    class Meta:
+        icon = "info-circle"
+        label = _("Note")
+
+
+def derive_key(label: str, taken: set[str]) -> str:
+    """A key from a question's label: lower-case words joined by '_', unique in `taken`."""
+    words = slugify(label).replace("-", "_").strip("_")
+    base = (words or "question")[: KEY_MAX_LENGTH - 4].rstrip("_")
+    if not base[0].isalpha():
+        base = f"q_{base}"[: KEY_MAX_LENGTH - 4]
+    if base in RESERVED_KEYS:
+        base = f"q_{base}"
+    key, suffix = base, 2
+    while key.lower() in taken:
+        key, suffix = f"{base}_{suffix}", suffix + 1
+    return key
+
+
+def number_blank_codes(choices) -> None:
+    """Give choices without a code the next free whole number."""
+    used = {c["code"] for c in choices if c["code"]}
+    next_number = max((int(code) for code in used if code.isdigit()), default=0) + 1
+    for choice in choices:
+        if not choice["code"]:
+            while str(next_number) in used:
+                next_number += 1
+            choice["code"] = str(next_number)
+            used.add(choice["code"])
+
+
+class QuestionStreamBlock(blocks.StreamBlock):
+    """A survey's content. Cleaning fills blank keys and codes and refuses duplicates."""
+
+    single_choice = SingleChoiceBlock()
+    multiple_choice = MultipleChoiceBlock()
+    likert = LikertBlock()
+    rating = RatingBlock()
+    number = NumberBlock()
+    short_text = ShortTextBlock()
+    long_text = LongTextBlock()
+    neighborhood = NeighborhoodBlock()
+    section = SectionBlock()
+    note = NoteBlock()
+
+    def clean(self, value):
+        value = super().clean(value)
+        errors: dict[int, ValidationError] = {}
+        questions = [
+            (index, child)
+            for index, child in enumerate(value)
+            if isinstance(child.block, QuestionBlock)
+        ]
+        taken: dict[str, int] = {}
+        for index, child in questions:
+            key = child.value["key"]
+            if not key:
+                continue
+            if key in RESERVED_KEYS:
+                errors[index] = _key_error(
+                    gettext("'%(key)s' is reserved for export columns; choose another key.")
+                    % {"key": key}
+                )
+            elif key.lower() in taken:
+                errors[index] = _key_error(
+                    gettext(
+                        "The key '%(key)s' is already used by question %(number)d. "
+                        "Every question needs its own key."
+                    )
+                    % {"key": key, "number": taken[key.lower()] + 1}
+                )
+            else:
+                taken[key.lower()] = index
+        for index, child in questions:
+            if not child.value["key"]:
+                child.value["key"] = derive_key(child.value["label"], set(taken))
+                taken[child.value["key"].lower()] = index
+            if "choices" in child.value:
+                choice_errors = _clean_choices(child.value["choices"])
+                if choice_errors:
+                    errors[index] = StructBlockValidationError({"choices": choice_errors})
+        neighborhood_blocks = [i for i, child in questions if child.block_type == "neighborhood"]
+        for index in neighborhood_blocks[1:]:
+            errors[index] = StructBlockValidationError(
+                non_block_errors=[gettext("A survey can ask for the neighborhood only once.")]
+            )
+        if errors:
+            raise StreamBlockValidationError(block_errors=errors)
+        return value
+
+
+def _key_error(message: str) -> StructBlockValidationError:
+    return StructBlockValidationError({"key": ValidationError(message)})
+
+
+def _clean_choices(choices) -> ListBlockValidationError | None:
+    """Number blank codes and report duplicate codes within one question."""
+    number_blank_codes(choices)
+    seen: set[str] = set()
+    errors = {}
+    for index, choice in enumerate(choices):
+        if choice["code"] in seen:
+            errors[index] = StructBlockValidationError(
+                {
+                    "code": ValidationError(
+                        gettext("The code '%(code)s' is used twice in this question.")
+                        % {"code": choice["code"]}
+                    )
+                }
+            )
+        seen.add(choice["code"])
+    return ListBlockValidationError(block_errors=errors) if errors else None

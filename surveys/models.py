@@ -1,0 +1,323 @@
+"""Surveys as Wagtail pages, and the responses residents give them.
+
+Responses are stored long-format: one `Response` per submission and one `Answer` row
+per (question key, chosen code | number | text). A response records the page revision
+it answered, so editing a live survey never changes what a stored answer means.
+"""
+
+from __future__ import annotations
+
+import uuid
+from functools import cached_property
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.blocks.list_block import ListBlockValidationError
+from wagtail.blocks.stream_block import StreamBlockValidationError
+from wagtail.blocks.struct_block import StructBlockValidationError
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page, PageManager, PageQuerySet, Revision
+from wagtail.url_routing import RouteResult
+
+from cms.models import RICH_TEXT_FEATURES, Neighborhood
+
+from .blocks import QuestionBlock, QuestionStreamBlock
+
+MIN_SMALL_CELL_THRESHOLD = 5
+
+
+class SurveyPageQuerySet(PageQuerySet):
+    def open_now(self) -> SurveyPageQuerySet:
+        """Live surveys whose opening and closing dates admit answers now."""
+        now = timezone.now()
+        return (
+            self.live()
+            .filter(models.Q(opens_at__isnull=True) | models.Q(opens_at__lte=now))
+            .filter(models.Q(closes_at__isnull=True) | models.Q(closes_at__gt=now))
+        )
+
+    def originals(self) -> SurveyPageQuerySet:
+        """Surveys that are not translations of another: the ones responses pool under."""
+        earlier_translation = SurveyPage.objects.filter(
+            translation_key=models.OuterRef("translation_key"), pk__lt=models.OuterRef("pk")
+        )
+        return self.exclude(models.Exists(earlier_translation))
+
+
+class SurveyPage(RoutablePageMixin, Page):
+    """A questionnaire residents answer without an account."""
+
+    class State(models.TextChoices):
+        OPEN = "open", _("Open")
+        NOT_YET_OPEN = "not_yet_open", _("Not yet open")
+        CLOSED = "closed", _("Closed")
+        UNPUBLISHED = "unpublished", _("Not published")
+
+    intro = RichTextField(_("introduction"), features=RICH_TEXT_FEATURES, blank=True)
+    body = StreamField(QuestionStreamBlock(), verbose_name=_("questions"))
+    thank_you = RichTextField(
+        _("thank-you message"),
+        features=RICH_TEXT_FEATURES,
+        blank=True,
+        help_text=_("Shown after a resident submits."),
+    )
+    opens_at = models.DateTimeField(_("opens"), null=True, blank=True)
+    closes_at = models.DateTimeField(_("closes"), null=True, blank=True)
+    neighborhood_required = models.BooleanField(
+        _("neighborhood required"),
+        default=False,
+        help_text=_("Residents must say which neighborhood they live in."),
+    )
+    small_cell_threshold = models.PositiveSmallIntegerField(
+        _("smallest publishable count (k)"),
+        default=10,
+        validators=[MinValueValidator(MIN_SMALL_CELL_THRESHOLD), MaxValueValidator(1000)],
+        help_text=_(
+            "Figures resting on fewer responses than this are never published. At least 5."
+        ),
+    )
+
+    objects = PageManager.from_queryset(SurveyPageQuerySet)()
+
+    content_panels = Page.content_panels + [
+        FieldPanel("intro"),
+        FieldPanel("body"),
+        FieldPanel("thank_you"),
+    ]
+    settings_panels = [
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("opens_at"), FieldPanel("closes_at")]),
+                FieldPanel("neighborhood_required"),
+                FieldPanel("small_cell_threshold"),
+            ],
+            heading=_("Survey"),
+        )
+    ] + Page.settings_panels
+    parent_page_types = ["cms.HomePage", "cms.ContentPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("survey")
+
+    # --- what residents see ------------------------------------------------------------
+
+    def state(self, now=None) -> State:
+        """Whether the survey takes answers now, and if not, why."""
+        now = now or timezone.now()
+        if not self.live:
+            return self.State.UNPUBLISHED
+        if self.opens_at and now < self.opens_at:
+            return self.State.NOT_YET_OPEN
+        if self.closes_at and now >= self.closes_at:
+            return self.State.CLOSED
+        return self.State.OPEN
+
+    def route(self, request, path_components):
+        if not self.live and not path_components:
+            # An unpublished survey says so plainly instead of a bare "not found".
+            return RouteResult(self, args=(self.unavailable, [], {}))
+        return super().route(request, path_components)
+
+    @path("")
+    def answer(self, request):
+        # Imported here: the views import this module.
+        from .views import answer_survey
+
+        return answer_survey(request, self)
+
+    @path("thanks/")
+    def thanks(self, request):
+        from .views import thank_you
+
+        return thank_you(request, self)
+
+    def unavailable(self, request):
+        from .views import survey_unavailable
+
+        return survey_unavailable(request, self)
+
+    def serve_preview(self, request, mode_name):
+        from .views import preview_survey
+
+        return preview_survey(request, self)
+
+    # --- responses -----------------------------------------------------------------------
+
+    @cached_property
+    def responses_survey(self) -> SurveyPage:
+        """The survey responses are recorded against: the original of a translated page.
+
+        Every translation of a survey shares its `translation_key`; responses to any of
+        them pool under the first-created page so that analysis sees one survey.
+        """
+        if not self.pk:
+            return self
+        original = (
+            SurveyPage.objects.filter(translation_key=self.translation_key).order_by("pk").first()
+        )
+        return original or self
+
+    def clean(self) -> None:
+        super().clean()
+        errors: dict[str, list] = {}
+        if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
+            errors.setdefault("closes_at", []).append(
+                gettext("The survey must close after it opens.")
+            )
+        questions = [child for child in self.body if isinstance(child.block, QuestionBlock)]
+        if self.neighborhood_required and not any(
+            child.block_type == "neighborhood" for child in questions
+        ):
+            errors.setdefault("neighborhood_required", []).append(
+                gettext("Add a Neighborhood question to require a neighborhood.")
+            )
+        stream_errors = self._changed_identifiers_errors()
+        if stream_errors:
+            errors["body"] = [StreamBlockValidationError(block_errors=stream_errors)]
+        if errors:
+            raise ValidationError(errors)
+
+    def _changed_identifiers_errors(self) -> dict[int, ValidationError]:
+        """Refuse to change a key or code that stored answers already use."""
+        if not self.pk:
+            return {}
+        answered = Revision.objects.filter(
+            pk__in=Response.objects.filter(revision__object_id=str(self.pk))
+            .values("revision_id")
+            .distinct()
+        )
+        locked_keys: dict[str, str] = {}
+        locked_codes: dict[str, str] = {}
+        for revision in answered:
+            for child in revision.as_object().body:
+                if isinstance(child.block, QuestionBlock):
+                    locked_keys[child.id] = child.value["key"]
+                    for choice in getattr(child.value.get("choices"), "bound_blocks", []):
+                        locked_codes[choice.id] = choice.value["code"]
+        errors: dict[int, ValidationError] = {}
+        for index, child in enumerate(self.body):
+            if not isinstance(child.block, QuestionBlock):
+                continue
+            old_key = locked_keys.get(child.id)
+            if old_key is not None and old_key != child.value["key"]:
+                errors[index] = StructBlockValidationError(
+                    {
+                        "key": ValidationError(
+                            gettext(
+                                "Answers are stored under the key '%(key)s'. A key cannot "
+                                "change once a survey has responses: set it back to "
+                                "'%(key)s', or add a new question instead."
+                            )
+                            % {"key": old_key}
+                        )
+                    }
+                )
+                continue
+            choice_errors = {}
+            for choice_index, choice in enumerate(
+                getattr(child.value.get("choices"), "bound_blocks", [])
+            ):
+                old_code = locked_codes.get(choice.id)
+                if old_code is not None and old_code != choice.value["code"]:
+                    choice_errors[choice_index] = StructBlockValidationError(
+                        {
+                            "code": ValidationError(
+                                gettext(
+                                    "Answers are stored with the code '%(code)s'. A code "
+                                    "cannot change once a survey has responses."
+                                )
+                                % {"code": old_code}
+                            )
+                        }
+                    )
+            if choice_errors:
+                errors[index] = StructBlockValidationError(
+                    {"choices": ListBlockValidationError(block_errors=choice_errors)}
+                )
+        return errors
+
+
+class Response(models.Model):
+    """One resident's submission. Nothing here identifies the person who gave it."""
+
+    class Channel(models.TextChoices):
+        WEB = "web", _("Web")
+        PAPER = "paper", _("Paper")
+        KIOSK = "kiosk", _("Kiosk")
+
+    class Status(models.TextChoices):
+        COMPLETE = "complete", _("Complete")
+        PARTIAL = "partial", _("Partial")
+
+    # Random, so that identifiers reveal neither order nor count of submissions.
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    survey = models.ForeignKey(
+        SurveyPage, on_delete=models.PROTECT, related_name="responses", verbose_name=_("survey")
+    )
+    revision = models.ForeignKey(
+        Revision,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("questionnaire revision"),
+    )
+    neighborhood = models.ForeignKey(
+        Neighborhood,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="responses",
+        verbose_name=_("neighborhood"),
+    )
+    language = models.CharField(_("language"), max_length=12)
+    channel = models.CharField(
+        _("channel"), max_length=10, choices=Channel.choices, default=Channel.WEB
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.COMPLETE
+    )
+    # The day only: an exact time could be matched against other records of a visit.
+    submitted_on = models.DateField(_("submitted on"))
+
+    class Meta:
+        verbose_name = _("response")
+        verbose_name_plural = _("responses")
+        indexes = [
+            models.Index(
+                fields=["survey", "status", "submitted_on"], name="response_survey_status_day"
+            ),
+            models.Index(fields=["survey", "neighborhood"], name="response_survey_area"),
+        ]
+        permissions = [("view_responses", "Can view survey responses")]
+
+    def __str__(self) -> str:
+        return f"{self.survey_id}/{self.pk}"
+
+
+class Answer(models.Model):
+    """One stored answer: a chosen code, a number or a text, under a question key."""
+
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
+    key = models.CharField(max_length=40)
+    code = models.CharField(max_length=40, null=True, blank=True)
+    number = models.FloatField(null=True, blank=True)
+    text = models.TextField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["key", "code"], name="answer_key_code")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(code__isnull=False)
+                | models.Q(number__isnull=False)
+                | models.Q(text__isnull=False),
+                name="answer_has_a_value",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key}={self.code or self.number or self.text}"

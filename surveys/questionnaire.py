@@ -1,0 +1,155 @@
+"""One plain-data model of a questionnaire revision.
+
+Forms, validation, the admin responses view, exports and analysis read a survey through
+`Questionnaire`, never through raw StreamField JSON. A questionnaire is built from a
+page (its current content) or from a stored page revision (what a response answered);
+it holds labels in the page's language and the stable keys and codes that responses
+store.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+from django.utils import translation
+
+if TYPE_CHECKING:
+    from wagtail.models import Revision
+
+    from .models import SurveyPage
+
+KEY_MAX_LENGTH = 40
+CODE_MAX_LENGTH = 40
+# A key is an identifier that R, SPSS, Stata and XLSForm all accept as a column name.
+KEY_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_]*\Z")
+# A code may not contain spaces: multiple-choice answers are exported space-separated.
+CODE_PATTERN = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*\Z")
+# Column names that exports put before the questions.
+RESERVED_KEYS = frozenset(
+    {"response_id", "submitted_on", "neighborhood", "language", "channel", "status", "revision"}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    code: str
+    label: str
+    non_substantive: bool = False
+
+
+@dataclass(frozen=True)
+class Question:
+    """A question as residents see it and as responses store it (by `key`)."""
+
+    key: str
+    type: str
+    label: str
+    help_text: str = ""
+    required: bool = False
+    choices: tuple[Choice, ...] = ()
+    block_id: str = ""
+    widget: str = ""
+    max_selections: int | None = None
+    min_value: float | None = None
+    max_value: float | None = None
+    integer: bool = False
+    max_length: int | None = None
+    min_label: str = ""
+    max_label: str = ""
+
+    is_question = True
+
+    def choice(self, code: str) -> Choice | None:
+        return self._choices_by_code.get(code)
+
+    @cached_property
+    def _choices_by_code(self) -> dict[str, Choice]:
+        return {choice.code: choice for choice in self.choices}
+
+    @property
+    def non_substantive_codes(self) -> frozenset[str]:
+        return frozenset(c.code for c in self.choices if c.non_substantive)
+
+
+@dataclass(frozen=True)
+class Section:
+    """A heading that groups the questions after it."""
+
+    heading: str
+    text: str = ""
+    block_id: str = ""
+    type: str = "section"
+    is_question = False
+
+
+@dataclass(frozen=True)
+class Note:
+    """Explanatory text between questions (HTML from the rich-text editor)."""
+
+    text: str
+    block_id: str = ""
+    type: str = "note"
+    is_question = False
+
+
+@dataclass(frozen=True)
+class SurveySettings:
+    neighborhood_required: bool = False
+    k: int = 10
+
+
+@dataclass(frozen=True)
+class Questionnaire:
+    """The questions of one survey revision, in order, with labels in `language`."""
+
+    items: tuple[Question | Section | Note, ...]
+    language: str
+    revision_id: int | None = None
+    settings: SurveySettings = field(default_factory=SurveySettings)
+
+    @cached_property
+    def questions(self) -> tuple[Question, ...]:
+        return tuple(item for item in self.items if item.is_question)
+
+    @cached_property
+    def _questions_by_key(self) -> dict[str, Question]:
+        return {question.key: question for question in self.questions}
+
+    def question(self, key: str) -> Question | None:
+        return self._questions_by_key.get(key)
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(question.key for question in self.questions)
+
+    @cached_property
+    def neighborhood_question(self) -> Question | None:
+        return next((q for q in self.questions if q.type == "neighborhood"), None)
+
+
+def build_questionnaire(page: SurveyPage, *, revision_id: int | None = None) -> Questionnaire:
+    """Read the questionnaire from a survey page's current (in-memory) content."""
+    language = page.locale.language_code if page.locale_id else translation.get_language()
+    with translation.override(language):
+        items = tuple(child.block.to_item(child.value, child.id) for child in page.body)
+    return Questionnaire(
+        items=items,
+        language=language,
+        revision_id=revision_id,
+        settings=SurveySettings(
+            neighborhood_required=page.neighborhood_required, k=page.small_cell_threshold
+        ),
+    )
+
+
+def questionnaire_for_revision(revision: Revision) -> Questionnaire:
+    """Read the questionnaire a stored page revision describes."""
+    return build_questionnaire(revision.as_object(), revision_id=revision.pk)
+
+
+def questionnaires_for_revisions(revisions: Any) -> dict[int, Questionnaire]:
+    """Questionnaires of several revisions, keyed by revision id."""
+    return {revision.pk: questionnaire_for_revision(revision) for revision in revisions}

@@ -1,0 +1,143 @@
+"""The only place responses are written: whole or not at all.
+
+What is stored is decided here and nowhere else: the survey, the questionnaire revision
+answered, the neighborhood, the language, the channel, the status, the *day* of
+submission, and the answers by key and code. Never an IP address, a user agent, an
+exact time or anything from a cookie: callers do not even pass the request.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from cms.models import Neighborhood
+
+from .models import Answer, Response, SurveyPage
+from .question_types import AnswerValue, question_type
+from .questionnaire import Questionnaire
+
+BULK_BATCH_SIZE = 2000
+
+
+@dataclass(frozen=True)
+class ResponseData:
+    """One response to write in bulk (imports, demo data)."""
+
+    answers: Mapping[str, Any]
+    submitted_on: datetime.date
+    language: str
+    channel: str = Response.Channel.WEB
+    status: str = Response.Status.COMPLETE
+
+
+def answer_values(
+    questionnaire: Questionnaire, answers: Mapping[str, Any]
+) -> list[tuple[str, AnswerValue]]:
+    """The rows to store for cleaned `answers` (keyed by question key)."""
+    unknown = set(answers) - set(questionnaire.keys)
+    if unknown:
+        raise ValueError(f"Answers to questions not in this questionnaire: {sorted(unknown)}")
+    rows = []
+    for question in questionnaire.questions:
+        if question.key in answers:
+            qtype = question_type(question.type)
+            rows.extend(
+                (question.key, value)
+                for value in qtype.answer_values(question, answers[question.key])
+            )
+    return rows
+
+
+def neighborhood_code(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> str | None:
+    question = questionnaire.neighborhood_question
+    return (answers.get(question.key) or None) if question else None
+
+
+def record_response(
+    *,
+    survey: SurveyPage,
+    questionnaire: Questionnaire,
+    answers: Mapping[str, Any],
+    channel: str = Response.Channel.WEB,
+    status: str = Response.Status.COMPLETE,
+    submitted_on: datetime.date | None = None,
+) -> Response:
+    """Store one response and all its answers in one transaction.
+
+    `survey` is the page that was answered (a translation pools under its original);
+    `questionnaire` is the revision it answered, `answers` its cleaned answers by key.
+    """
+    if questionnaire.revision_id is None:
+        raise ValueError("A response must record the revision it answered.")
+    rows = answer_values(questionnaire, answers)
+    code = neighborhood_code(questionnaire, answers)
+    with transaction.atomic():
+        neighborhood = Neighborhood.objects.get(code=code) if code else None
+        response = Response.objects.create(
+            survey=survey.responses_survey,
+            revision_id=questionnaire.revision_id,
+            neighborhood=neighborhood,
+            language=questionnaire.language,
+            channel=channel,
+            status=status,
+            submitted_on=submitted_on or timezone.localdate(),
+        )
+        Answer.objects.bulk_create(_answer_rows(response, rows))
+    return response
+
+
+def record_responses(
+    *,
+    survey: SurveyPage,
+    questionnaire: Questionnaire,
+    responses: Iterable[ResponseData],
+) -> int:
+    """Store many responses to one revision in one transaction; return how many."""
+    if questionnaire.revision_id is None:
+        raise ValueError("Responses must record the revision they answered.")
+    neighborhoods = dict(Neighborhood.objects.values_list("code", "pk"))
+    original = survey.responses_survey
+    count = 0
+    with transaction.atomic():
+        pending_responses: list[Response] = []
+        pending_answers: list[Answer] = []
+        for data in responses:
+            code = neighborhood_code(questionnaire, data.answers)
+            response = Response(
+                survey=original,
+                revision_id=questionnaire.revision_id,
+                neighborhood_id=neighborhoods[code] if code else None,
+                language=data.language,
+                channel=data.channel,
+                status=data.status,
+                submitted_on=data.submitted_on,
+            )
+            pending_responses.append(response)
+            pending_answers.extend(
+                _answer_rows(response, answer_values(questionnaire, data.answers))
+            )
+            count += 1
+            if len(pending_answers) >= BULK_BATCH_SIZE:
+                _flush(pending_responses, pending_answers)
+        _flush(pending_responses, pending_answers)
+    return count
+
+
+def _answer_rows(response: Response, rows: list[tuple[str, AnswerValue]]) -> list[Answer]:
+    return [
+        Answer(response=response, key=key, code=value.code, number=value.number, text=value.text)
+        for key, value in rows
+    ]
+
+
+def _flush(responses: list[Response], answers: list[Answer]) -> None:
+    Response.objects.bulk_create(responses, batch_size=BULK_BATCH_SIZE)
+    Answer.objects.bulk_create(answers, batch_size=BULK_BATCH_SIZE)
+    responses.clear()
+    answers.clear()

@@ -1,0 +1,115 @@
+"""Survey responses in the Wagtail admin, and protection of stored responses."""
+
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.urls import include, path, reverse
+from django.utils.translation import gettext, gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.widgets.button import Button
+from wagtail.models import Page
+
+from cms.models import Neighborhood
+
+from . import admin_urls
+from .access import can_view_responses, surveys_visible_to
+from .models import Response, SurveyPage
+
+
+@hooks.register("register_admin_urls")
+def register_admin_urls():
+    return [path("surveys/", include(admin_urls, namespace="surveys_admin"))]
+
+
+class SurveysMenuItem(MenuItem):
+    def is_shown(self, request):
+        return surveys_visible_to(request.user).exists()
+
+
+@hooks.register("register_admin_menu_item")
+def register_surveys_menu_item():
+    return SurveysMenuItem(
+        _("Survey responses"),
+        reverse("surveys_admin:index"),
+        name="survey-responses",
+        icon_name="form",
+        order=250,
+    )
+
+
+@hooks.register("register_page_listing_more_buttons")
+def responses_button(page, user, next_url=None):
+    if isinstance(page.specific_deferred, SurveyPage) and can_view_responses(
+        user, page.specific_deferred
+    ):
+        yield Button(
+            gettext("Responses"),
+            reverse("surveys_admin:responses", args=[page.pk]),
+            icon_name="form",
+            priority=15,
+        )
+
+
+def stored_responses_under(pages) -> int:
+    """How many responses answered any of `pages` or a page below them."""
+    page_ids = set()
+    for page in pages:
+        page_ids.update(
+            str(pk)
+            for pk in Page.objects.descendant_of(page, inclusive=True).values_list("pk", flat=True)
+        )
+    return Response.objects.filter(revision__object_id__in=page_ids).count()
+
+
+def _refuse_delete(request, pages):
+    count = stored_responses_under(pages)
+    if not count:
+        return None
+    messages.error(
+        request,
+        gettext(
+            "Not deleted: %(count)d stored survey responses answered this page or a page "
+            "below it, and nothing residents submitted is ever thrown away. Unpublish the "
+            "survey instead to stop new answers."
+        )
+        % {"count": count},
+    )
+    return redirect("wagtailadmin_explore", pages[0].get_parent().pk)
+
+
+@hooks.register("before_delete_page")
+def protect_responses_on_delete(request, page):
+    return _refuse_delete(request, [page])
+
+
+def _refuse_neighborhood_delete(request, neighborhoods):
+    count = Response.objects.filter(neighborhood__in=neighborhoods).count()
+    if not count:
+        return None
+    messages.error(
+        request,
+        gettext(
+            "Not deleted: %(count)d stored survey responses belong to this neighborhood, "
+            "and its code must stay readable in every export."
+        )
+        % {"count": count},
+    )
+    return redirect("wagtailsnippets_cms_neighborhood:list")
+
+
+@hooks.register("before_delete_snippet")
+def protect_responses_on_neighborhood_delete(request, instances):
+    if instances and isinstance(instances[0], Neighborhood):
+        return _refuse_neighborhood_delete(request, instances)
+    return None
+
+
+@hooks.register("before_bulk_action")
+def protect_responses_on_bulk_delete(request, action_type, objects, action_class_instance):
+    if action_type != "delete" or not objects:
+        return None
+    if isinstance(objects[0], Page):
+        return _refuse_delete(request, list(objects))
+    if isinstance(objects[0], Neighborhood):
+        return _refuse_neighborhood_delete(request, list(objects))
+    return None
