@@ -1,0 +1,141 @@
+"""Synthetic demo responses with real structure for the analysis to find.
+
+Neighborhoods differ in trust in the police, and after a fictional 287(g) agreement
+starts (AGREEMENT_DAY) trust and willingness to call for help fall, and worry about
+traffic stops rises, most where more immigrant families live. Deterministic: the same
+seed always gives the same responses.
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+import random
+from collections.abc import Iterator
+
+from surveys.submission import ResponseData
+
+FIRST_DAY = datetime.date(2025, 12, 1)
+LAST_DAY = datetime.date(2026, 11, 20)
+REVISION_2_DAY = datetime.date(2026, 3, 15)
+AGREEMENT_DAY = datetime.date(2026, 6, 1)
+
+# code: (baseline trust, share of immigrant families, responses)
+PROFILES = {
+    "northgate": (0.8, 0.10, 260),
+    "cedar-hill": (0.6, 0.15, 230),
+    "old-mill": (0.3, 0.25, 200),
+    "lakeview": (0.9, 0.05, 290),
+    "riverside": (-0.2, 0.55, 380),
+    "la-loma": (-0.4, 0.70, 330),
+    "market-square": (0.1, 0.35, 170),
+    "eastfield": (0.0, 0.45, 340),
+    "south-bend": (0.2, 0.30, 210),
+    "harbor-flats": (-0.3, 0.60, 28),
+}
+COMMENTS = [
+    "More street lights near the bus stop would help.",
+    "I would call the police for a robbery but not for a traffic accident.",
+    "Officers who speak Spanish make a big difference.",
+    "People stopped going to the park after the checkpoints.",
+    "The community meetings with the police were useful.",
+    "My neighbours are afraid to drive to work.",
+    "Please publish the results in Spanish too.",
+]
+
+
+def _likert(latent: float, rng: random.Random) -> str | None:
+    draw = rng.random()
+    if draw < 0.03:
+        return None  # skipped
+    if draw < 0.07:
+        return "98"  # don't know
+    if draw < 0.09:
+        return "99"  # prefer not to say
+    thresholds = (-1.4, -0.45, 0.45, 1.4)
+    return str(1 + sum(latent > t for t in thresholds))
+
+
+def _day(rng: random.Random) -> datetime.date:
+    span = (LAST_DAY - FIRST_DAY).days
+    return FIRST_DAY + datetime.timedelta(days=rng.randrange(span + 1))
+
+
+def _answers(code: str, day: datetime.date, rng: random.Random) -> dict:
+    baseline, immigrant_share, _ = PROFILES[code]
+    after = day >= AGREEMENT_DAY
+    trust = baseline + rng.gauss(0, 0.9) - (0.15 + 1.1 * immigrant_share if after else 0.0)
+    worry = -0.4 * trust + 1.6 * immigrant_share + (0.8 * immigrant_share if after else 0) - 0.4
+    worry += rng.gauss(0, 0.8)
+    answers: dict = {"area": code}
+    if rng.random() < 0.9:
+        answers["years_here"] = min(99, int(rng.expovariate(1 / 9)))
+    for key, shift in (
+        ("trust_do_right", 0.0),
+        ("police_fair", -0.2),
+        ("police_explain", -0.3),
+        ("police_respect", 0.1),
+    ):
+        value = _likert(trust + shift + rng.gauss(0, 0.5), rng)
+        if value:
+            answers[key] = value
+    answers["trust_overall"] = str(max(0, min(10, round(5 + 2 * trust + rng.gauss(0, 1.3)))))
+    for key in ("would_report", "would_call"):
+        value = _likert(0.8 * trust + 0.6 - 0.5 * max(worry, 0) + rng.gauss(0, 0.6), rng)
+        if value:
+            answers[key] = value
+    needed = 1 / (1 + math.exp(-(-2.0 + 0.9 * worry)))
+    answers["needed_not_called"] = "1" if rng.random() < needed else "2"
+    if rng.random() < 0.03:
+        answers["needed_not_called"] = "99"
+    value = _likert(worry, rng)
+    if value:
+        answers["worry_stop_ice"] = value
+    if day >= REVISION_2_DAY:
+        avoided = [
+            place
+            for place, weight in (
+                ("driving", 0.5),
+                ("police", 0.45),
+                ("clinic", 0.25),
+                ("school", 0.2),
+                ("court", 0.3),
+            )
+            if rng.random() < weight * immigrant_share * (1.6 if after else 1.0)
+        ]
+        answers["avoided"] = avoided or ["none"]
+    contact = rng.choices(
+        ["none", "asked_help", "traffic_stop", "stopped_foot", "other"],
+        weights=[60, 12, 16 + 10 * immigrant_share, 5 + 5 * immigrant_share, 7],
+    )[0]
+    answers["police_contact"] = contact
+    if contact != "none":
+        value = _likert(trust - (0.5 if contact in ("traffic_stop", "stopped_foot") else 0), rng)
+        if value:
+            answers["contact_fair"] = value
+    if rng.random() < 0.85:
+        answers["age_group"] = rng.choices(
+            ["18_24", "25_34", "35_49", "50_64", "65_plus", "99"], weights=[12, 22, 28, 20, 14, 4]
+        )[0]
+    if rng.random() < 0.85:
+        spanish = immigrant_share
+        answers["home_language"] = rng.choices(
+            ["en", "es", "both", "other"],
+            weights=[1 - spanish, 0.8 * spanish, 0.3 * spanish + 0.05, 0.08],
+        )[0]
+    if rng.random() < 0.04:
+        answers["comments"] = rng.choice(COMMENTS)
+    return answers
+
+
+def synthetic_responses(*, seed: int = 287) -> Iterator[tuple[int, ResponseData]]:
+    """(revision number 1 or 2, response) pairs, spread over 12 months."""
+    rng = random.Random(seed)
+    for code, (_, _, count) in PROFILES.items():
+        for _ in range(count):
+            day = _day(rng)
+            revision = 2 if day >= REVISION_2_DAY else 1
+            yield (
+                revision,
+                ResponseData(answers=_answers(code, day, rng), submitted_on=day, language="en"),
+            )

@@ -1,0 +1,78 @@
+"""Load the demo: a fictional city, its neighborhoods, pages, survey and responses.
+
+Idempotent: running it again changes nothing that is already there.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+from wagtail.models import Revision
+
+from cms.demo.content import ensure_home_page, ensure_neighborhoods, ensure_resource_pages
+from cms.demo.survey import ensure_survey
+from cms.demo.synthetic import FIRST_DAY, REVISION_2_DAY, synthetic_responses
+from surveys.models import Response
+from surveys.questionnaire import questionnaire_for_revision
+from surveys.submission import record_responses
+
+DEMO_USERNAME = "admin"
+DEMO_EMAIL = "admin@example.org"
+DEMO_PASSWORD = "confianza-demo"  # noqa: S105 (printed demo account, DEBUG only)
+
+
+class Command(BaseCommand):
+    help = "Load the demo city, pages, survey and synthetic responses (idempotent)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--no-responses", action="store_true", help="Skip the synthetic responses."
+        )
+
+    def handle(self, *args, no_responses=False, **options):
+        with transaction.atomic():
+            neighborhoods = ensure_neighborhoods()
+            home = ensure_home_page()
+            ensure_resource_pages(home)
+            survey, revisions = ensure_survey(home)
+        self.stdout.write(f"{len(neighborhoods)} neighborhoods, home page, 2 resource pages.")
+        if no_responses:
+            pass
+        elif Response.objects.filter(survey=survey).exists():
+            self.stdout.write("Demo responses already present; left as they are.")
+        else:
+            created = self.add_responses(survey, revisions)
+            self.stdout.write(f"{created} synthetic responses to '{survey.title}'.")
+        self.ensure_demo_user()
+
+    def add_responses(self, survey, revisions: list[Revision]) -> int:
+        # Date the two revisions as if they had been published when the demo data says.
+        for revision, day in zip(revisions, (FIRST_DAY, REVISION_2_DAY), strict=True):
+            moment = timezone.make_aware(datetime.datetime.combine(day, datetime.time(9)))
+            Revision.objects.filter(pk=revision.pk).update(created_at=moment)
+        questionnaires = {n: questionnaire_for_revision(r) for n, r in enumerate(revisions, 1)}
+        by_revision: dict[int, list] = {1: [], 2: []}
+        for number, data in synthetic_responses():
+            by_revision[number].append(data)
+        return sum(
+            record_responses(survey=survey, questionnaire=questionnaires[n], responses=items)
+            for n, items in by_revision.items()
+        )
+
+    def ensure_demo_user(self):
+        if not settings.DEBUG:
+            self.stdout.write("DEBUG is off: no demo account created.")
+            return
+        User = get_user_model()
+        if not User.objects.filter(username=DEMO_USERNAME).exists():
+            User.objects.create_superuser(DEMO_USERNAME, DEMO_EMAIL, DEMO_PASSWORD)
+        self.stdout.write(
+            self.style.SUCCESS(
+                "\nDemo ready. Site: http://127.0.0.1:8000/   Admin: http://127.0.0.1:8000/admin/\n"
+                f"Sign in as '{DEMO_USERNAME}' with password '{DEMO_PASSWORD}' "
+                "(demo account, development only)."
+            )
+        )
