@@ -1,0 +1,79 @@
+"""The demo: a fictional city, pages, a 15+ question survey and 2,000+ responses."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db.models import Avg, Count, Max, Min
+from django.test import override_settings
+
+from cms.demo.synthetic import AGREEMENT_DAY
+from cms.models import ContentPage, HomePage, Neighborhood
+from surveys.models import Answer, Response, SurveyPage
+from surveys.questionnaire import questionnaire_for_revision
+
+pytestmark = pytest.mark.django_db
+
+
+@override_settings(DEBUG=True)
+def test_seed_demo_builds_a_usable_demo_and_is_idempotent(client, django_user_model):
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    assert "password 'confianza-demo'" in out.getvalue()
+    assert django_user_model.objects.filter(username="admin", is_superuser=True).exists()
+
+    assert 8 <= Neighborhood.objects.count() <= 12
+    assert all(n.population and n.boundary for n in Neighborhood.objects.all())
+    home = HomePage.objects.get()
+    assert home.get_site().root_page_id == home.pk
+    assert ContentPage.objects.child_of(home).live().count() == 2
+    survey = SurveyPage.objects.get()
+    questionnaire = questionnaire_for_revision(survey.live_revision)
+    assert len(questionnaire.questions) >= 15
+
+    responses = Response.objects.filter(survey=survey)
+    assert responses.count() >= 2000
+    span = responses.aggregate(first=Min("submitted_on"), last=Max("submitted_on"))
+    assert (span["last"] - span["first"]).days >= 300
+    assert responses.values("revision").distinct().count() == 2
+    assert responses.filter(neighborhood__isnull=True).count() == 0
+
+    # Neighborhoods really differ, and trust falls after the agreement day.
+    trust = Answer.objects.filter(key="trust_do_right", number__isnull=False)
+    by_area = trust.values("response__neighborhood__code").annotate(mean=Avg("number"))
+    means = {row["response__neighborhood__code"]: row["mean"] for row in by_area}
+    assert max(means.values()) - min(means.values()) > 0.8
+    before = trust.filter(response__submitted_on__lt=AGREEMENT_DAY).aggregate(m=Avg("number"))["m"]
+    after = trust.filter(response__submitted_on__gte=AGREEMENT_DAY).aggregate(m=Avg("number"))["m"]
+    assert before - after > 0.3
+
+    # Every stored code is a code of the revision it answered.
+    for revision_id in responses.values_list("revision", flat=True).distinct():
+        q = questionnaire_for_revision(survey.revisions.get(pk=revision_id))
+        rows = Answer.objects.filter(response__revision_id=revision_id, code__isnull=False)
+        for key, code in rows.values_list("key", "code").distinct():
+            assert q.question(key).choice(code), (key, code)
+
+    counts = (Neighborhood.objects.count(), Response.objects.count(), Answer.objects.count())
+    again = StringIO()
+    call_command("seed_demo", stdout=again)
+    assert "already present" in again.getvalue()
+    assert counts == (
+        Neighborhood.objects.count(),
+        Response.objects.count(),
+        Answer.objects.count(),
+    )
+    assert client.get(survey.url).status_code == 200
+    assert client.get("/").status_code == 200
+
+
+def test_without_debug_no_demo_account_is_created(django_user_model):
+    call_command("seed_demo", "--no-responses", stdout=StringIO())
+    assert not django_user_model.objects.exists()
+    assert Response.objects.count() == 0
+
+
+def test_small_neighborhoods_exist_for_suppression_to_matter():
+    call_command("seed_demo", stdout=StringIO())
+    sizes = Response.objects.values("neighborhood").annotate(n=Count("id"))
+    assert min(row["n"] for row in sizes) < 50

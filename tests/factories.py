@@ -1,0 +1,204 @@
+"""Small builders for tests: a page tree, neighborhoods and surveys of every question type."""
+
+from __future__ import annotations
+
+import copy
+
+from wagtail.models import Page, Site
+
+from cms.models import HomePage, Neighborhood
+from surveys.builders import choices, likert, note, question, section
+from surveys.models import SurveyPage
+
+
+def make_home() -> HomePage:
+    root = Page.get_first_root_node()
+    home = HomePage(title="Home", slug="test-home")
+    root.add_child(instance=home)
+    home.save_revision().publish()
+    site = Site.objects.get(is_default_site=True)
+    site.root_page = home
+    site.save()
+    return home
+
+
+def make_neighborhoods(count: int = 3) -> list[Neighborhood]:
+    return [
+        Neighborhood.objects.create(name=f"Area {i}", code=f"area-{i}", population=1000 * i)
+        for i in range(1, count + 1)
+    ]
+
+
+def make_survey(parent: Page, body: list[dict], *, slug="survey", publish=True, **fields):
+    survey = SurveyPage(
+        title=fields.pop("title", "Test survey"), slug=slug, body=body, live=publish, **fields
+    )
+    parent.add_child(instance=survey)
+    revision = survey.save_revision()
+    if publish:
+        revision.publish()
+    survey.refresh_from_db()
+    return survey
+
+
+def publish_body(survey: SurveyPage, body: list[dict]) -> SurveyPage:
+    """Publish a new revision of `survey` with `body` (as an organizer's edit would)."""
+    survey.body = body
+    survey.save_revision().publish()
+    survey.refresh_from_db()
+    return survey
+
+
+def every_type_body() -> list[dict]:
+    """A survey with one question of every type, and the non-question blocks."""
+    return [
+        note("<p>Please answer honestly.</p>"),
+        section("About you"),
+        question("neighborhood", "area", "Which neighborhood?"),
+        question(
+            "single_choice",
+            "color",
+            "Favourite colour?",
+            choices=choices(
+                ("r", "Red"), ("g", "Green"), ("dk", "Don't know"), non_substantive=("dk",)
+            ),
+            widget="radio",
+            required=True,
+        ),
+        question(
+            "single_choice",
+            "size",
+            "Size?",
+            choices=choices(("s", "Small"), ("l", "Large")),
+            widget="dropdown",
+        ),
+        question(
+            "multiple_choice",
+            "places",
+            "Places avoided?",
+            choices=choices(("a", "Park"), ("b", "Clinic"), ("c", "School")),
+            max_selections=2,
+        ),
+        likert("trust", "I trust the police.", points=5),
+        likert("trust7", "I trust the council.", points=7, dont_know=False, prefer_not=False),
+        question("rating", "overall", "Overall trust?", min_label="None", max_label="Full"),
+        question("number", "age", "Age?", min_value=18, max_value=120, integer=True),
+        question("number", "hours", "Hours?", min_value=0, max_value=24, integer=False),
+        question("short_text", "nickname", "A word?", max_length=20),
+        question("long_text", "story", "Tell us more", max_length=100),
+    ]
+
+
+def valid_answers() -> dict[str, str | list[str]]:
+    """Form data (unprefixed keys) answering every question of `every_type_body`."""
+    return {
+        "area": "area-2",
+        "color": "g",
+        "size": "l",
+        "places": ["a", "c"],
+        "trust": "4",
+        "trust7": "6",
+        "overall": "7",
+        "age": "34",
+        "hours": "2,5",
+        "nickname": "hola",
+        "story": "Line one\nline two",
+    }
+
+
+def post_data(answers: dict, *, revision=None) -> dict:
+    """Prefix answers the way the resident form names its fields."""
+    data = {f"q-{key}": value for key, value in answers.items()}
+    if revision is not None:
+        data["revision"] = str(revision)
+    return data
+
+
+def numbered_body(count: int) -> list[dict]:
+    """`count` questions cycling through the common types."""
+    body = []
+    for i in range(count):
+        kind = i % 4
+        if kind == 0:
+            body.append(likert(f"l{i}", f"Statement {i}"))
+        elif kind == 1:
+            body.append(
+                question(
+                    "single_choice",
+                    f"s{i}",
+                    f"Choice {i}",
+                    choices=choices(("1", "One"), ("2", "Two"), ("3", "Three")),
+                    widget="radio",
+                )
+            )
+        elif kind == 2:
+            body.append(
+                question(
+                    "multiple_choice",
+                    f"m{i}",
+                    f"Multi {i}",
+                    choices=choices(("a", "A"), ("b", "B"), ("c", "C")),
+                )
+            )
+        else:
+            body.append(question("number", f"n{i}", f"Number {i}", min_value=0, max_value=100))
+    return body
+
+
+def _form_value(value):
+    """A block value as the admin form posts it (nested dicts, booleans as checkboxes)."""
+    if isinstance(value, dict):
+        return {k: _form_value(v) for k, v in value.items() if v is not False}
+    if isinstance(value, list):
+        items = {}
+        for i, item in enumerate(value):
+            # Stored list items look like {"type": "item", "value": ..., "id": ...}.
+            stored = isinstance(item, dict) and item.get("type") == "item"
+            items[str(i)] = {
+                "value": _form_value(item["value"] if stored else item),
+                "deleted": "",
+                "order": str(i),
+                "id": item["id"] if stored else "",
+            }
+        return {"count": str(len(value)), **items}
+    if value is True:
+        return "on"
+    return "" if value is None else str(value)
+
+
+def edit_form_data(survey, body_with_ids: list[dict], **fields) -> dict:
+    """POST data for Wagtail's page editor publishing `survey` with this body.
+
+    Each body item is {"type", "value", "id"}; keeping a block's id is what tells Wagtail
+    (and the key-stability check) that it is the same question, edited.
+    """
+    from wagtail.test.utils.form_data import nested_form_data, rich_text
+
+    stream = {"count": str(len(body_with_ids))}
+    for index, item in enumerate(body_with_ids):
+        value = _form_value(item["value"])
+        if item["type"] == "note":
+            value = {"text": rich_text(item["value"]["text"])}
+        stream[str(index)] = {
+            "type": item["type"],
+            "value": value,
+            "deleted": "",
+            "order": str(index),
+            "id": item.get("id", ""),
+        }
+    data = {
+        "title": survey.title,
+        "slug": survey.slug,
+        "intro": rich_text("<p>Intro</p>"),
+        "thank_you": rich_text("<p>Thanks</p>"),
+        "small_cell_threshold": str(survey.small_cell_threshold),
+        "body": stream,
+        "action-publish": "action-publish",
+    }
+    data.update(fields)
+    return nested_form_data(data)
+
+
+def body_with_ids(survey) -> list[dict]:
+    """The survey's stored body as raw blocks with their ids (and choice ids)."""
+    return copy.deepcopy(list(survey.body.raw_data))

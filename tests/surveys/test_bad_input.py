@@ -1,0 +1,125 @@
+"""Bad input gets a clear error beside the field, keeps the resident's answers, stores nothing."""
+
+import pytest
+from django.test import Client, override_settings
+
+from surveys.models import Answer, Response
+from tests.factories import post_data, valid_answers
+
+pytestmark = pytest.mark.django_db
+
+
+def submit(client, survey, **changes):
+    answers = valid_answers()
+    answers.update(changes)
+    answers = {key: value for key, value in answers.items() if value is not None}
+    return client.post(survey.url, post_data(answers))
+
+
+def assert_refused(result, field, message):
+    """The form came back with `message` at `field`, in the summary, and nothing stored."""
+    assert result.status_code == 200, result.status_code
+    html = result.content.decode()
+    assert "Please check your answers" in html
+    form = result.context["form"]
+    assert message in " ".join(form.errors[field]), form.errors
+    summary_links = [link.anchor for link in form.error_links()]
+    assert any(anchor.startswith(f"id_q-{field}") for anchor in summary_links)
+    assert f'href="#{summary_links[0]}"' in html
+    assert 'aria-invalid="true"' in html or "question--error" in html
+    kept = 'name="q-age" value="34"' if field != "age" else 'name="q-nickname" value="hola"'
+    assert html.count(kept) == 1, "answers are kept"
+    assert 'value="a" id="id_q-places_0" checked' in html or field == "places"
+    assert Response.objects.count() == 0 and Answer.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("color", "purple", "Choose one of the options shown."),
+        ("color", None, "Answer this question."),
+        ("size", "xl", "Choose one of the options shown."),
+        ("area", "atlantis", "Choose one of the options shown."),
+        ("places", ["a", "b", "c"], "Choose at most 2 options."),
+        ("places", ["a", "zzz"], "Choose one of the options shown."),
+        ("places", ["a", "a"], "sent more than once"),
+        ("trust", "6", "Choose one of the options shown."),
+        ("trust7", "98", "Choose one of the options shown."),
+        ("overall", "11", "Choose one of the options shown."),
+        ("overall", "-1", "Choose one of the options shown."),
+        ("age", "17", "no smaller than 18"),
+        ("age", "121", "no larger than 120"),
+        ("age", "34.5", "Enter a whole number."),
+        ("age", "thirty", "Enter a number"),
+        ("age", "NaN", "Enter a number"),
+        ("age", "1e400", "no larger than 120"),
+        ("hours", "24.5", "no larger than 24"),
+        ("hours", "Infinity", "Enter a number"),
+        ("nickname", "x" * 21, "20 characters or fewer"),
+        ("story", "y" * 101, "100 characters or fewer"),
+        ("story", "null \x00 byte", "Null characters are not allowed."),
+    ],
+)
+def test_invalid_answers(client, survey, field, value, message):
+    assert_refused(submit(client, survey, **{field: value}), field, message)
+
+
+def test_duplicated_single_answer_field_is_refused(client, survey):
+    data = post_data(valid_answers())
+    result = client.post(survey.url, {**data, "q-color": ["r", "g"]})
+    assert_refused(result, "color", "more than one answer")
+
+
+def test_unknown_field_names_are_refused(client, survey):
+    result = client.post(survey.url, {**post_data(valid_answers()), "q-admin": "1"})
+    assert result.status_code == 200
+    assert "not in this survey" in result.content.decode()
+    assert Response.objects.count() == 0
+
+
+@pytest.mark.parametrize("revision", ["abc", "999999", "-1", ""])
+def test_a_tampered_revision_falls_back_to_the_live_one(client, survey, revision):
+    result = client.post(survey.url, post_data(valid_answers(), revision=revision))
+    assert result.status_code == 302
+    assert Response.objects.get().revision_id == survey.live_revision_id
+
+
+def test_an_unpublished_draft_revision_is_not_accepted_as_the_answered_one(client, survey):
+    draft = survey.save_revision()  # never published
+    client.post(survey.url, post_data(valid_answers(), revision=draft.pk))
+    assert Response.objects.get().revision_id == survey.live_revision_id
+
+
+@override_settings(SURVEY_MAX_BODY_BYTES=2000)
+def test_an_oversized_body_gets_413_and_stores_nothing(client, survey):
+    result = client.post(survey.url, {**post_data(valid_answers()), "q-story": "é" * 1000})
+    assert result.status_code == 413
+    assert "too long to send" in result.content.decode()
+    assert Response.objects.count() == 0
+
+
+@override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=5000, SURVEY_MAX_BODY_BYTES=10**6)
+def test_a_body_beyond_djangos_limit_gets_a_plain_400(survey):
+    client = Client(raise_request_exception=False)
+    result = client.post(survey.url, {**post_data(valid_answers()), "q-story": "a" * 6000})
+    assert result.status_code in (400, 413)
+    assert Response.objects.count() == 0
+
+
+def test_a_missing_csrf_token_gets_a_friendly_page_and_stores_nothing(survey):
+    client = Client(enforce_csrf_checks=True)
+    result = client.post(survey.url, post_data(valid_answers()))
+    assert result.status_code == 403
+    assert "This page expired" in result.content.decode()
+    assert Response.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b"q-color=%ZZ%", b"\xff\xfe\x00garbage", b"q-color=r&" * 2000],
+)
+def test_garbage_bodies_never_cause_a_500(survey, body):
+    client = Client(raise_request_exception=False)
+    result = client.post(survey.url, data=body, content_type="application/x-www-form-urlencoded")
+    assert result.status_code < 500
+    assert Response.objects.count() == 0

@@ -1,0 +1,68 @@
+"""Rendering and submitting a 40-question survey does a bounded number of queries."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from surveys.builders import question
+from surveys.models import Answer, Response
+from tests.factories import make_survey, numbered_body, post_data
+
+pytestmark = pytest.mark.django_db
+
+# Routing (site, locale, pages, view restrictions), settings and neighborhoods.
+GET_BUDGET = 10
+# The same, then one transaction: neighborhood, original survey, response, all answers.
+POST_BUDGET = 15
+
+
+@pytest.fixture
+def big_survey(home, neighborhoods):
+    body = [question("neighborhood", "area", "Where?")] + numbered_body(39)
+    return make_survey(home, body, slug="forty")
+
+
+def answers_for_forty():
+    answers = {"area": "area-1"}
+    for i in range(39):
+        answers[{0: f"l{i}", 1: f"s{i}", 2: f"m{i}", 3: f"n{i}"}[i % 4]] = {
+            0: "4",
+            1: "2",
+            2: ["a", "c"],
+            3: "42",
+        }[i % 4]
+    return answers
+
+
+def test_rendering_a_40_question_survey(client, big_survey, django_assert_max_num_queries):
+    client.get(big_survey.url)  # warm the site-root cache, as any running server has
+    with django_assert_max_num_queries(GET_BUDGET):
+        page = client.get(big_survey.url)
+    assert page.status_code == 200
+    assert page.content.count(b'<div class="question">') == 40
+
+
+def test_submitting_a_40_question_survey(client, big_survey, django_assert_max_num_queries):
+    client.get(big_survey.url)
+    data = post_data(answers_for_forty(), revision=big_survey.live_revision_id)
+    with django_assert_max_num_queries(POST_BUDGET):
+        result = client.post(big_survey.url, data)
+    assert result.status_code == 302
+    assert Response.objects.count() == 1
+    assert Answer.objects.count() == 39 + 10  # ten multi-choice questions with two codes each
+
+
+def test_query_counts_do_not_grow_with_the_number_of_questions(client, home, big_survey):
+    small = make_survey(home, [question("neighborhood", "area", "Where?")] + numbered_body(3))
+    counts = []
+    for survey, answers in (
+        (small, {"area": "area-1", "l0": "4"}),
+        (big_survey, answers_for_forty()),
+    ):
+        client.get(survey.url)
+        with CaptureQueriesContext(connection) as get_queries:
+            client.get(survey.url)
+        with CaptureQueriesContext(connection) as post_queries:
+            client.post(survey.url, post_data(answers, revision=survey.live_revision_id))
+        counts.append((len(get_queries), len(post_queries)))
+    assert counts[0] == counts[1]
