@@ -2,7 +2,9 @@
 
 from django.contrib import messages
 from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.urls import include, path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext, gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
@@ -19,6 +21,11 @@ from .models import Response, SurveyPage
 @hooks.register("register_admin_urls")
 def register_admin_urls():
     return [path("surveys/", include(admin_urls, namespace="surveys_admin"))]
+
+
+@hooks.register("insert_global_admin_css")
+def responses_table_css():
+    return format_html('<link rel="stylesheet" href="{}">', static("surveys/admin.css"))
 
 
 class SurveysMenuItem(MenuItem):

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from wagtail.models import Page, Site
+from django.conf import settings
+from wagtail.models import Locale, Page, Site
 
 from cms.models import ContentPage, HomePage, Neighborhood, SiteSettings
 
@@ -50,7 +51,9 @@ def ensure_home_page() -> HomePage:
     """The site's root page; replaces Wagtail's placeholder welcome page."""
     home = HomePage.objects.first()
     if home is None:
-        root = Page.get_first_root_node()
+        # Migrations create Wagtail's root page and default locale; `flush` removes them.
+        Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
+        root = Page.get_first_root_node() or Page.add_root(title="Root", slug="root")
         home = HomePage(
             title=f"Community trust in {CITY}",
             slug="home-riverton",
@@ -74,9 +77,9 @@ def ensure_home_page() -> HomePage:
             if placeholder.specific_class is Page and not placeholder.get_children().exists():
                 placeholder.delete()
         home.refresh_from_db()
-    settings = SiteSettings.for_site(home.get_site())
-    settings.organization_name = ORGANIZATION
-    settings.save()
+    site_settings = SiteSettings.for_site(home.get_site())
+    site_settings.organization_name = ORGANIZATION
+    site_settings.save()
     return home
 
 

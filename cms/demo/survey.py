@@ -178,7 +178,7 @@ def ensure_survey(home: HomePage) -> tuple[SurveyPage, list[Revision]]:
             ),
             body=questions(1),
             neighborhood_required=True,
-            search_description="Five minutes, anonymous, in your neighborhood's name.",
+            search_description="About five minutes. Anonymous: no account, no name.",
         )
         home.add_child(instance=survey)
         survey.save_revision().publish()

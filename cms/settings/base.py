@@ -157,6 +157,9 @@ STORAGES = {
 # refused before it is parsed (see surveys.views). The admin keeps Django's default.
 SURVEY_MAX_BODY_BYTES = int(os.environ.get("SURVEY_MAX_BODY_BYTES", 256 * 1024))
 CSRF_FAILURE_VIEW = "cms.views.csrf_failure"
+# Nothing is sent to other sites. Not "no-referrer": under that policy browsers send
+# "Origin: null" with form posts, which Django's CSRF origin check rightly refuses.
+SECURE_REFERRER_POLICY = "same-origin"
 
 # --- Wagtail ---------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Confianza"

@@ -147,3 +147,7 @@ def test_response_ids_are_random_uuids(client, survey):
         client.post(survey.url, post_data(valid_answers()))
     ids = [r.pk for r in Response.objects.all()]
     assert len(set(ids)) == 3 and all(i.version == 4 for i in ids)
+
+
+def test_pages_send_no_referrer_to_other_sites(client, survey):
+    assert client.get(survey.url)["Referrer-Policy"] == "same-origin"
