@@ -73,7 +73,10 @@ def _validate_position(position: Any) -> None:
         )
     ):
         raise ValidationError(_("Each position must be a [longitude, latitude] pair of numbers."))
-    longitude, latitude = position[0], position[1]
+    try:
+        longitude, latitude = float(position[0]), float(position[1])
+    except OverflowError:  # an integer too large for a float
+        raise ValidationError(_("Coordinates must be finite numbers.")) from None
     if not (math.isfinite(longitude) and math.isfinite(latitude)):
         raise ValidationError(_("Coordinates must be finite numbers."))
     if not (-180 <= longitude <= 180 and -90 <= latitude <= 90):

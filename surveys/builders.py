@@ -40,3 +40,32 @@ def section(heading: str, text: str = "") -> dict:
 
 def note(html: str) -> dict:
     return {"type": "note", "value": {"text": html}}
+
+
+def keep_block_ids(current_stream, body: list[dict]) -> list[dict]:
+    """Give `body`'s questions (and choices) the block ids of the current questions with
+    the same key (and code), so that a rewritten body edits questions rather than
+    replacing them: published keys and codes are matched by block id."""
+    ids_by_key, choice_ids = {}, {}
+    for child in current_stream:
+        key = child.value.get("key") if hasattr(child.value, "get") else None
+        if not key:
+            continue
+        ids_by_key[key] = child.id
+        for choice in getattr(child.value.get("choices"), "bound_blocks", []) or []:
+            choice_ids[(key, choice.value["code"])] = choice.id
+    result = []
+    for block in body:
+        block = {**block, "value": dict(block["value"])}
+        key = block["value"].get("key")
+        if key in ids_by_key:
+            block["id"] = ids_by_key[key]
+        if "choices" in block["value"]:
+            block["value"]["choices"] = [
+                {"type": "item", "value": choice, "id": choice_ids[(key, choice["code"])]}
+                if (key, choice["code"]) in choice_ids
+                else choice
+                for choice in block["value"]["choices"]
+            ]
+        result.append(block)
+    return result

@@ -59,9 +59,11 @@ class QuestionType:
         return values[0].code if values else None
 
     def display(self, question: Question, values: list[AnswerValue]) -> str:
-        """A human-readable answer for staff, with labels from `question`'s revision."""
+        """A human-readable answer for staff, with labels from `question`'s revision,
+        in the question's order of choices."""
+        order = {choice.code: index for index, choice in enumerate(question.choices)}
         labels = []
-        for value in values:
+        for value in sorted(values, key=lambda v: order.get(v.code, len(order))):
             choice = question.choice(value.code) if value.code is not None else None
             labels.append(choice.label if choice else value.code or "")
         return "; ".join(labels)

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.datastructures import MultiValueDict
 
 from cms.models import Neighborhood
 
@@ -52,6 +53,30 @@ def answer_values(
                 for value in qtype.answer_values(question, answers[question.key])
             )
     return rows
+
+
+class InvalidAnswers(ValueError):
+    """Answers that the resident's form would have refused; `errors` says why, by key."""
+
+    def __init__(self, errors: dict[str, list[str]], index: int | None = None):
+        self.errors, self.index = errors, index
+        where = f"response {index + 1}: " if index is not None else ""
+        super().__init__(where + "; ".join(f"{k}: {' '.join(v)}" for k, v in errors.items()))
+
+
+def cleaned_answers(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> dict:
+    """Validate raw `answers` (by key) exactly as the resident's form does."""
+    # Imported here: forms imports cms.protection, which must not load at submission import.
+    from .forms import ResponseForm
+
+    data = MultiValueDict()
+    for key, value in answers.items():
+        values = value if isinstance(value, list | tuple) else [value]
+        data.setlist(f"q-{key}", [str(v) for v in values])
+    form = ResponseForm(questionnaire, data)
+    if not form.is_valid():
+        raise InvalidAnswers({key: list(messages) for key, messages in form.errors.items()})
+    return {key: value for key, value in form.cleaned_data.items() if value not in ("", None, [])}
 
 
 def neighborhood_code(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> str | None:
@@ -98,7 +123,11 @@ def record_responses(
     questionnaire: Questionnaire,
     responses: Iterable[ResponseData],
 ) -> int:
-    """Store many responses to one revision in one transaction; return how many."""
+    """Validate, then store many responses to one revision in one transaction.
+
+    Every response is checked as the resident's form checks it; if any is invalid,
+    `InvalidAnswers` names it and nothing is stored. Returns how many were stored.
+    """
     if questionnaire.revision_id is None:
         raise ValueError("Responses must record the revision they answered.")
     neighborhoods = dict(Neighborhood.objects.values_list("code", "pk"))
@@ -107,8 +136,12 @@ def record_responses(
     with transaction.atomic():
         pending_responses: list[Response] = []
         pending_answers: list[Answer] = []
-        for data in responses:
-            code = neighborhood_code(questionnaire, data.answers)
+        for index, data in enumerate(responses):
+            try:
+                answers = cleaned_answers(questionnaire, data.answers)
+            except InvalidAnswers as invalid:
+                raise InvalidAnswers(invalid.errors, index) from None
+            code = neighborhood_code(questionnaire, answers)
             response = Response(
                 survey=original,
                 revision_id=questionnaire.revision_id,
@@ -119,9 +152,7 @@ def record_responses(
                 submitted_on=data.submitted_on,
             )
             pending_responses.append(response)
-            pending_answers.extend(
-                _answer_rows(response, answer_values(questionnaire, data.answers))
-            )
+            pending_answers.extend(_answer_rows(response, answer_values(questionnaire, answers)))
             count += 1
             if len(pending_answers) >= BULK_BATCH_SIZE:
                 _flush(pending_responses, pending_answers)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import copy
+import time
 
 from wagtail.models import Page, Site
 
 from cms.models import HomePage, Neighborhood
-from surveys.builders import choices, likert, note, question, section
+from surveys.builders import choices, keep_block_ids, likert, note, question, section
 from surveys.models import SurveyPage
 
 
@@ -42,8 +43,9 @@ def make_survey(parent: Page, body: list[dict], *, slug="survey", publish=True, 
 
 
 def publish_body(survey: SurveyPage, body: list[dict]) -> SurveyPage:
-    """Publish a new revision of `survey` with `body` (as an organizer's edit would)."""
-    survey.body = body
+    """Publish a new revision of `survey` with `body` (as an organizer's edit would:
+    questions keep their block ids by key)."""
+    survey.body = keep_block_ids(survey.body, body)
     survey.save_revision().publish()
     survey.refresh_from_db()
     return survey
@@ -106,12 +108,23 @@ def valid_answers() -> dict[str, str | list[str]]:
     }
 
 
-def post_data(answers: dict, *, revision=None) -> dict:
-    """Prefix answers the way the resident form names its fields."""
+def post_data(answers: dict, *, survey, revision=None, shown_seconds_ago: int = 60) -> dict:
+    """What the resident's browser posts: prefixed answers, and the token of a form
+    shown `shown_seconds_ago` (as if a person took that long to answer)."""
     data = {f"q-{key}": value for key, value in answers.items()}
     if revision is not None:
         data["revision"] = str(revision)
+    data["started"] = form_started_token(survey, shown_seconds_ago)
     return data
+
+
+def form_started_token(survey, seconds_ago: int) -> str:
+    from django.core import signing
+
+    from cms import protection
+
+    shown_at = int(time.time()) - seconds_ago
+    return signing.Signer(salt=protection._STARTED_SALT).sign(f"survey:{survey.pk}|{shown_at}")
 
 
 def numbered_body(count: int) -> list[dict]:
@@ -202,3 +215,46 @@ def edit_form_data(survey, body_with_ids: list[dict], **fields) -> dict:
 def body_with_ids(survey) -> list[dict]:
     """The survey's stored body as raw blocks with their ids (and choice ids)."""
     return copy.deepcopy(list(survey.body.raw_data))
+
+
+TOTP_SECRET = "JBSWY3DPEHPK3PXP"
+
+
+def make_staff(
+    username: str,
+    *,
+    superuser: bool = False,
+    groups: tuple[str, ...] = (),
+    mfa: bool = True,
+    password: str = "correct horse battery staple",  # noqa: S107
+):
+    """A staff account as allauth expects it: verified email, optionally with TOTP."""
+    from allauth.account.models import EmailAddress
+    from allauth.mfa.totp.internal.auth import TOTP
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    User = get_user_model()
+    email = f"{username}@example.org"
+    if superuser:
+        user = User.objects.create_superuser(username, email, password)
+    else:
+        user = User.objects.create_user(username, email, password)
+    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    for name in groups:
+        user.groups.add(Group.objects.get(name=name))
+    if mfa:
+        TOTP.activate(user, TOTP_SECRET)
+    return user
+
+
+def totp_code(secret: str = TOTP_SECRET) -> str:
+    """The current code an authenticator app would show."""
+    from allauth.mfa.totp.internal.auth import (
+        format_hotp_value,
+        hotp_value,
+        yield_hotp_counters_from_time,
+    )
+
+    counter = next(iter(yield_hotp_counters_from_time()))
+    return format_hotp_value(hotp_value(secret, counter))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from wagtail.models import PageLogEntry, Revision
 
 from cms.models import HomePage
-from surveys.builders import choices, likert as agreement, note, question, section
+from surveys.builders import choices, keep_block_ids, likert as agreement, note, question, section
 from surveys.models import SurveyPage
 
 SLUG = "community-trust-and-safety"
@@ -183,7 +183,7 @@ def ensure_survey(home: HomePage) -> tuple[SurveyPage, list[Revision]]:
         home.add_child(instance=survey)
         survey.save_revision().publish()
         survey.refresh_from_db()
-        survey.body = questions(2)
+        survey.body = keep_block_ids(survey.body, questions(2))
         survey.save_revision().publish()
         survey.refresh_from_db()
     published = Revision.objects.filter(

@@ -1,6 +1,7 @@
 """Bad input gets a clear error beside the field, keeps the resident's answers, stores nothing."""
 
 import pytest
+from django.http import HttpRequest
 from django.test import Client, override_settings
 
 from surveys.models import Answer, Response
@@ -13,7 +14,7 @@ def submit(client, survey, **changes):
     answers = valid_answers()
     answers.update(changes)
     answers = {key: value for key, value in answers.items() if value is not None}
-    return client.post(survey.url, post_data(answers))
+    return client.post(survey.url, post_data(answers, survey=survey))
 
 
 def assert_refused(result, field, message):
@@ -65,50 +66,64 @@ def test_invalid_answers(client, survey, field, value, message):
 
 
 def test_duplicated_single_answer_field_is_refused(client, survey):
-    data = post_data(valid_answers())
+    data = post_data(valid_answers(), survey=survey)
     result = client.post(survey.url, {**data, "q-color": ["r", "g"]})
     assert_refused(result, "color", "more than one answer")
 
 
 def test_unknown_field_names_are_refused(client, survey):
-    result = client.post(survey.url, {**post_data(valid_answers()), "q-admin": "1"})
+    result = client.post(survey.url, {**post_data(valid_answers(), survey=survey), "q-admin": "1"})
     assert result.status_code == 200
     assert "not in this survey" in result.content.decode()
     assert Response.objects.count() == 0
 
 
-@pytest.mark.parametrize("revision", ["abc", "999999", "-1", ""])
+@pytest.mark.parametrize("revision", ["abc", "999999", "-1", "", "²", "１２", "9" * 40])
 def test_a_tampered_revision_falls_back_to_the_live_one(client, survey, revision):
-    result = client.post(survey.url, post_data(valid_answers(), revision=revision))
+    result = client.post(survey.url, post_data(valid_answers(), revision=revision, survey=survey))
     assert result.status_code == 302
     assert Response.objects.get().revision_id == survey.live_revision_id
 
 
 def test_an_unpublished_draft_revision_is_not_accepted_as_the_answered_one(client, survey):
     draft = survey.save_revision()  # never published
-    client.post(survey.url, post_data(valid_answers(), revision=draft.pk))
+    client.post(survey.url, post_data(valid_answers(), revision=draft.pk, survey=survey))
     assert Response.objects.get().revision_id == survey.live_revision_id
 
 
-@override_settings(SURVEY_MAX_BODY_BYTES=2000)
-def test_an_oversized_body_gets_413_and_stores_nothing(client, survey):
-    result = client.post(survey.url, {**post_data(valid_answers()), "q-story": "é" * 1000})
+@override_settings(PUBLIC_MAX_BODY_BYTES=2000)
+def test_an_oversized_body_gets_413_before_anything_reads_it(survey, monkeypatch):
+    # With CSRF checks on, as for a real browser: the refusal must come before the CSRF
+    # middleware reads the body.
+    client = Client(enforce_csrf_checks=True)
+    parsed = []
+    real_load = HttpRequest._load_post_and_files
+
+    def spy(request):
+        parsed.append(request.path)
+        return real_load(request)
+
+    monkeypatch.setattr(HttpRequest, "_load_post_and_files", spy)
+    data = {**post_data(valid_answers(), survey=survey), "q-story": "é" * 1000}
+    result = client.post(survey.url, data)
     assert result.status_code == 413
-    assert "too long to send" in result.content.decode()
-    assert Response.objects.count() == 0
+    assert "too long" in result.content.decode()
+    assert parsed == [] and Response.objects.count() == 0
 
 
-@override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=5000, SURVEY_MAX_BODY_BYTES=10**6)
+@override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=5000, PUBLIC_MAX_BODY_BYTES=10**6)
 def test_a_body_beyond_djangos_limit_gets_a_plain_400(survey):
     client = Client(raise_request_exception=False)
-    result = client.post(survey.url, {**post_data(valid_answers()), "q-story": "a" * 6000})
+    result = client.post(
+        survey.url, {**post_data(valid_answers(), survey=survey), "q-story": "a" * 6000}
+    )
     assert result.status_code in (400, 413)
     assert Response.objects.count() == 0
 
 
 def test_a_missing_csrf_token_gets_a_friendly_page_and_stores_nothing(survey):
     client = Client(enforce_csrf_checks=True)
-    result = client.post(survey.url, post_data(valid_answers()))
+    result = client.post(survey.url, post_data(valid_answers(), survey=survey))
     assert result.status_code == 403
     assert "This page expired" in result.content.decode()
     assert Response.objects.count() == 0
@@ -122,4 +137,17 @@ def test_garbage_bodies_never_cause_a_500(survey, body):
     client = Client(raise_request_exception=False)
     result = client.post(survey.url, data=body, content_type="application/x-www-form-urlencoded")
     assert result.status_code < 500
+    assert Response.objects.count() == 0
+
+
+@pytest.mark.parametrize("length", ["²", "abc", "-5", "１０"])
+def test_a_malformed_content_length_is_refused_plainly(survey, length):
+    client = Client(raise_request_exception=False)
+    result = client.post(
+        survey.url,
+        data=b"q-color=r",
+        content_type="application/x-www-form-urlencoded",
+        CONTENT_LENGTH=length,
+    )
+    assert result.status_code == 413
     assert Response.objects.count() == 0

@@ -7,15 +7,27 @@ from django.core.management import call_command
 from wagtail.models import Revision
 
 from cms.models import Neighborhood
-from surveys.builders import choices, question
+from surveys.builders import choices, likert, question
 from surveys.models import Answer, Response, SurveyPage
 from surveys.questionnaire import questionnaire_for_revision
-from tests.factories import body_with_ids, edit_form_data, make_survey, post_data
+from tests.factories import (
+    body_with_ids,
+    edit_form_data,
+    every_type_body,
+    make_survey,
+    post_data,
+)
 
 pytestmark = pytest.mark.django_db
 
 FIRST_BODY = [
-    question("single_choice", "fruit", "Fruit?", choices=choices(("a", "Apple"), ("b", "Banana"))),
+    question(
+        "single_choice",
+        "fruit",
+        "Fruit?",
+        choices=choices(("a", "Apple"), ("b", "Banana")),
+        widget="radio",
+    ),
     question("short_text", "why", "Why?", max_length=50),
     question("number", "count", "How many?", min_value=0, max_value=9, integer=True),
 ]
@@ -24,7 +36,7 @@ FIRST_BODY = [
 @pytest.fixture
 def live(home, neighborhoods, client):
     survey = make_survey(home, FIRST_BODY, slug="live")
-    client.post(survey.url, post_data({"fruit": "b", "why": "sweet", "count": "3"}))
+    client.post(survey.url, post_data({"fruit": "b", "why": "sweet", "count": "3"}, survey=survey))
     return SurveyPage.objects.get(pk=survey.pk)
 
 
@@ -81,7 +93,7 @@ def test_a_key_with_answers_cannot_change(client, staff, live):
     body[0]["value"]["key"] = "favourite_fruit"
     result = edit(client, staff, live, body)
     assert result.status_code == 200
-    assert "Answers are stored under the key 'fruit'" in editor_errors(result)
+    assert "The key 'fruit' was published" in editor_errors(result)
     live.refresh_from_db()
     assert questionnaire_for_revision(live.live_revision).keys[0] == "fruit"
 
@@ -91,14 +103,62 @@ def test_a_code_with_answers_cannot_change(client, staff, live):
     body[0]["value"]["choices"][1]["value"]["code"] = "banana"
     result = edit(client, staff, live, body)
     assert result.status_code == 200
-    assert "Answers are stored with the code 'b'" in editor_errors(result)
+    assert "The code 'b' was published for this choice" in editor_errors(result)
 
 
-def test_keys_of_unanswered_surveys_may_change(client, staff, home, neighborhoods):
+def test_keys_of_never_published_surveys_may_change(client, staff, home, neighborhoods):
+    survey = make_survey(home, FIRST_BODY, slug="fresh", publish=False)
+    body = body_with_ids(survey)
+    body[0]["value"]["key"] = "favourite_fruit"
+    first_choice = body[0]["value"]["choices"][0]
+    first_choice.get("value", first_choice)["code"] = "apple"
+    assert edit(client, staff, survey, body).status_code == 302
+
+
+def test_a_published_key_is_locked_before_any_answer(client, staff, home, neighborhoods):
     survey = make_survey(home, FIRST_BODY, slug="fresh")
     body = body_with_ids(survey)
     body[0]["value"]["key"] = "favourite_fruit"
+    result = edit(client, staff, survey, body)
+    assert "The key 'fruit' was published" in editor_errors(result)
+
+
+def test_a_removed_key_cannot_be_reused(client, staff, live):
+    body = body_with_ids(live)
+    body = [body[0], body[1]]  # `count` removed...
+    assert edit(client, staff, live, body).status_code == 302
+    live.refresh_from_db()
+    body = body_with_ids(live)
+    body.append(question("number", "count", "How many children?", min_value=0, max_value=20))
+    result = edit(client, staff, live, body)  # ...and a new question takes its key
+    assert "belonged to a published question that was removed" in editor_errors(result)
+
+
+def test_a_published_question_keeps_its_type(client, staff, live):
+    body = body_with_ids(live)
+    body[2]["type"] = "short_text"
+    body[2]["value"] = {**question("short_text", "count", "How many?")["value"], "max_length": 9}
+    result = edit(client, staff, live, body)
+    assert "'count' was published as a number question" in editor_errors(result)
+
+
+def test_a_scale_keeps_its_number_of_points(client, staff, home, neighborhoods):
+    survey = make_survey(home, [likert("trust", "I trust the police.", points=5)], slug="scale")
+    body = body_with_ids(survey)
+    body[0]["value"]["points"] = "7"
+    result = edit(client, staff, survey, body)
+    assert "published with 5 points" in editor_errors(result)
+    body[0]["value"]["points"] = "5"
+    body[0]["value"]["label"] = "I trust the local police."
     assert edit(client, staff, survey, body).status_code == 302
+
+
+def test_a_removed_code_cannot_be_given_to_a_new_choice(client, staff, live):
+    body = body_with_ids(live)
+    choices_ = body[0]["value"]["choices"]
+    choices_[1] = {"type": "item", "value": {"label": "Cherry", "code": "b"}, "id": ""}
+    result = edit(client, staff, live, body)
+    assert "The code 'b' was published for another choice ('Banana')" in editor_errors(result)
 
 
 def test_duplicate_keys_are_refused_in_the_editor(client, staff, live):
@@ -115,7 +175,9 @@ def test_a_form_opened_before_an_edit_is_stored_against_its_own_revision(client,
     body = [body[0], body[2]]  # an organizer removes `why` while a resident is answering
     assert edit(client, staff, live, body).status_code == 302
     client.logout()
-    answers = post_data({"fruit": "a", "why": "crunchy", "count": "1"}, revision=old_revision)
+    answers = post_data(
+        {"fruit": "a", "why": "crunchy", "count": "1"}, revision=old_revision, survey=live
+    )
     assert client.post(live.url, answers).status_code == 302
     newest = Response.objects.get(answers__text="crunchy")
     assert newest.revision_id == old_revision
@@ -163,3 +225,25 @@ def test_a_neighborhood_with_responses_cannot_be_deleted(client, staff, live, ne
     # One without responses can go.
     client.post(f"/admin/snippets/cms/neighborhood/delete/{neighborhoods[2].pk}/")
     assert not Neighborhood.objects.filter(pk=neighborhoods[2].pk).exists()
+
+
+def test_an_organizer_creates_a_survey_of_every_type_in_the_editor(client, staff, home):
+    body = every_type_body()
+    body[3]["value"]["key"] = ""  # derived from the label
+    body[5]["value"]["choices"][2]["code"] = ""  # numbered
+    for block in body:
+        if block["type"] == "single_choice":
+            block["value"].setdefault("widget", "radio")
+    client.force_login(staff)
+    draft = SurveyPage(title="New survey", slug="new-survey")
+    result = client.post(
+        f"/admin/pages/add/surveys/surveypage/{home.pk}/",
+        edit_form_data(draft, body),
+    )
+    assert result.status_code == 302, editor_errors(result)
+    survey = SurveyPage.objects.get(slug="new-survey")
+    assert survey.live
+    q = questionnaire_for_revision(survey.live_revision)
+    assert q.keys[1] == "favourite_colour"
+    assert [c.code for c in q.question("places").choices] == ["a", "b", "1"]
+    assert client.get(survey.url).status_code == 200

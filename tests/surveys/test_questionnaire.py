@@ -2,7 +2,7 @@
 
 import pytest
 from django.utils import translation
-from wagtail.models import Revision
+from wagtail.models import Locale, Revision
 
 from surveys.builders import choices, likert, question
 from surveys.questionnaire import (
@@ -60,13 +60,25 @@ def test_each_revision_keeps_its_own_questions_and_labels(home, neighborhoods):
     assert new.keys == ("b", "a") and new.question("a").label == "Relabelled"
 
 
-def test_scale_labels_follow_the_page_language(home, neighborhoods):
+def test_labels_are_read_in_the_page_language(home, neighborhoods, monkeypatch):
+    """Scale labels are translated while the questionnaire is built, in the page's language,
+    whatever language the request is in."""
+    from django.utils.functional import lazy
+
+    from surveys import blocks
+
+    language_now = lazy(translation.get_language, str)
+    monkeypatch.setitem(blocks.AGREEMENT_LABELS, 5, [language_now()] * 5)
     survey = make_survey(home, [likert("t", "Trust")])
+    spanish = Locale.objects.create(language_code="es")
+    home.copy_for_translation(spanish).save_revision().publish()
+    survey_es = survey.copy_for_translation(spanish)
+    with translation.override("en"):
+        q_es = build_questionnaire(survey_es)
     with translation.override("es"):
-        q = build_questionnaire(survey)
-    # The page is English: its questionnaire is English whatever the request language.
-    assert q.language == "en"
-    assert q.question("t").choices[0].label == "Strongly disagree"
+        q_en = build_questionnaire(survey)
+    assert (q_es.language, q_es.question("t").choices[0].label) == ("es", "es")
+    assert (q_en.language, q_en.question("t").choices[0].label) == ("en", "en")
 
 
 def test_settings_come_from_the_page(home, neighborhoods):
