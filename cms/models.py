@@ -1,5 +1,6 @@
 """Site-wide content: home page, content pages, neighborhoods and site settings."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
@@ -152,3 +153,43 @@ class SiteSettings(BaseSiteSetting):
 
     class Meta:
         verbose_name = _("site settings")
+
+
+class AuditEvent(models.Model):
+    """A record that a staff member looked at or took resident data. Never edited."""
+
+    class Action(models.TextChoices):
+        VIEW_RESPONSES = "view_responses", _("Viewed responses")
+        VIEW_RESULTS = "view_results", _("Viewed results")
+        EXPORT = "export", _("Downloaded an export")
+        MODERATE = "moderate", _("Moderated feedback")
+
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+    # Kept as text so the record survives the account's deletion.
+    username = models.CharField(_("username"), max_length=150)
+    action = models.CharField(_("action"), max_length=32, choices=Action.choices)
+    page = models.ForeignKey(
+        Page,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("survey or page"),
+    )
+    subject = models.CharField(_("about"), max_length=255)
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit log")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.subject}"

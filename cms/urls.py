@@ -4,11 +4,21 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from . import views
+
 urlpatterns = [
+    # Staff sign in through allauth only: Wagtail's own password login and password
+    # reset would be a back door around MFA and allauth's rate limits.
+    path("admin/login/", views.admin_login_redirect, name="wagtailadmin_login"),
+    path("admin/password_reset/", views.password_reset_redirect),
+    path("admin/password_reset/<path:rest>", views.password_reset_redirect),
     path("admin/", include(wagtailadmin_urls)),
+    path("accounts/", include("allauth.urls")),
     path("documents/", include(wagtaildocs_urls)),
 ]
 
 # Pages carry their language in the URL (/es/...); the default language has no prefix.
 # Wagtail's page serving comes last: it claims every other path.
 urlpatterns += i18n_patterns(path("", include(wagtail_urls)), prefix_default_language=False)
+
+handler429 = "cms.views.too_many_requests"

@@ -11,7 +11,8 @@ from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.ui.tables import Column, NumberColumn, TitleColumn
 from wagtail.admin.views.generic.base import BaseListingView
 
-from cms.models import Neighborhood
+from cms.audit import record_access
+from cms.models import AuditEvent, Neighborhood
 
 from .access import can_view_responses, surveys_visible_to
 from .models import Response, SurveyPage
@@ -73,7 +74,14 @@ class ResponseListView(BaseListingView):
         self.survey = get_object_or_404(SurveyPage, pk=kwargs["survey_id"])
         if not can_view_responses(request.user, self.survey):
             raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+        response = super().dispatch(request, *args, **kwargs)
+        record_access(
+            user=request.user,
+            action=AuditEvent.Action.VIEW_RESPONSES,
+            page=self.survey.responses_survey,
+            detail={"query": request.GET.urlencode()},
+        )
+        return response
 
     def get_base_queryset(self):
         return responses_of(self.survey)

@@ -7,12 +7,14 @@ from dataclasses import dataclass
 from django import forms
 from django.utils.translation import gettext as _
 
+from cms.protection import HONEYPOT_FIELD, STARTED_FIELD
+
 from .question_types import question_type
 from .questionnaire import Note, Question, Questionnaire, Section
 
 FIELD_PREFIX = "q"
 # Names a genuine survey form posts besides its questions.
-FORM_CONTROL_NAMES = frozenset({"csrfmiddlewaretoken", "revision"})
+FORM_CONTROL_NAMES = frozenset({"csrfmiddlewaretoken", "revision", HONEYPOT_FIELD, STARTED_FIELD})
 
 
 @dataclass(frozen=True)

@@ -10,15 +10,14 @@ from __future__ import annotations
 import uuid
 from functools import cached_property
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
-from wagtail.blocks.list_block import ListBlockValidationError
 from wagtail.blocks.stream_block import StreamBlockValidationError
-from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page, PageManager, PageQuerySet, Revision
@@ -27,6 +26,7 @@ from wagtail.url_routing import RouteResult
 from cms.models import RICH_TEXT_FEATURES, Neighborhood
 
 from .blocks import QuestionBlock, QuestionStreamBlock
+from .stability import changed_identifier_errors
 
 MIN_SMALL_CELL_THRESHOLD = 5
 
@@ -151,15 +151,19 @@ class SurveyPage(RoutablePageMixin, Page):
 
     @cached_property
     def responses_survey(self) -> SurveyPage:
-        """The survey responses are recorded against: the original of a translated page.
+        """The survey responses are recorded against: the original of a translation or alias.
 
-        Every translation of a survey shares its `translation_key`; responses to any of
-        them pool under the first-created page so that analysis sees one survey.
+        Every translation of a survey shares its `translation_key`, and an alias mirrors
+        the page it is an alias of; responses to any of them pool under the first-created
+        page of the original's translations, so that analysis sees one survey.
         """
         if not self.pk:
             return self
+        source = self
+        if self.alias_of_id:
+            source = Page.objects.only("translation_key").get(pk=self.alias_of_id)
         original = (
-            SurveyPage.objects.filter(translation_key=self.translation_key).order_by("pk").first()
+            SurveyPage.objects.filter(translation_key=source.translation_key).order_by("pk").first()
         )
         return original or self
 
@@ -177,70 +181,34 @@ class SurveyPage(RoutablePageMixin, Page):
             errors.setdefault("neighborhood_required", []).append(
                 gettext("Add a Neighborhood question to require a neighborhood.")
             )
-        stream_errors = self._changed_identifiers_errors()
+        stream_errors = changed_identifier_errors(self)
         if stream_errors:
             errors["body"] = [StreamBlockValidationError(block_errors=stream_errors)]
         if errors:
             raise ValidationError(errors)
 
-    def _changed_identifiers_errors(self) -> dict[int, ValidationError]:
-        """Refuse to change a key or code that stored answers already use."""
-        if not self.pk:
-            return {}
-        answered = Revision.objects.filter(
-            pk__in=Response.objects.filter(revision__object_id=str(self.pk))
-            .values("revision_id")
-            .distinct()
-        )
-        locked_keys: dict[str, str] = {}
-        locked_codes: dict[str, str] = {}
-        for revision in answered:
-            for child in revision.as_object().body:
-                if isinstance(child.block, QuestionBlock):
-                    locked_keys[child.id] = child.value["key"]
-                    for choice in getattr(child.value.get("choices"), "bound_blocks", []):
-                        locked_codes[choice.id] = choice.value["code"]
-        errors: dict[int, ValidationError] = {}
-        for index, child in enumerate(self.body):
-            if not isinstance(child.block, QuestionBlock):
-                continue
-            old_key = locked_keys.get(child.id)
-            if old_key is not None and old_key != child.value["key"]:
-                errors[index] = StructBlockValidationError(
-                    {
-                        "key": ValidationError(
-                            gettext(
-                                "Answers are stored under the key '%(key)s'. A key cannot "
-                                "change once a survey has responses: set it back to "
-                                "'%(key)s', or add a new question instead."
-                            )
-                            % {"key": old_key}
-                        )
-                    }
-                )
-                continue
-            choice_errors = {}
-            for choice_index, choice in enumerate(
-                getattr(child.value.get("choices"), "bound_blocks", [])
-            ):
-                old_code = locked_codes.get(choice.id)
-                if old_code is not None and old_code != choice.value["code"]:
-                    choice_errors[choice_index] = StructBlockValidationError(
-                        {
-                            "code": ValidationError(
-                                gettext(
-                                    "Answers are stored with the code '%(code)s'. A code "
-                                    "cannot change once a survey has responses."
-                                )
-                                % {"code": old_code}
-                            )
-                        }
-                    )
-            if choice_errors:
-                errors[index] = StructBlockValidationError(
-                    {"choices": ListBlockValidationError(block_errors=choice_errors)}
-                )
-        return errors
+    def save(self, *args, **kwargs):
+        result = super().save(*args, **kwargs)
+        self._share_settings_with_translations()
+        return result
+
+    # One survey in several languages has one set of dates, k and neighborhood rule.
+    SHARED_SETTINGS = ("opens_at", "closes_at", "neighborhood_required", "small_cell_threshold")
+
+    def _share_settings_with_translations(self) -> None:
+        """The original's survey settings apply to every translation (and alias) of it."""
+        original = self.responses_survey
+        if original.pk == self.pk:
+            values = {name: getattr(self, name) for name in self.SHARED_SETTINGS}
+            SurveyPage.objects.filter(
+                models.Q(translation_key=self.translation_key) | models.Q(alias_of=self)
+            ).exclude(pk=self.pk).update(**values)
+        else:
+            values = {name: getattr(original, name) for name in self.SHARED_SETTINGS}
+            if any(getattr(self, name) != value for name, value in values.items()):
+                SurveyPage.objects.filter(pk=self.pk).update(**values)
+                for name, value in values.items():
+                    setattr(self, name, value)
 
 
 class Response(models.Model):
@@ -293,7 +261,11 @@ class Response(models.Model):
             ),
             models.Index(fields=["survey", "neighborhood"], name="response_survey_area"),
         ]
-        permissions = [("view_responses", "Can view survey responses")]
+        permissions = [
+            ("view_responses", "Can view survey responses"),
+            ("view_results", "Can view survey results"),
+            ("export_responses", "Can export survey responses"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.survey_id}/{self.pk}"
@@ -302,6 +274,8 @@ class Response(models.Model):
 class Answer(models.Model):
     """One stored answer: a chosen code, a number or a text, under a question key."""
 
+    # Random like the response's: a sequential id would reveal the order of submissions.
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
     key = models.CharField(max_length=40)
     code = models.CharField(max_length=40, null=True, blank=True)
@@ -321,3 +295,33 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}={self.code or self.number or self.text}"
+
+
+class SurveyAccess(models.Model):
+    """A grant: `user` may see the responses, results and exports of the surveys at or
+    below `page`, as far as their role allows. Superusers need no grant."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="survey_access",
+        verbose_name=_("user"),
+    )
+    page = models.ForeignKey(
+        Page,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("survey or parent page"),
+        help_text=_("A survey, or a page whose surveys below it are all granted."),
+    )
+    granted_on = models.DateField(_("granted on"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("survey access")
+        verbose_name_plural = _("survey access")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "page"], name="one_grant_per_user_and_page")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.page.title}"

@@ -1,6 +1,7 @@
 """Survey responses in the Wagtail admin, and protection of stored responses."""
 
 from django.contrib import messages
+from django.db.models import Q
 from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.urls import include, path, reverse
@@ -8,6 +9,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.panels import FieldPanel
+from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import Button
 from wagtail.models import Page
 
@@ -15,7 +18,26 @@ from cms.models import Neighborhood
 
 from . import admin_urls
 from .access import can_view_responses, surveys_visible_to
-from .models import Response, SurveyPage
+from .models import Response, SurveyAccess, SurveyPage
+
+
+class SurveyAccessViewSet(ModelViewSet):
+    """Superusers grant staff the surveys whose data they may see."""
+
+    model = SurveyAccess
+    icon = "lock-open"
+    menu_label = _("Survey access")
+    add_to_settings_menu = True
+    list_display = ["user", "page", "granted_on"]
+    list_filter = ["user"]
+    panels = [FieldPanel("user"), FieldPanel("page")]
+    add_to_reference_index = False
+    copy_view_enabled = False
+
+
+@hooks.register("register_admin_viewset")
+def register_survey_access():
+    return SurveyAccessViewSet("survey_access")
 
 
 @hooks.register("register_admin_urls")
@@ -65,7 +87,9 @@ def stored_responses_under(pages) -> int:
             str(pk)
             for pk in Page.objects.descendant_of(page, inclusive=True).values_list("pk", flat=True)
         )
-    return Response.objects.filter(revision__object_id__in=page_ids).count()
+    return Response.objects.filter(
+        Q(revision__object_id__in=page_ids) | Q(survey_id__in=[int(pk) for pk in page_ids])
+    ).count()
 
 
 def _refuse_delete(request, pages):

@@ -1,6 +1,12 @@
 import pytest
 
-from tests.factories import every_type_body, make_home, make_neighborhoods, make_survey
+from tests.factories import (
+    every_type_body,
+    make_home,
+    make_neighborhoods,
+    make_staff,
+    make_survey,
+)
 
 
 @pytest.fixture
@@ -20,6 +26,16 @@ def survey(home, neighborhoods):
 
 
 @pytest.fixture
-def staff(django_user_model):
-    """A superuser (sees every survey's responses)."""
-    return django_user_model.objects.create_superuser("staff", "staff@example.org", "pw")
+def staff(db):
+    """A superuser with a verified email and an authenticator app (sees every survey)."""
+    return make_staff("staff", superuser=True)
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Rate-limit counters and cached values never leak from one test into another."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

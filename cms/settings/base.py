@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -38,6 +39,9 @@ INSTALLED_APPS = [
     "cms",
     "surveys",
     "feedback",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
     "wagtail.contrib.settings",
     "wagtail.locales",
     "wagtail.contrib.routable_page",
@@ -63,12 +67,18 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # After the CSP middleware, so that its responses pass through this one first.
+    "cms.middleware.AdminContentSecurityPolicyMiddleware",
+    "cms.middleware.PublicRequestLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "cms.middleware.RequireMFAMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
@@ -84,6 +94,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
@@ -123,6 +134,49 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache -----------------------------------------------------------------------------
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# --- Staff accounts: django-allauth with MFA ----------------------------------------------
+# Residents never sign in. Staff sign in with their email address, verified, through
+# allauth everywhere (the Wagtail admin's own login redirects there), with rate limits.
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "/admin/"
+WAGTAILADMIN_LOGIN_URL = "/accounts/login/"
+WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
+WAGTAIL_PASSWORD_RESET_ENABLED = False
+ACCOUNT_ADAPTER = "cms.accounts.StaffAccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_LOGOUT_REDIRECT_URL = "/"
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Confianza] "
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_TOTP_ISSUER = "Confianza"
+# Anyone who can see responses, results or feedback must have a second factor.
+# On by default whenever DEBUG is off.
+REQUIRE_MFA = env_bool("REQUIRE_MFA", not DEBUG)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "confianza@localhost")
+# Mail goes to the console unless EMAIL_HOST names an SMTP server.
+if os.environ.get("EMAIL_HOST"):
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": os.environ["EMAIL_HOST"],
+                "port": int(os.environ.get("EMAIL_PORT", 587)),
+                "username": os.environ.get("EMAIL_HOST_USER", ""),
+                "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+                "use_tls": env_bool("EMAIL_USE_TLS", True),
+            },
+        }
+    }
+else:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+
 # --- Passwords and sessions ------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -153,10 +207,50 @@ STORAGES = {
 }
 
 # --- Requests --------------------------------------------------------------------------
-# A survey answer is small; anything much larger than the biggest honest answer is
-# refused before it is parsed (see surveys.views). The admin keeps Django's default.
-SURVEY_MAX_BODY_BYTES = int(os.environ.get("SURVEY_MAX_BODY_BYTES", 256 * 1024))
+# A survey answer or feedback is small; a post to a public page that is much larger than
+# the biggest honest one is refused before it is read (cms.middleware). The admin keeps
+# Django's default.
+PUBLIC_MAX_BODY_BYTES = int(os.environ.get("PUBLIC_MAX_BODY_BYTES", 256 * 1024))
 CSRF_FAILURE_VIEW = "cms.views.csrf_failure"
+
+# --- Respondent protection at the edge ---------------------------------------------------
+# Per client: at most N submissions per window (seconds). Clients are told apart by
+# their address hashed with a random key that lives only in the cache and is replaced
+# every day; the address itself is never stored. Behind N proxies, the Nth address from
+# the right of X-Forwarded-For is the client's.
+SUBMISSION_RATE_LIMIT = (int(os.environ.get("SUBMISSION_RATE_LIMIT", 30)), 600)
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", 0))
+# A person cannot answer a survey faster than this (seconds); faster posts are asked
+# to confirm, and posts that fill the hidden honeypot field are dropped.
+MINIMUM_FILL_SECONDS = 3
+
+# --- Security headers -------------------------------------------------------------------
+# No inline script anywhere: scripts come from this site, or carry the request's nonce.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "object-src": [CSP.NONE],
+}
+# The Wagtail admin adds inline style attributes and frames its own previews.
+ADMIN_CSP = {
+    **SECURE_CSP,
+    "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
+    "frame-src": [CSP.SELF],
+    "frame-ancestors": [CSP.SELF],
+}
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = False
+# The CSRF cookie ends with the browser session: it leaves no year-long trace of a visit.
+CSRF_COOKIE_AGE = None
 # Nothing is sent to other sites. Not "no-referrer": under that policy browsers send
 # "Origin: null" with form posts, which Django's CSRF origin check rightly refuses.
 SECURE_REFERRER_POLICY = "same-origin"

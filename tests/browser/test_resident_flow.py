@@ -6,14 +6,16 @@ import pytest
 from django.core.management import call_command
 
 from surveys.models import Answer, Response, SurveyPage
+from tests.browser.conftest import sign_in
+from tests.factories import make_staff
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def demo(live_server, django_user_model):
+def demo(live_server):
     call_command("seed_demo", "--no-responses", stdout=StringIO())
-    django_user_model.objects.create_superuser("staff", "staff@example.org", "pw-for-tests")
+    make_staff("staff", superuser=True)
     return SurveyPage.objects.get()
 
 
@@ -57,10 +59,7 @@ def test_answer_the_demo_survey_on_a_phone_and_see_it_in_the_admin(
         "driving",
     ]
 
-    desktop.goto(live_server.url + "/admin/login/")
-    desktop.get_by_label("Username").fill("staff")
-    desktop.get_by_label("Password").fill("pw-for-tests")
-    desktop.get_by_role("button", name="Sign in").click()
+    sign_in(desktop, live_server.url, "staff@example.org")
     desktop.goto(live_server.url + f"/admin/surveys/{demo.pk}/responses/")
     table = desktop.locator("table.listing").inner_text()
     assert "La Loma" in table and "Driving; Court" in table
@@ -77,3 +76,15 @@ def test_the_survey_works_with_javascript_off(live_server, demo, browser):
     page.wait_for_url("**/thanks/")
     context.close()
     assert Response.objects.filter(neighborhood__code="northgate").count() == 1
+
+
+def test_nothing_is_wider_than_a_320_px_screen(live_server, demo, browser):
+    context = browser.new_context(viewport={"width": 320, "height": 568})
+    page = context.new_page()
+    for url in ("/", demo.url):
+        page.goto(live_server.url + url)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320, url
+    page.get_by_role("button", name="Send my answers").click()
+    assert page.locator("#error-summary").is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    context.close()

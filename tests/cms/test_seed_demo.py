@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 def test_seed_demo_builds_a_usable_demo_and_is_idempotent(client, django_user_model):
     out = StringIO()
     call_command("seed_demo", stdout=out)
-    assert "password 'confianza-demo'" in out.getvalue()
+    assert "password 'confianza-demo'" in out.getvalue() and "admin@example.org" in out.getvalue()
     assert django_user_model.objects.filter(username="admin", is_superuser=True).exists()
 
     assert 8 <= Neighborhood.objects.count() <= 12

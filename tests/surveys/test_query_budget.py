@@ -44,7 +44,7 @@ def test_rendering_a_40_question_survey(client, big_survey, django_assert_max_nu
 
 def test_submitting_a_40_question_survey(client, big_survey, django_assert_max_num_queries):
     client.get(big_survey.url)
-    data = post_data(answers_for_forty(), revision=big_survey.live_revision_id)
+    data = post_data(answers_for_forty(), revision=big_survey.live_revision_id, survey=big_survey)
     with django_assert_max_num_queries(POST_BUDGET):
         result = client.post(big_survey.url, data)
     assert result.status_code == 302
@@ -63,6 +63,8 @@ def test_query_counts_do_not_grow_with_the_number_of_questions(client, home, big
         with CaptureQueriesContext(connection) as get_queries:
             client.get(survey.url)
         with CaptureQueriesContext(connection) as post_queries:
-            client.post(survey.url, post_data(answers, revision=survey.live_revision_id))
+            client.post(
+                survey.url, post_data(answers, revision=survey.live_revision_id, survey=survey)
+            )
         counts.append((len(get_queries), len(post_queries)))
     assert counts[0] == counts[1]

@@ -9,7 +9,7 @@ from django.test import Client
 from surveys import submission
 from surveys.models import Answer, Response
 from surveys.questionnaire import build_questionnaire
-from surveys.submission import ResponseData, record_response, record_responses
+from surveys.submission import InvalidAnswers, ResponseData, record_response, record_responses
 from tests.factories import post_data, valid_answers
 
 pytestmark = pytest.mark.django_db
@@ -47,7 +47,7 @@ def test_a_failure_mid_request_shows_an_error_and_stores_nothing(survey, monkeyp
 
     monkeypatch.setattr(Answer.objects, "bulk_create", fail)
     client = Client(raise_request_exception=False)
-    result = client.post(survey.url, post_data(valid_answers()))
+    result = client.post(survey.url, post_data(valid_answers(), survey=survey))
     assert result.status_code == 500
     assert b"stored whole or not at all" in result.content
     assert Response.objects.count() == 0
@@ -105,7 +105,7 @@ def test_privacy_scan_nothing_identifying_is_stored_anywhere(survey):
     client.cookies["tracking"] = COOKIE
     client.get(survey.url)
     before = snapshot()
-    result = client.post(survey.url, post_data(valid_answers()))
+    result = client.post(survey.url, post_data(valid_answers(), survey=survey))
     assert result.status_code == 302
     client.get(result["Location"])
     after = snapshot()
@@ -135,7 +135,7 @@ def test_privacy_scan_nothing_identifying_is_stored_anywhere(survey):
 
 def test_the_resident_gets_no_session_or_identifying_cookie(client, survey):
     client.get(survey.url)
-    result = client.post(survey.url, post_data(valid_answers()))
+    result = client.post(survey.url, post_data(valid_answers(), survey=survey))
     thanks = client.get(result["Location"])
     for response in (result, thanks):
         assert set(response.cookies) <= {"csrftoken"}
@@ -144,10 +144,36 @@ def test_the_resident_gets_no_session_or_identifying_cookie(client, survey):
 
 def test_response_ids_are_random_uuids(client, survey):
     for _ in range(3):
-        client.post(survey.url, post_data(valid_answers()))
+        client.post(survey.url, post_data(valid_answers(), survey=survey))
     ids = [r.pk for r in Response.objects.all()]
     assert len(set(ids)) == 3 and all(i.version == 4 for i in ids)
 
 
 def test_pages_send_no_referrer_to_other_sites(client, survey):
     assert client.get(survey.url)["Referrer-Policy"] == "same-origin"
+
+
+def test_bulk_writes_validate_every_response_first(survey):
+    questionnaire, answers = cleaned_answers(survey)
+    day = datetime.date(2026, 1, 1)
+    good = ResponseData(answers={"color": "r", "area": "area-1"}, submitted_on=day, language="en")
+    cases = [
+        ({"color": "purple"}, "color"),
+        ({"color": "r", "area": "atlantis"}, "area"),
+        ({"color": "r", "age": "12"}, "age"),
+        ({"trust": "4"}, "color"),  # a required answer missing
+    ]
+    for bad_answers, key in cases:
+        bad = ResponseData(answers=bad_answers, submitted_on=day, language="en")
+        with pytest.raises(InvalidAnswers) as caught:
+            record_responses(survey=survey, questionnaire=questionnaire, responses=[good, bad])
+        assert caught.value.index == 1 and key in caught.value.errors
+        assert "response 2" in str(caught.value)
+    assert Response.objects.count() == 0
+    assert record_responses(survey=survey, questionnaire=questionnaire, responses=[good]) == 1
+    assert Response.objects.get().neighborhood.code == "area-1"
+
+
+def test_the_csrf_cookie_lasts_only_for_the_browser_session(client, survey):
+    cookie = client.get(survey.url).cookies["csrftoken"]
+    assert not cookie["max-age"] and not cookie["expires"]

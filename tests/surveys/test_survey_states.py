@@ -26,7 +26,7 @@ def test_closed_survey(client, survey):
     assert page.status_code == 200
     assert "This survey is closed" in page.content.decode()
     assert b'name="q-color"' not in page.content
-    posted = client.post(survey.url, post_data(valid_answers()))
+    posted = client.post(survey.url, post_data(valid_answers(), survey=survey))
     assert posted.status_code == 403
     assert "Your answers were not saved." in posted.content.decode()
     assert Response.objects.count() == 0
@@ -36,7 +36,7 @@ def test_not_yet_open_survey(client, survey):
     set_dates(survey, opens=timezone.now() + datetime.timedelta(days=2))
     page = client.get(survey.url)
     assert "not open yet" in page.content.decode()
-    assert client.post(survey.url, post_data(valid_answers())).status_code == 403
+    assert client.post(survey.url, post_data(valid_answers(), survey=survey)).status_code == 403
     assert Response.objects.count() == 0
 
 
@@ -46,7 +46,7 @@ def test_unpublished_survey_says_so_without_its_title(client, survey):
     assert page.status_code == 404
     html = page.content.decode()
     assert "This survey is not available" in html and survey.title not in html
-    assert client.post(survey.url, post_data(valid_answers())).status_code == 404
+    assert client.post(survey.url, post_data(valid_answers(), survey=survey)).status_code == 404
     assert client.get(survey.url + "thanks/").status_code == 404
     assert Response.objects.count() == 0
 
@@ -82,7 +82,7 @@ def test_a_required_neighborhood_is_enforced_on_the_form(client, home, neighborh
     survey = make_survey(home, every_type_body(), slug="hood", neighborhood_required=True)
     answers = valid_answers()
     del answers["area"]
-    result = client.post(survey.url, post_data(answers))
+    result = client.post(survey.url, post_data(answers, survey=survey))
     assert result.status_code == 200
     assert "Answer this question." in result.context["form"].errors["area"]
     assert Response.objects.count() == 0

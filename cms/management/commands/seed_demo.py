@@ -5,8 +5,10 @@ Idempotent: running it again changes nothing that is already there.
 
 import datetime
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
@@ -15,12 +17,14 @@ from wagtail.models import Revision
 from cms.demo.content import ensure_home_page, ensure_neighborhoods, ensure_resource_pages
 from cms.demo.survey import ensure_survey
 from cms.demo.synthetic import FIRST_DAY, REVISION_2_DAY, synthetic_responses
+from surveys.access import grant
 from surveys.models import Response
 from surveys.questionnaire import questionnaire_for_revision
 from surveys.submission import record_responses
 
 DEMO_USERNAME = "admin"
 DEMO_EMAIL = "admin@example.org"
+ANALYST_EMAIL = "analyst@example.org"
 DEMO_PASSWORD = "confianza-demo"  # noqa: S105 (printed demo account, DEBUG only)
 
 
@@ -33,20 +37,21 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, no_responses=False, **options):
+        # One transaction: an interrupted run leaves nothing half-made to be skipped later.
         with transaction.atomic():
             neighborhoods = ensure_neighborhoods()
             home = ensure_home_page()
             ensure_resource_pages(home)
             survey, revisions = ensure_survey(home)
-        self.stdout.write(f"{len(neighborhoods)} neighborhoods, home page, 2 resource pages.")
-        if no_responses:
-            pass
-        elif Response.objects.filter(survey=survey).exists():
-            self.stdout.write("Demo responses already present; left as they are.")
-        else:
-            created = self.add_responses(survey, revisions)
-            self.stdout.write(f"{created} synthetic responses to '{survey.title}'.")
-        self.ensure_demo_user()
+            self.stdout.write(f"{len(neighborhoods)} neighborhoods, home page, 2 resource pages.")
+            if no_responses:
+                pass
+            elif Response.objects.filter(survey=survey).exists():
+                self.stdout.write("Demo responses already present; left as they are.")
+            else:
+                created = self.add_responses(survey, revisions)
+                self.stdout.write(f"{created} synthetic responses to '{survey.title}'.")
+            self.ensure_demo_users(survey)
 
     def add_responses(self, survey, revisions: list[Revision]) -> int:
         # Date the two revisions as if they had been published when the demo data says.
@@ -62,17 +67,30 @@ class Command(BaseCommand):
             for n, items in by_revision.items()
         )
 
-    def ensure_demo_user(self):
+    def ensure_demo_users(self, survey):
+        """A superuser and an analyst granted the demo survey; only when DEBUG is on."""
         if not settings.DEBUG:
-            self.stdout.write("DEBUG is off: no demo account created.")
+            self.stdout.write("DEBUG is off: no demo accounts created.")
             return
-        User = get_user_model()
-        if not User.objects.filter(username=DEMO_USERNAME).exists():
-            User.objects.create_superuser(DEMO_USERNAME, DEMO_EMAIL, DEMO_PASSWORD)
+        admin = self.demo_account(DEMO_USERNAME, DEMO_EMAIL, superuser=True)
+        analyst = self.demo_account("analyst", ANALYST_EMAIL, superuser=False)
+        analyst.groups.add(Group.objects.get(name="Analyst"))
+        grant(user=analyst, page=survey)
         self.stdout.write(
             self.style.SUCCESS(
                 "\nDemo ready. Site: http://127.0.0.1:8000/   Admin: http://127.0.0.1:8000/admin/\n"
-                f"Sign in as '{DEMO_USERNAME}' with password '{DEMO_PASSWORD}' "
-                "(demo account, development only)."
+                f"Sign in as {admin.email} (superuser) or {analyst.email} (analyst of the "
+                f"demo survey), password '{DEMO_PASSWORD}'. Demo accounts, development only."
             )
         )
+
+    def demo_account(self, username: str, email: str, *, superuser: bool):
+        User = get_user_model()
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            create = User.objects.create_superuser if superuser else User.objects.create_user
+            user = create(username, email, DEMO_PASSWORD)
+        EmailAddress.objects.get_or_create(
+            user=user, email=email, defaults={"verified": True, "primary": True}
+        )
+        return user

@@ -1,0 +1,79 @@
+"""Site-wide request handling: the admin's security policy and mandatory MFA."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+
+from .accounts import has_second_factor, sees_resident_data
+
+
+class AdminContentSecurityPolicyMiddleware:
+    """Give the Wagtail admin its own policy (still no inline script)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.path.startswith("/admin/") and not hasattr(response, "_csp_config"):
+            response._csp_config = settings.ADMIN_CSP
+        return response
+
+
+class RequireMFAMiddleware:
+    """Send staff who can see resident data, but have no second factor, to set one up.
+
+    Only the account and MFA pages (and static files) stay reachable until they do.
+    """
+
+    allowed_prefixes = ("/accounts/", "/static/", "/favicon.ico")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if (
+            settings.REQUIRE_MFA
+            and request.user.is_authenticated
+            and not request.path.startswith(self.allowed_prefixes)
+            and sees_resident_data(request.user)
+            and not has_second_factor(request.user)
+        ):
+            messages.warning(
+                request,
+                _(
+                    "Your account can see what residents said. Set up two-factor "
+                    "authentication before you continue."
+                ),
+            )
+            return redirect("mfa_activate_totp")
+        return self.get_response(request)
+
+
+class PublicRequestLimitMiddleware:
+    """Refuse oversized posts to public pages before anything reads the body.
+
+    Residents' forms are small; the CSRF check would otherwise read up to Django's
+    DATA_UPLOAD_MAX_MEMORY_SIZE first. Staff pages (admin, accounts) keep Django's limit.
+    """
+
+    staff_prefixes = ("/admin/", "/accounts/", "/documents/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method == "POST" and not request.path.startswith(self.staff_prefixes):
+            declared = request.META.get("CONTENT_LENGTH") or "0"
+            if (
+                not declared.isascii()
+                or not declared.isdigit()
+                or (int(declared) > settings.PUBLIC_MAX_BODY_BYTES)
+            ):
+                from .views import request_too_large  # views import this module's app
+
+                return request_too_large(request)
+        return self.get_response(request)

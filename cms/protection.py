@@ -1,0 +1,86 @@
+"""Protection at the edge for anonymous forms (surveys, feedback): rate limits and bots.
+
+Clients are told apart by their address hashed with a random key that lives only in the
+cache and is replaced every day, so yesterday's counters cannot be tied to an address
+even by someone holding the database, the logs and the secret key. The address itself
+is used in memory only: never written to the database or to the application's logs.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import hmac
+import secrets
+import time
+
+from django.conf import settings
+from django.core import signing
+from django.core.cache import cache
+from django.http import HttpRequest
+
+HONEYPOT_FIELD = "website"
+STARTED_FIELD = "started"
+_STARTED_SALT = "confianza.form-started"
+
+
+def client_address(request: HttpRequest) -> str:
+    """The client's address, taking `TRUSTED_PROXY_COUNT` proxies into account."""
+    proxies = settings.TRUSTED_PROXY_COUNT
+    if proxies:
+        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        forwarded = [a for a in forwarded if a]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def _daily_key() -> bytes:
+    """Today's random hashing key; every process sharing the cache shares it."""
+    name = f"protection:key:{datetime.date.today().isoformat()}"
+    cache.add(name, secrets.token_hex(32), timeout=60 * 60 * 26)
+    return (cache.get(name) or secrets.token_hex(32)).encode()
+
+
+def client_token(request: HttpRequest) -> str:
+    """An opaque, day-scoped token for the client; not reversible once the day is over."""
+    address = client_address(request).encode()
+    return hmac.new(_daily_key(), address, hashlib.sha256).hexdigest()[:32]
+
+
+def over_rate_limit(request: HttpRequest, scope: str, *, limit: int, window: int) -> bool:
+    """Count one attempt for this client in `scope`; True once it exceeds `limit` per
+    `window` seconds (a fixed window)."""
+    bucket = int(time.time() // window)
+    key = f"protection:rl:{scope}:{client_token(request)}:{bucket}"
+    cache.add(key, 0, timeout=window + 5)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # evicted between add and incr
+        cache.set(key, 1, timeout=window + 5)
+        count = 1
+    return count > limit
+
+
+def started_token(scope: str) -> str:
+    """A signed token recording when a form was shown (kept in the form, never stored)."""
+    return signing.Signer(salt=_STARTED_SALT).sign(f"{scope}|{int(time.time())}")
+
+
+def seconds_since_started(token: str | None, scope: str) -> float | None:
+    """Seconds since `started_token(scope)` made `token`; None if it is missing or forged."""
+    if not token:
+        return None
+    try:
+        value = signing.Signer(salt=_STARTED_SALT).unsign(token)
+    except signing.BadSignature:
+        return None
+    signed_scope, _, shown_at = value.rpartition("|")
+    if signed_scope != scope or not shown_at.isdigit():
+        return None
+    return time.time() - int(shown_at)
+
+
+def honeypot_filled(data) -> bool:
+    """People never see the honeypot field; anything in it was typed by a robot."""
+    return bool(data.get(HONEYPOT_FIELD, "").strip())
