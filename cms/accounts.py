@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.forms import ResetPasswordForm
+from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.contrib.auth.models import AbstractBaseUser
+from django.http import HttpRequest
 
 # Seeing any of these is seeing what residents said: a second factor is required.
 SENSITIVE_PERMISSIONS = (
@@ -33,3 +36,26 @@ def has_second_factor(user: AbstractBaseUser) -> bool:
     return Authenticator.objects.filter(
         user=user, type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
     ).exists()
+
+
+def invite(request: HttpRequest, user: AbstractBaseUser) -> None:
+    """Email a new staff member a link to choose their own password.
+
+    Superusers create accounts without passwords; the link is allauth's password reset.
+    """
+    form = ResetPasswordForm(data={"email": user.email})
+    if form.is_valid():
+        form.save(request)
+
+
+def verify_email_on_password_reset(sender, request, user, **kwargs) -> None:
+    """Setting a password from an emailed link proves the address is theirs."""
+    if not user.email:
+        return
+    address, _ = EmailAddress.objects.get_or_create(
+        user=user, email__iexact=user.email, defaults={"email": user.email}
+    )
+    if not address.verified:
+        address.verified = True
+        address.primary = not EmailAddress.objects.filter(user=user, primary=True).exists()
+        address.save(update_fields=["verified", "primary"])

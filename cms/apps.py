@@ -4,3 +4,12 @@ from django.apps import AppConfig
 class CmsConfig(AppConfig):
     name = "cms"
     verbose_name = "Site content"
+
+    def ready(self):
+        from allauth.account.signals import password_reset
+
+        from . import admin_csp
+        from .accounts import verify_email_on_password_reset
+
+        admin_csp.install()
+        password_reset.connect(verify_email_on_password_reset)

@@ -1,3 +1,6 @@
+from django.contrib import messages
+from django.templatetags.static import static
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.viewsets.model import ModelViewSet
@@ -6,6 +9,7 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from .accounts import invite
 from .models import AuditEvent, Neighborhood
 
 
@@ -53,3 +57,17 @@ class AuditLogViewSet(ModelViewSet):
 @hooks.register("register_admin_viewset")
 def register_audit_log():
     return AuditLogViewSet("audit_log")
+
+
+@hooks.register("insert_global_admin_js")
+def start_widgets_without_inline_script():
+    return format_html('<script src="{}"></script>', static("cms/admin-widgets.js"))
+
+
+@hooks.register("after_create_user")
+def invite_new_staff(request, user):
+    invite(request, user)
+    messages.success(
+        request,
+        _("An invitation to choose a password was sent to %(email)s.") % {"email": user.email},
+    )

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.forms",
 ]
 
 MIDDLEWARE = [
@@ -84,6 +85,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "cms.urls"
+# Form widgets render through TEMPLATES, so templates/ can override Wagtail's widgets.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 WSGI_APPLICATION = "cms.wsgi.application"
 
 TEMPLATES = [
@@ -146,6 +149,9 @@ LOGIN_REDIRECT_URL = "/admin/"
 WAGTAILADMIN_LOGIN_URL = "/accounts/login/"
 WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
 WAGTAIL_PASSWORD_RESET_ENABLED = False
+# Superusers create staff accounts without a password; an emailed link lets each person
+# choose their own (cms.accounts.invite).
+WAGTAILUSERS_PASSWORD_ENABLED = False
 ACCOUNT_ADAPTER = "cms.accounts.StaffAccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
@@ -260,7 +266,9 @@ WAGTAIL_SITE_NAME = "Confianza"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "pdf", "txt", "xlsx"]
-# No third parties: no oEmbed providers are contacted and no avatars fetched.
+# No third parties: no oEmbed providers are contacted, no avatars fetched, and the admin
+# does not ask releases.wagtail.org for updates.
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILEMBEDS_FINDERS = []
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 

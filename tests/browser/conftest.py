@@ -4,6 +4,7 @@ Skipped with a reason where Chromium or Playwright is missing, except in CI (CI=
 where a missing browser is a failure.
 """
 
+import importlib
 import os
 import shutil
 
@@ -48,6 +49,15 @@ def browser():
         )
         yield browser
         browser.close()
+
+
+@pytest.fixture(autouse=True)
+def migrated_data(transactional_db):
+    """Live-server tests run in real transactions, and the database is flushed after each
+    one, taking what data migrations made with it: make the staff roles again."""
+    from django.apps import apps
+
+    importlib.import_module("cms.migrations.0002_staff_roles").create_roles(apps, None)
 
 
 @pytest.fixture(autouse=True)

@@ -1,0 +1,157 @@
+"""Staff sign in through allauth only, by verified email, with a second factor."""
+
+import pytest
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.core import mail
+from django.test import override_settings
+
+from tests.factories import make_staff, totp_code
+
+pytestmark = pytest.mark.django_db
+PASSWORD = "correct horse battery staple"
+
+
+def test_wagtails_own_login_is_not_a_back_door(client):
+    make_staff("boss", superuser=True)
+    result = client.post(
+        "/admin/login/", {"username": "boss", "password": PASSWORD, "next": "/admin/"}
+    )
+    assert result.status_code == 302
+    assert result["Location"].startswith("/accounts/login/")
+    assert "_auth_user_id" not in client.session
+    assert client.get("/admin/").status_code == 302
+
+
+def test_the_admin_sends_visitors_to_allauth_keeping_next(client):
+    result = client.get("/admin/pages/")
+    assert result["Location"].startswith("/accounts/login/?next=/admin/pages/")
+    assert client.get("/admin/login/?next=https://evil.example/")["Location"] == (
+        "/accounts/login/?next=%2Fadmin%2F"
+    )
+
+
+@pytest.mark.parametrize("url", ["/admin/password_reset/", "/admin/password_reset/done/"])
+def test_wagtails_password_reset_leads_to_allauths(client, url):
+    assert client.get(url)["Location"] == "/accounts/password/reset/"
+
+
+def test_there_is_no_public_sign_up(client):
+    result = client.post(
+        "/accounts/signup/",
+        {"email": "new@example.org", "password1": PASSWORD, "password2": PASSWORD},
+    )
+    assert "Sign Up Closed" in result.content.decode() or result.status_code in (403, 404)
+    assert not get_user_model().objects.filter(email="new@example.org").exists()
+
+
+def test_sign_in_by_email_then_totp(client):
+    make_staff("boss", superuser=True)
+    result = client.post("/accounts/login/", {"login": "boss@example.org", "password": PASSWORD})
+    assert result["Location"] == "/accounts/2fa/authenticate/"
+    assert "_auth_user_id" not in client.session
+    result = client.post("/accounts/2fa/authenticate/", {"code": "000000"})
+    assert "_auth_user_id" not in client.session
+    result = client.post("/accounts/2fa/authenticate/", {"code": totp_code()})
+    assert result.status_code == 302 and "_auth_user_id" in client.session
+    assert client.get("/admin/").status_code == 200
+
+
+def test_an_unverified_email_must_be_verified_first(client):
+    user = make_staff("new", superuser=True)
+    EmailAddress.objects.filter(user=user).update(verified=False)
+    result = client.post("/accounts/login/", {"login": "new@example.org", "password": PASSWORD})
+    assert "_auth_user_id" not in client.session
+    assert result["Location"] == "/accounts/confirm-email/"
+    assert len(mail.outbox) == 1 and "new@example.org" in mail.outbox[0].to
+
+
+@override_settings(ACCOUNT_RATE_LIMITS={"login_failed": "3/m/ip"})
+def test_failed_sign_ins_are_rate_limited(client):
+    make_staff("boss", superuser=True)
+    for _ in range(3):
+        result = client.post("/accounts/login/", {"login": "boss@example.org", "password": "x"})
+        assert result.status_code == 200
+    result = client.post("/accounts/login/", {"login": "boss@example.org", "password": PASSWORD})
+    assert "Too many failed login attempts" in result.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+@override_settings(REQUIRE_MFA=True)
+def test_staff_who_see_resident_data_must_set_up_mfa_before_anything_else(client):
+    analyst = make_staff("analyst", mfa=False)
+    analyst.groups.add(Group.objects.get(name="Analyst"))
+    signed_in = client.post(
+        "/accounts/login/", {"login": "analyst@example.org", "password": PASSWORD}
+    )
+    assert signed_in.status_code == 302 and "_auth_user_id" in client.session
+    for url in ("/admin/", "/admin/surveys/", "/"):
+        result = client.get(url)
+        assert result.status_code == 302 and result["Location"] == "/accounts/2fa/totp/activate/"
+    # allauth asks for the password again before a second factor is added.
+    assert client.get("/accounts/2fa/totp/activate/")["Location"].startswith(
+        "/accounts/reauthenticate/"
+    )
+    client.post("/accounts/reauthenticate/", {"password": PASSWORD})
+    page = client.get("/accounts/2fa/totp/activate/")
+    assert page.status_code == 200
+    secret = page.context["form"].secret
+    result = client.post("/accounts/2fa/totp/activate/", {"code": totp_code(secret)})
+    assert Authenticator.objects.filter(user=analyst, type="totp").exists()
+    assert client.get("/admin/").status_code == 200
+
+
+@override_settings(REQUIRE_MFA=True)
+def test_staff_without_access_to_resident_data_need_no_second_factor(client):
+    editor = make_staff("editor", mfa=False)
+    editor.groups.add(Group.objects.get(name="Moderator"))  # feedback only, none yet
+    editor.groups.get(name="Moderator").permissions.clear()
+    editor.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    client.force_login(editor)
+    assert client.get("/admin/").status_code == 200
+
+
+@override_settings(REQUIRE_MFA=False)
+def test_mfa_can_be_made_optional_for_development(client):
+    analyst = make_staff("analyst", mfa=False)
+    analyst.groups.add(Group.objects.get(name="Analyst"))
+    client.force_login(analyst)
+    assert client.get("/admin/").status_code == 200
+
+
+def test_roles_exist_with_their_permissions():
+    def perms(name):
+        return {
+            f"{p.content_type.app_label}.{p.codename}"
+            for p in Group.objects.get(name=name).permissions.all()
+        }
+
+    assert perms("Analyst") == {
+        "wagtailadmin.access_admin",
+        "surveys.view_responses",
+        "surveys.view_results",
+        "surveys.export_responses",
+    }
+    organizer = perms("Organizer")
+    assert {"surveys.view_results", "cms.change_neighborhood"} <= organizer
+    assert "surveys.export_responses" not in organizer
+    assert perms("Moderator") >= {"wagtailadmin.access_admin"}
+    assert not perms("Moderator") & {"surveys.view_responses", "surveys.view_results"}
+    page_perms = set(
+        Group.objects.get(name="Organizer").page_permissions.values_list(
+            "permission__codename", flat=True
+        )
+    )
+    assert page_perms == {"add_page", "change_page", "publish_page", "lock_page", "unlock_page"}
+    assert not Group.objects.filter(name__in=["Editors", "Moderators"]).exists()
+
+
+def test_passkeys_and_recovery_codes_are_offered(client):
+    make_staff("boss", superuser=True)
+    client.post("/accounts/login/", {"login": "boss@example.org", "password": PASSWORD})
+    client.post("/accounts/2fa/authenticate/", {"code": totp_code()})
+    index = client.get("/accounts/2fa/").content.decode()
+    assert "/accounts/2fa/webauthn/add/" in index
+    assert "/accounts/2fa/recovery-codes/" in index

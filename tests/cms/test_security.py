@@ -1,0 +1,198 @@
+"""Security by default: headers, deployment checks, no third parties, no injection."""
+
+import os
+import re
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from django.conf import settings
+
+from surveys.builders import choices, question
+from tests.factories import make_survey, post_data
+
+ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.django_db
+
+# A <script> that executes: no src, and not a data block (JSON, templates).
+INLINE_SCRIPT = re.compile(
+    r"<script(?![^>]*\bsrc=)(?![^>]*\btype=\"(?:application/json|text/template)\")[^>]*>",
+    re.I,
+)
+
+
+def csp(response) -> dict[str, str]:
+    header = response["Content-Security-Policy"]
+    return dict(part.strip().split(" ", 1) for part in header.split(";") if part.strip())
+
+
+def test_public_pages_send_strict_headers(client, survey):
+    response = client.get(survey.url)
+    policy = csp(response)
+    assert "'unsafe-inline'" not in policy["script-src"]
+    assert "'unsafe-eval'" not in policy["script-src"]
+    assert policy["default-src"] == "'self'" and policy["frame-ancestors"] == "'none'"
+    assert policy["object-src"] == "'none'" and policy["form-action"] == "'self'"
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+
+
+def test_the_admin_policy_still_forbids_inline_script(client, staff):
+    client.force_login(staff)
+    policy = csp(client.get("/admin/"))
+    assert "'unsafe-inline'" not in policy["script-src"]
+    assert policy["frame-ancestors"] == "'self'"
+
+
+ADMIN_PAGES = [
+    "/admin/",
+    "/admin/pages/",
+    "/admin/pages/{survey}/",
+    "/admin/pages/{survey}/edit/",
+    "/admin/pages/add/surveys/surveypage/{home}/",
+    "/admin/pages/{home}/edit/",
+    "/admin/surveys/",
+    "/admin/surveys/{survey}/responses/",
+    "/admin/snippets/cms/neighborhood/",
+    "/admin/snippets/cms/neighborhood/add/",
+    "/admin/survey_access/",
+    "/admin/survey_access/new/",
+    "/admin/audit_log/",
+    "/admin/users/",
+    "/admin/users/new/",
+    "/admin/groups/",
+    "/admin/groups/new/",
+    "/admin/sites/",
+    "/admin/sites/new/",
+    "/admin/settings/cms/sitesettings/",
+    "/admin/workflows/add/",
+    "/admin/reports/site-history/",
+]
+
+
+def test_admin_pages_contain_no_inline_script(client, staff, survey, home):
+    client.force_login(staff)
+    for template in ADMIN_PAGES:
+        url = template.format(survey=survey.pk, home=home.pk)
+        response = client.get(url, follow=True)
+        assert response.status_code == 200, url
+        found = INLINE_SCRIPT.findall(response.content.decode())
+        assert not found, f"{url}: {found[:2]}"
+
+
+def test_production_settings_pass_the_deployment_checks(tmp_path):
+    env = {
+        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
+        "DJANGO_SETTINGS_MODULE": "cms.settings.production",
+        "SECRET_KEY": "k" * 20 + "7f3d9a1c5e8b2046dcba9876543210fedcba" + "Q!@#xyz",
+        "ALLOWED_HOSTS": "survey.example.org",
+        "DEBUG": "false",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+class Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.urls: list[tuple[str, str]] = []
+        self.styles: list[str] = []
+        self._in_style = False
+
+    def handle_starttag(self, tag, attrs):
+        self._in_style = tag == "style"
+        for name, value in attrs:
+            if name in ("src", "href", "srcset", "poster", "data", "action") and value:
+                self.urls.append((tag, value))
+            if name == "style" and value:
+                self.styles.append(value)
+
+    def handle_data(self, data):
+        if self._in_style:
+            self.styles.append(data)
+
+
+def assert_same_origin(html: str, where: str) -> None:
+    parser = Links()
+    parser.feed(html)
+    assert parser.urls, where
+    for tag, url in parser.urls:
+        parts = urlsplit(url.strip())
+        assert not parts.netloc and parts.scheme in ("", "mailto", "data"), (where, tag, url)
+    for css in parser.styles:
+        assert not re.search(r"url\(\s*['\"]?(https?:)?//", css), (where, css)
+
+
+def public_pages(home, survey):
+    """Every public page type there is, found from the site rather than listed by hand."""
+    from wagtail.models import Page
+
+    urls = ["/", "/accounts/login/", "/accounts/password/reset/", "/no-such-page/"]
+    for page in Page.objects.live().descendant_of(home, inclusive=True).specific():
+        urls.append(page.url)
+        if hasattr(page, "reverse_subpage"):
+            for name in ("thanks",):
+                urls.append(page.url + page.reverse_subpage(name))
+    return urls
+
+
+def test_public_pages_reference_only_this_site(client, home, survey):
+    for url in public_pages(home, survey):
+        assert_same_origin(client.get(url).content.decode(), url)
+
+
+def test_the_stylesheet_fetches_nothing_from_elsewhere():
+    for css in (ROOT / "static").rglob("*.css"):
+        text = css.read_text()
+        assert "@import" not in text and not re.search(r"url\(\s*['\"]?(https?:)?//", text), css
+
+
+PAYLOAD = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+
+
+def test_markup_in_questions_and_answers_is_shown_as_text(client, staff, home, neighborhoods):
+    survey = make_survey(
+        home,
+        [
+            question(
+                "single_choice",
+                "pick",
+                f"Question {PAYLOAD}",
+                help_text=f"Help {PAYLOAD}",
+                choices=choices(("a", f"Choice {PAYLOAD}"), ("b", "B")),
+                widget="radio",
+            ),
+            question("short_text", "say", "Say", max_length=200),
+        ],
+        slug="xss",
+    )
+    public = client.get(survey.url).content.decode()
+    assert "<script>alert" not in public and "<img src=x" not in public
+    assert public.count("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;") == 3
+    client.post(survey.url, post_data({"pick": "a", "say": PAYLOAD}, survey=survey))
+    # Shown again after an invalid post, the answer is still text.
+    again = client.post(survey.url, post_data({"pick": "zzz", "say": PAYLOAD}, survey=survey))
+    assert "<script>alert" not in again.content.decode()
+    client.force_login(staff)
+    admin = client.get(f"/admin/surveys/{survey.pk}/responses/").content.decode()
+    assert "<script>alert" not in admin and "<img src=x" not in admin
+    assert "&lt;img src=x onerror=alert(1)&gt;" in admin
+
+
+def test_settings_keep_cookies_and_tokens_tight():
+    assert settings.SESSION_COOKIE_HTTPONLY and settings.CSRF_COOKIE_AGE is None
+    assert settings.SECURE_REFERRER_POLICY == "same-origin"
+    assert settings.WAGTAIL_ENABLE_UPDATE_CHECK is False and settings.WAGTAILEMBEDS_FINDERS == []
