@@ -3,8 +3,9 @@
 import pytest
 from wagtail.blocks.stream_block import StreamBlockValidationError
 
-from surveys.blocks import QuestionStreamBlock, derive_key
+from surveys.blocks import QuestionStreamBlock
 from surveys.builders import choices, likert, question, section
+from surveys.identifiers import derive_key
 
 pytestmark = pytest.mark.django_db
 
