@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
+from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 from .accounts import has_second_factor, sees_resident_data
+
+# Paths that are not public pages: staff areas and files.
+STAFF_PREFIXES = ("/admin/", "/accounts/", "/documents/", "/static/", "/media/")
 
 
 class AdminContentSecurityPolicyMiddleware:
@@ -60,7 +64,7 @@ class PublicRequestLimitMiddleware:
     DATA_UPLOAD_MAX_MEMORY_SIZE first. Staff pages (admin, accounts) keep Django's limit.
     """
 
-    staff_prefixes = ("/admin/", "/accounts/", "/documents/")
+    staff_prefixes = STAFF_PREFIXES
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -77,3 +81,13 @@ class PublicRequestLimitMiddleware:
 
                 return request_too_large(request)
         return self.get_response(request)
+
+
+class PublicLocaleMiddleware(LocaleMiddleware):
+    """Django's LocaleMiddleware, except that a "not found" under the staff areas stays
+    a 404 instead of being redirected into the public pages' language prefix."""
+
+    def process_response(self, request, response):
+        if request.path.startswith(STAFF_PREFIXES):
+            return response
+        return super().process_response(request, response)

@@ -4,12 +4,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page
+from wagtail.models import Locale, Page
 from wagtail.search import index
 
 from .geojson import validate_boundary
@@ -84,7 +85,27 @@ class Neighborhood(index.Indexed, models.Model):
                 )
 
 
-class HomePage(Page):
+class FallbackToDefaultLanguage:
+    """A page whose children, when missing in its language, are found in the default one.
+
+    A resident following /es/x/ where x has no Spanish version yet gets the original
+    page (with the interface in Spanish) rather than "not found".
+    """
+
+    def route(self, request, path_components):
+        try:
+            return super().route(request, path_components)
+        except Http404:
+            default = Locale.get_default()
+            if not path_components or self.locale_id == default.pk:
+                raise
+            original = self.get_translation_or_none(default)
+            if original is None:
+                raise
+            return original.specific.route(request, path_components)
+
+
+class HomePage(FallbackToDefaultLanguage, Page):
     """The landing page: who runs the site, the surveys open now, and resources."""
 
     intro = RichTextField(_("introduction"), features=RICH_TEXT_FEATURES, blank=True)
@@ -121,7 +142,7 @@ class HomePage(Page):
         return SurveyPage.objects.open_now().filter(locale_id=self.locale_id)
 
 
-class ContentPage(Page):
+class ContentPage(FallbackToDefaultLanguage, Page):
     """Rich-text pages: know your rights, how to report a crime safely, resources."""
 
     intro = models.CharField(_("summary"), max_length=300, blank=True)

@@ -17,8 +17,9 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
 ]
 
-# Pages carry their language in the URL (/es/...); the default language has no prefix.
+# Pages carry their language in the URL (/en/..., /es/..., /ar/...); a path without one
+# is redirected to the visitor's preferred language (LocaleMiddleware).
 # Wagtail's page serving comes last: it claims every other path.
-urlpatterns += i18n_patterns(path("", include(wagtail_urls)), prefix_default_language=False)
+urlpatterns += i18n_patterns(path("", include(wagtail_urls)))
 
 handler429 = "cms.views.too_many_requests"

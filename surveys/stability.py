@@ -92,13 +92,13 @@ def changed_identifier_errors(page) -> dict[int, ValidationError]:
     for index, child in enumerate(page.body):
         if not isinstance(child.block, QuestionBlock):
             continue
-        error = _question_error(child, published)
+        error = _question_error(child, published, page.body.stream_block)
         if error is not None:
             errors[index] = error
     return errors
 
 
-def _question_error(child, published: PublishedIdentifiers) -> ValidationError | None:
+def _question_error(child, published: PublishedIdentifiers, stream_block) -> ValidationError | None:
     value, key = child.value, child.value["key"]
     old_key = published.key_of_block.get(child.id)
     if old_key is not None and old_key != key:
@@ -126,10 +126,10 @@ def _question_error(child, published: PublishedIdentifiers) -> ValidationError |
         return StructBlockValidationError(
             non_block_errors=[
                 _(
-                    "'%(key)s' was published as a %(type)s question and must stay one. Add "
-                    "a new question with a new key instead."
+                    "'%(key)s' was published as a question of type “%(type)s” and must stay "
+                    "one. Add a new question with a new key instead."
                 )
-                % {"key": key, "type": question.type.replace("_", " ")}
+                % {"key": key, "type": stream_block.child_blocks[question.type].label}
             ]
         )
     if question.points is not None and question.points != value.get("points"):

@@ -39,3 +39,11 @@ def fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def compiled_catalogues():
+    """The interface translations, compiled as `make run` and `make test` do."""
+    from django.core.management import call_command
+
+    call_command("compile_catalogues", verbosity=0)

@@ -49,7 +49,7 @@ def ensure_neighborhoods() -> list[Neighborhood]:
 
 def ensure_home_page() -> HomePage:
     """The site's root page; replaces Wagtail's placeholder welcome page."""
-    home = HomePage.objects.first()
+    home = HomePage.objects.filter(locale__language_code=settings.LANGUAGE_CODE).first()
     if home is None:
         # Migrations create Wagtail's root page and default locale; `flush` removes them.
         Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)

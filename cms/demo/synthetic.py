@@ -128,14 +128,17 @@ def _answers(code: str, day: datetime.date, rng: random.Random) -> dict:
     return answers
 
 
-def synthetic_responses(*, seed: int = 287) -> Iterator[tuple[int, ResponseData]]:
-    """(revision number 1 or 2, response) pairs, spread over 12 months."""
+def synthetic_responses(*, seed: int = 287) -> Iterator[tuple[str, ResponseData]]:
+    """(questionnaire, response) pairs spread over 12 months; the questionnaire is "en-1",
+    "en-2" or "es-2" (the Spanish translation came with revision 2)."""
     rng = random.Random(seed)
-    for code, (_, _, count) in PROFILES.items():
+    for code, (_, immigrant_share, count) in PROFILES.items():
         for _ in range(count):
             day = _day(rng)
-            revision = 2 if day >= REVISION_2_DAY else 1
-            yield (
-                revision,
-                ResponseData(answers=_answers(code, day, rng), submitted_on=day, language="en"),
-            )
+            answers = _answers(code, day, rng)
+            if day < REVISION_2_DAY:
+                yield "en-1", ResponseData(answers=answers, submitted_on=day, language="en")
+            elif rng.random() < 0.8 * immigrant_share:
+                yield "es-2", ResponseData(answers=answers, submitted_on=day, language="es")
+            else:
+                yield "en-2", ResponseData(answers=answers, submitted_on=day, language="en")

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import dj_database_url
 from django.utils.csp import CSP
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -42,8 +41,9 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "wagtail_localize",
+    "wagtail_localize.locales",
     "wagtail.contrib.settings",
-    "wagtail.locales",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.redirects",
     "wagtail.embeds",
@@ -73,7 +73,7 @@ MIDDLEWARE = [
     "cms.middleware.AdminContentSecurityPolicyMiddleware",
     "cms.middleware.PublicRequestLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "cms.middleware.PublicLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -192,14 +192,19 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 # --- Languages -------------------------------------------------------------------------
+# Interface languages. Arabic is here to prove right-to-left layouts.
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
+LANGUAGES = [("en", "English"), ("es", "Español"), ("ar", "العربية")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
 WAGTAIL_I18N_ENABLED = True
+# Surveys and pages can be translated into each; a page missing in a language falls back
+# to the default language's.
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
+# Translations are made by people in the admin: no machine translation service is called.
+WAGTAILLOCALIZE_MACHINE_TRANSLATOR = None
 
 # --- Static and media files ------------------------------------------------------------
 STATIC_URL = "/static/"

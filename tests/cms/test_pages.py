@@ -24,7 +24,7 @@ def test_home_lists_only_surveys_open_now(client, home, neighborhoods):
         closes_at=timezone.now() - datetime.timedelta(days=1),
     )
     make_survey(home, every_type_body(), slug="draft", title="Draft one", publish=False)
-    html = client.get("/").content.decode()
+    html = client.get("/", follow=True).content.decode()
     assert "Surveys open now" in html
     assert f'href="{open_survey.url}"' in html
     assert "Closed one" not in html and "Draft one" not in html
@@ -38,9 +38,9 @@ def test_home_links_resources_and_content_pages_render(client, home):
     page.save_revision().publish()
     home.resources = [("resource", {"page": page, "description": "At a traffic stop"})]
     home.save_revision().publish()
-    html = client.get("/").content.decode()
-    assert 'href="/rights/"' in html and "At a traffic stop" in html
-    content = client.get("/rights/").content.decode()
+    html = client.get("/", follow=True).content.decode()
+    assert 'href="/en/rights/"' in html and "At a traffic stop" in html
+    content = client.get("/en/rights/").content.decode()
     assert "<h1>Know your rights</h1>" in content and "<h2>Stay calm</h2>" in content
 
 
@@ -54,7 +54,7 @@ def test_site_settings_name_and_privacy_statement(client, survey):
 
 
 def test_unknown_pages_get_a_plain_404(home):
-    result = Client(raise_request_exception=False).get("/no-such-page/")
+    result = Client(raise_request_exception=False).get("/en/no-such-page/")
     assert result.status_code == 404
     assert "Page not found" in result.content.decode()
 
@@ -73,7 +73,7 @@ class AssetLinks(HTMLParser):
 
 
 def test_public_pages_reference_only_same_origin_urls(client, survey):
-    for url in ("/", survey.url, survey.url + "thanks/", "/no-such-page/"):
+    for url in ("/en/", survey.url, survey.url + "thanks/", "/en/no-such-page/"):
         parser = AssetLinks()
         parser.feed(client.get(url).content.decode())
         assert parser.urls, url

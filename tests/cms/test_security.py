@@ -140,7 +140,7 @@ def public_pages(home, survey):
     """Every public page type there is, found from the site rather than listed by hand."""
     from wagtail.models import Page
 
-    urls = ["/", "/accounts/login/", "/accounts/password/reset/", "/no-such-page/"]
+    urls = ["/en/", "/accounts/login/", "/accounts/password/reset/", "/en/no-such-page/"]
     for page in Page.objects.live().descendant_of(home, inclusive=True).specific():
         urls.append(page.url)
         if hasattr(page, "reverse_subpage"):

@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Avg, Count, Max, Min
 from django.test import override_settings
+from wagtail.models import Revision
 
 from cms.demo.synthetic import AGREEMENT_DAY
 from cms.models import ContentPage, HomePage, Neighborhood
@@ -15,19 +16,31 @@ from surveys.questionnaire import questionnaire_for_revision
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def seed(django_capture_on_commit_callbacks):
+    """Run seed_demo as on a real database: wagtail-localize publishes on commit."""
+
+    def run(*args):
+        out = StringIO()
+        with django_capture_on_commit_callbacks(execute=True):
+            call_command("seed_demo", *args, stdout=out)
+        return out.getvalue()
+
+    return run
+
+
 @override_settings(DEBUG=True)
-def test_seed_demo_builds_a_usable_demo_and_is_idempotent(client, django_user_model):
-    out = StringIO()
-    call_command("seed_demo", stdout=out)
-    assert "password 'confianza-demo'" in out.getvalue() and "admin@example.org" in out.getvalue()
+def test_seed_demo_builds_a_usable_demo_and_is_idempotent(client, django_user_model, seed):
+    out = seed()
+    assert "password 'confianza-demo'" in out and "admin@example.org" in out
     assert django_user_model.objects.filter(username="admin", is_superuser=True).exists()
 
     assert 8 <= Neighborhood.objects.count() <= 12
     assert all(n.population and n.boundary for n in Neighborhood.objects.all())
-    home = HomePage.objects.get()
+    home = HomePage.objects.get(locale__language_code="en")
     assert home.get_site().root_page_id == home.pk
     assert ContentPage.objects.child_of(home).live().count() == 2
-    survey = SurveyPage.objects.get()
+    survey = SurveyPage.objects.get(locale__language_code="en")
     questionnaire = questionnaire_for_revision(survey.live_revision)
     assert len(questionnaire.questions) >= 15
 
@@ -35,7 +48,8 @@ def test_seed_demo_builds_a_usable_demo_and_is_idempotent(client, django_user_mo
     assert responses.count() >= 2000
     span = responses.aggregate(first=Min("submitted_on"), last=Max("submitted_on"))
     assert (span["last"] - span["first"]).days >= 300
-    assert responses.values("revision").distinct().count() == 2
+    assert responses.values("revision").distinct().count() == 3  # two English, one Spanish
+    assert 300 < responses.filter(language="es").count() < responses.count() / 2
     assert responses.filter(neighborhood__isnull=True).count() == 0
 
     # Neighborhoods really differ, and trust falls after the agreement day.
@@ -49,31 +63,37 @@ def test_seed_demo_builds_a_usable_demo_and_is_idempotent(client, django_user_mo
 
     # Every stored code is a code of the revision it answered.
     for revision_id in responses.values_list("revision", flat=True).distinct():
-        q = questionnaire_for_revision(survey.revisions.get(pk=revision_id))
+        q = questionnaire_for_revision(Revision.objects.get(pk=revision_id))
         rows = Answer.objects.filter(response__revision_id=revision_id, code__isnull=False)
         for key, code in rows.values_list("key", "code").distinct():
             assert q.question(key).choice(code), (key, code)
 
     counts = (Neighborhood.objects.count(), Response.objects.count(), Answer.objects.count())
-    again = StringIO()
-    call_command("seed_demo", stdout=again)
-    assert "already present" in again.getvalue()
+    assert "already present" in seed()
     assert counts == (
         Neighborhood.objects.count(),
         Response.objects.count(),
         Answer.objects.count(),
     )
     assert client.get(survey.url).status_code == 200
-    assert client.get("/").status_code == 200
+    assert client.get("/", follow=True).status_code == 200
+    # The Spanish site: home, resource pages and survey, with Spanish scale labels.
+    survey_es = SurveyPage.objects.get(locale__language_code="es")
+    assert survey_es.responses_survey == survey
+    page = client.get(survey_es.url).content.decode()
+    assert "Encuesta de Confianza y Seguridad Comunitaria" in page and "Muy de acuerdo" in page
+    spanish_pages = ContentPage.objects.filter(locale__language_code="es").live()
+    assert spanish_pages.count() == 2
+    assert "Conozca sus derechos" in client.get("/es/", follow=True).content.decode()
 
 
-def test_without_debug_no_demo_account_is_created(django_user_model):
-    call_command("seed_demo", "--no-responses", stdout=StringIO())
+def test_without_debug_no_demo_account_is_created(django_user_model, seed):
+    seed("--no-responses")
     assert not django_user_model.objects.exists()
     assert Response.objects.count() == 0
 
 
-def test_small_neighborhoods_exist_for_suppression_to_matter():
-    call_command("seed_demo", stdout=StringIO())
+def test_small_neighborhoods_exist_for_suppression_to_matter(seed):
+    seed()
     sizes = Response.objects.values("neighborhood").annotate(n=Count("id"))
     assert min(row["n"] for row in sizes) < 50

@@ -51,7 +51,7 @@ def editor_errors(result) -> str:
     for errors in result.context["form"].errors.as_data().values():
         for error in errors:
             data = error.as_json_data() if hasattr(error, "as_json_data") else error.messages
-            messages.append(json.dumps(data))
+            messages.append(json.dumps(data, ensure_ascii=False))
     return " ".join(messages)
 
 
@@ -139,7 +139,7 @@ def test_a_published_question_keeps_its_type(client, staff, live):
     body[2]["type"] = "short_text"
     body[2]["value"] = {**question("short_text", "count", "How many?")["value"], "max_length": 9}
     result = edit(client, staff, live, body)
-    assert "'count' was published as a number question" in editor_errors(result)
+    assert "'count' was published as a question of type “Number”" in editor_errors(result)
 
 
 def test_a_scale_keeps_its_number_of_points(client, staff, home, neighborhoods):

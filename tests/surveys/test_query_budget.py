@@ -10,8 +10,9 @@ from tests.factories import make_survey, numbered_body, post_data
 
 pytestmark = pytest.mark.django_db
 
-# Routing (site, locale, pages, view restrictions), settings and neighborhoods.
-GET_BUDGET = 10
+# Routing (site, locale, pages, view restrictions), the page's locale, neighborhoods,
+# site settings and the page's translations for the language switcher.
+GET_BUDGET = 11
 # The same, then one transaction: neighborhood, original survey, response, all answers.
 POST_BUDGET = 15
 

@@ -12,11 +12,13 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
-from wagtail.models import Revision
+from wagtail.models import Locale, Revision
 
 from cms.demo.content import ensure_home_page, ensure_neighborhoods, ensure_resource_pages
+from cms.demo.spanish import ensure_spanish
 from cms.demo.survey import ensure_survey
 from cms.demo.synthetic import FIRST_DAY, REVISION_2_DAY, synthetic_responses
+from cms.models import ContentPage
 from surveys.access import grant
 from surveys.models import Response
 from surveys.questionnaire import questionnaire_for_revision
@@ -37,49 +39,68 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, no_responses=False, **options):
-        # One transaction: an interrupted run leaves nothing half-made to be skipped later.
+        # Content first, committed: wagtail-localize publishes translations on commit.
         with transaction.atomic():
             neighborhoods = ensure_neighborhoods()
             home = ensure_home_page()
             ensure_resource_pages(home)
             survey, revisions = ensure_survey(home)
-            self.stdout.write(f"{len(neighborhoods)} neighborhoods, home page, 2 resource pages.")
-            if no_responses:
-                pass
-            elif Response.objects.filter(survey=survey).exists():
-                self.stdout.write("Demo responses already present; left as they are.")
-            else:
-                created = self.add_responses(survey, revisions)
-                self.stdout.write(f"{created} synthetic responses to '{survey.title}'.")
+            resources = ContentPage.objects.child_of(home).order_by("path")
+            ensure_spanish([home, *resources, survey])
+            Locale.objects.get_or_create(language_code="ar")
             self.ensure_demo_users(survey)
+        self.stdout.write(
+            f"{len(neighborhoods)} neighborhoods, home page, 2 resource pages and the "
+            "survey, in English and Spanish."
+        )
+        # Then every response or none, so that a rerun after a failure adds them all.
+        if no_responses:
+            pass
+        elif Response.objects.filter(survey=survey).exists():
+            self.stdout.write("Demo responses already present; left as they are.")
+        else:
+            with transaction.atomic():
+                created = self.add_responses(survey, revisions)
+            self.stdout.write(f"{created} synthetic responses to '{survey.title}'.")
+        self.announce_demo_users()
 
     def add_responses(self, survey, revisions: list[Revision]) -> int:
-        # Date the two revisions as if they had been published when the demo data says.
-        for revision, day in zip(revisions, (FIRST_DAY, REVISION_2_DAY), strict=True):
+        survey_es = survey.get_translation(Locale.objects.get(language_code="es"))
+        answered = {"en-1": (survey, revisions[0]), "en-2": (survey, revisions[1])}
+        answered["es-2"] = (survey_es, survey_es.live_revision)
+        # Date the revisions as if they had been published when the demo data says.
+        for name, (_, revision) in answered.items():
+            day = FIRST_DAY if name == "en-1" else REVISION_2_DAY
             moment = timezone.make_aware(datetime.datetime.combine(day, datetime.time(9)))
             Revision.objects.filter(pk=revision.pk).update(created_at=moment)
-        questionnaires = {n: questionnaire_for_revision(r) for n, r in enumerate(revisions, 1)}
-        by_revision: dict[int, list] = {1: [], 2: []}
-        for number, data in synthetic_responses():
-            by_revision[number].append(data)
+        by_questionnaire: dict[str, list] = {name: [] for name in answered}
+        for name, data in synthetic_responses():
+            by_questionnaire[name].append(data)
         return sum(
-            record_responses(survey=survey, questionnaire=questionnaires[n], responses=items)
-            for n, items in by_revision.items()
+            record_responses(
+                survey=page, questionnaire=questionnaire_for_revision(revision), responses=items
+            )
+            for name, (page, revision) in answered.items()
+            for items in [by_questionnaire[name]]
         )
 
     def ensure_demo_users(self, survey):
         """A superuser and an analyst granted the demo survey; only when DEBUG is on."""
         if not settings.DEBUG:
-            self.stdout.write("DEBUG is off: no demo accounts created.")
             return
-        admin = self.demo_account(DEMO_USERNAME, DEMO_EMAIL, superuser=True)
+        self.demo_account(DEMO_USERNAME, DEMO_EMAIL, superuser=True)
         analyst = self.demo_account("analyst", ANALYST_EMAIL, superuser=False)
         analyst.groups.add(Group.objects.get(name="Analyst"))
         grant(user=analyst, page=survey)
+
+    def announce_demo_users(self):
+        if not settings.DEBUG:
+            self.stdout.write("DEBUG is off: no demo accounts created.")
+            return
         self.stdout.write(
             self.style.SUCCESS(
                 "\nDemo ready. Site: http://127.0.0.1:8000/   Admin: http://127.0.0.1:8000/admin/\n"
-                f"Sign in as {admin.email} (superuser) or {analyst.email} (analyst of the "
+                f"Sign in as {DEMO_EMAIL} (superuser) or {ANALYST_EMAIL} (analyst of the "
                 f"demo survey), password '{DEMO_PASSWORD}'. Demo accounts, development only."
             )
         )
