@@ -20,7 +20,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def site(live_server):
     call_command("seed_demo", "--no-responses", stdout=StringIO())
-    demo = SurveyPage.objects.get()
+    demo = SurveyPage.objects.get(locale__language_code="en")
     other = make_survey(demo.get_parent(), every_type_body(), slug="other", title="Other survey")
     make_staff("root", superuser=True)
     return demo, other

@@ -16,7 +16,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def demo(live_server):
     call_command("seed_demo", "--no-responses", stdout=StringIO())
     make_staff("staff", superuser=True)
-    return SurveyPage.objects.get()
+    return SurveyPage.objects.get(locale__language_code="en")
 
 
 def test_answer_the_demo_survey_on_a_phone_and_see_it_in_the_admin(
