@@ -47,3 +47,14 @@ def compiled_catalogues():
     from django.core.management import call_command
 
     call_command("compile_catalogues", verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the default language (a request activates its own and keeps it)."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
