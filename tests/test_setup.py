@@ -126,3 +126,17 @@ def test_without_immediate_transactions_writers_do_collide(tmp_path, own_databas
     errors = _read_then_write_concurrently(tmp_path / "deferred.sqlite3", deferred, writers=6)
     assert errors and all(isinstance(e, OperationalError) for e in errors)
     assert any("locked" in str(error) for error in errors)
+
+
+def test_system_checks_pass_on_this_database():
+    """Management commands run Django's checks; they must pass on SQLite and PostgreSQL."""
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env["DJANGO_SETTINGS_MODULE"] = "cms.settings.test"
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand
 
 class Command(BaseCommand):
     help = "Compile locale/*/LC_MESSAGES/*.po into .mo files (no GNU gettext needed)."
+    requires_system_checks: list = []
 
     def handle(self, *args, **options):
         compiled = 0
