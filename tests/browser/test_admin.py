@@ -53,7 +53,8 @@ def test_admin_screens_work_under_the_policy(live_server, site, desktop):
         desktop.wait_for_load_state("networkidle")
     assert errors == []
     # The date-time picker and the page chooser started without inline script.
-    desktop.goto(live_server.url + f"/admin/pages/{demo.pk}/edit/#tab-settings")
+    desktop.goto(live_server.url + f"/admin/pages/{demo.pk}/edit/")
+    desktop.get_by_role("tab", name="Settings").click()
     desktop.locator("#id_opens_at").click()
     pickers = desktop.locator(".xdsoft_datetimepicker")
     assert pickers.count() >= 3  # opens, closes, and the page's own publishing dates
