@@ -27,3 +27,17 @@ def record_access(
         subject=(subject or (page.title if page else ""))[:255],
         detail=detail or {},
     )
+
+
+def record_command_access(
+    *, action: str, page: Page | None, detail: dict[str, Any] | None = None
+) -> AuditEvent:
+    """Audit a management command run from the server's shell (no staff account)."""
+    return AuditEvent.objects.create(
+        user=None,
+        username="(shell)",
+        action=action,
+        page=page,
+        subject=(page.title if page else "")[:255],
+        detail=detail or {},
+    )

@@ -23,9 +23,12 @@ from .identifiers import assign_identifiers
 from .questionnaire import (
     CODE_MAX_LENGTH,
     CODE_PATTERN,
+    FAVORABLE_PATTERN,
     KEY_MAX_LENGTH,
     KEY_PATTERN,
+    KEYS_PATTERN,
     Choice,
+    IndexDefinition,
     Note,
     Question,
     Section,
@@ -83,6 +86,19 @@ def key_block(**kwargs) -> IdentifierBlock:
     )
 
 
+def favorable_block() -> IdentifierBlock:
+    return IdentifierBlock(
+        pattern=FAVORABLE_PATTERN,
+        max_length=200,
+        message=_("List codes separated by spaces, e.g. '4 5'."),
+        label=_("Favorable answers"),
+        help_text=_(
+            "Codes counted as favorable in results, separated by spaces. Leave blank for "
+            "the top of a scale (e.g. agree and strongly agree)."
+        ),
+    )
+
+
 class ChoiceOptionBlock(blocks.StructBlock):
     label = blocks.CharBlock(max_length=300, label=_("Label"))
     code = IdentifierBlock(
@@ -115,6 +131,14 @@ class QuestionBlock(blocks.StructBlock):
     key = key_block(required=False)
     help_text = blocks.CharBlock(required=False, max_length=500, label=_("Help text"))
     required = blocks.BooleanBlock(required=False, label=_("Answer required"))
+    about_respondent = blocks.BooleanBlock(
+        required=False,
+        label=_("About the respondent"),
+        help_text=_(
+            "Demographics such as age or language: never shown by neighborhood on public "
+            "results, where they could narrow down who answered."
+        ),
+    )
 
     def to_item(self, value, block_id: str) -> Question:
         """Return the plain `Question` this block value asks."""
@@ -125,6 +149,7 @@ class QuestionBlock(blocks.StructBlock):
             help_text=value.get("help_text") or "",
             required=bool(value.get("required")),
             block_id=block_id or "",
+            about_respondent=bool(value.get("about_respondent")),
             **self.question_options(value),
         )
 
@@ -148,8 +173,14 @@ class SingleChoiceBlock(QuestionBlock):
         label=_("Show as"),
     )
 
+    favorable = favorable_block()
+
     def question_options(self, value):
-        return {"choices": self.choice_options(value), "widget": value["widget"] or "radio"}
+        return {
+            "choices": self.choice_options(value),
+            "widget": value["widget"] or "radio",
+            "favorable": _codes(value.get("favorable")),
+        }
 
     class Meta:
         icon = "radio-full"
@@ -187,6 +218,7 @@ class LikertBlock(QuestionBlock):
     )
     dont_know = blocks.BooleanBlock(required=False, label=_("Offer 'Don't know'"))
     prefer_not_to_say = blocks.BooleanBlock(required=False, label=_("Offer 'Prefer not to say'"))
+    favorable = favorable_block()
 
     def question_options(self, value):
         points = int(value["points"] or 5)
@@ -200,7 +232,9 @@ class LikertBlock(QuestionBlock):
             choices.append(
                 Choice(PREFER_NOT_TO_SAY_CODE, gettext("Prefer not to say"), non_substantive=True)
             )
-        return {"choices": tuple(choices)}
+        # Without a choice: agree and strongly agree (the top two, or three of seven).
+        top = ("4", "5") if points == 5 else ("5", "6", "7")
+        return {"choices": tuple(choices), "favorable": _codes(value.get("favorable")) or top}
 
     class Meta:
         icon = "order"
@@ -211,12 +245,15 @@ class RatingBlock(QuestionBlock):
     question_type = "rating"
     min_label = blocks.CharBlock(required=False, max_length=60, label=_("Label for 0"))
     max_label = blocks.CharBlock(required=False, max_length=60, label=_("Label for 10"))
+    favorable = favorable_block()
 
     def question_options(self, value):
         return {
             "choices": tuple(Choice(code=str(n), label=str(n)) for n in range(11)),
             "min_label": value.get("min_label") or "",
             "max_label": value.get("max_label") or "",
+            # Without a choice: 7 to 10.
+            "favorable": _codes(value.get("favorable")) or ("7", "8", "9", "10"),
         }
 
     class Meta:
@@ -325,6 +362,51 @@ class NoteBlock(blocks.StructBlock):
     class Meta:
         icon = "info-circle"
         label = _("Note")
+
+
+def _codes(text: str | None) -> tuple[str, ...]:
+    return tuple((text or "").split())
+
+
+class IndexBlock(blocks.StructBlock):
+    """A composite index: the mean of scale items, some reverse-coded."""
+
+    label = blocks.CharBlock(max_length=200, label=_("Name"))
+    key = key_block(required=True)
+    items = IdentifierBlock(
+        pattern=KEYS_PATTERN,
+        max_length=500,
+        required=True,
+        message=_("List question keys separated by spaces."),
+        label=_("Questions"),
+        help_text=_("Keys of agreement-scale or rating questions, separated by spaces."),
+    )
+    reversed_items = IdentifierBlock(
+        pattern=KEYS_PATTERN,
+        max_length=500,
+        message=_("List question keys separated by spaces."),
+        label=_("Reverse-coded questions"),
+        help_text=_("Keys of items where agreeing means less of the index (e.g. worry)."),
+    )
+    favorable_at_least = blocks.FloatBlock(
+        required=False,
+        label=_("Favorable from"),
+        help_text=_("An index score at or above this counts as favorable (e.g. 4 on 1–5)."),
+    )
+
+    def to_index(self, value) -> IndexDefinition:
+        items = _codes(value["items"])
+        return IndexDefinition(
+            key=value["key"],
+            label=value["label"],
+            items=items,
+            reversed_items=_codes(value.get("reversed_items")),
+            favorable_at_least=value.get("favorable_at_least"),
+        )
+
+    class Meta:
+        icon = "table"
+        label = _("Index")
 
 
 class QuestionStreamBlock(blocks.StreamBlock):

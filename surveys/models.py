@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.blocks.stream_block import StreamBlockValidationError
+from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page, PageManager, PageQuerySet, Revision
@@ -25,7 +26,7 @@ from wagtail.url_routing import RouteResult
 
 from cms.models import RICH_TEXT_FEATURES, Neighborhood
 
-from .blocks import QuestionBlock, QuestionStreamBlock
+from .blocks import IndexBlock, QuestionBlock, QuestionStreamBlock
 from .stability import changed_identifier_errors
 
 MIN_SMALL_CELL_THRESHOLD = 5
@@ -60,6 +61,15 @@ class SurveyPage(RoutablePageMixin, Page):
 
     intro = RichTextField(_("introduction"), features=RICH_TEXT_FEATURES, blank=True)
     body = StreamField(QuestionStreamBlock(), verbose_name=_("questions"))
+    indices = StreamField(
+        [("index", IndexBlock())],
+        blank=True,
+        verbose_name=_("indices"),
+        help_text=_(
+            "Composite indices (e.g. trust in local police) reported like a question: the "
+            "mean of several scale questions."
+        ),
+    )
     thank_you = RichTextField(
         _("thank-you message"),
         features=RICH_TEXT_FEATURES,
@@ -82,6 +92,16 @@ class SurveyPage(RoutablePageMixin, Page):
         ),
     )
 
+    raking_margins = models.JSONField(
+        _("raking margins"),
+        null=True,
+        blank=True,
+        help_text=_(
+            'Known population totals for raking, e.g. {"age_group": {"18_24": 1200, '
+            '"25_34": 2100}}. Neighborhood populations are always used.'
+        ),
+    )
+
     objects = PageManager.from_queryset(SurveyPageQuerySet)()
 
     content_panels = Page.content_panels + [
@@ -97,7 +117,9 @@ class SurveyPage(RoutablePageMixin, Page):
                 FieldPanel("small_cell_threshold"),
             ],
             heading=_("Survey"),
-        )
+        ),
+        FieldPanel("indices"),
+        FieldPanel("raking_margins"),
     ] + Page.settings_panels
     parent_page_types = ["cms.HomePage", "cms.ContentPage"]
     subpage_types: list[str] = []
@@ -184,8 +206,51 @@ class SurveyPage(RoutablePageMixin, Page):
         stream_errors = changed_identifier_errors(self)
         if stream_errors:
             errors["body"] = [StreamBlockValidationError(block_errors=stream_errors)]
+        if self.raking_margins:
+            from .analysis.margins import MarginsError, check_margins  # analysis imports models
+
+            try:
+                check_margins(self.raking_margins, self)
+            except MarginsError as error:
+                errors["raking_margins"] = [str(error)]
+        index_errors = self._index_errors(questions)
+        if index_errors:
+            errors["indices"] = [StreamBlockValidationError(block_errors=index_errors)]
         if errors:
             raise ValidationError(errors)
+
+    def _index_errors(self, questions) -> dict[int, ValidationError]:
+        """An index averages scale questions of one kind that the survey asks."""
+        scales = {
+            child.value["key"]: (child.block_type, child.value.get("points"))
+            for child in questions
+            if child.block_type in ("likert", "rating")
+        }
+        all_keys = {child.value["key"] for child in questions}
+        errors, seen = {}, set()
+        for index, child in enumerate(self.indices):
+            value = child.value
+            items = value["items"].split()
+            reversed_items = (value.get("reversed_items") or "").split()
+            problem = None
+            if value["key"] in all_keys or value["key"] in seen:
+                problem = gettext("The key '%(key)s' is already used.") % {"key": value["key"]}
+            elif len(items) < 2:
+                problem = gettext("An index needs at least two questions.")
+            elif missing := [key for key in items if key not in scales]:
+                problem = gettext(
+                    "These are not agreement-scale or rating questions of this survey: %(keys)s"
+                ) % {"keys": ", ".join(missing)}
+            elif len({scales[key] for key in items}) > 1:
+                problem = gettext("All questions of an index must use the same scale.")
+            elif stray := [key for key in reversed_items if key not in items]:
+                problem = gettext("Reverse-coded questions must be among the index's: %(keys)s") % {
+                    "keys": ", ".join(stray)
+                }
+            seen.add(value["key"])
+            if problem:
+                errors[index] = StructBlockValidationError(non_block_errors=[problem])
+        return errors
 
     def save(self, *args, **kwargs):
         result = super().save(*args, **kwargs)
@@ -193,7 +258,13 @@ class SurveyPage(RoutablePageMixin, Page):
         return result
 
     # One survey in several languages has one set of dates, k and neighborhood rule.
-    SHARED_SETTINGS = ("opens_at", "closes_at", "neighborhood_required", "small_cell_threshold")
+    SHARED_SETTINGS = (
+        "opens_at",
+        "closes_at",
+        "neighborhood_required",
+        "small_cell_threshold",
+        "raking_margins",
+    )
 
     def _share_settings_with_translations(self) -> None:
         """The original's survey settings apply to every translation (and alias) of it."""

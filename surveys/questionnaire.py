@@ -10,6 +10,7 @@ store.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -27,6 +28,9 @@ CODE_MAX_LENGTH = 40
 KEY_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_]*\Z")
 # A code may not contain spaces: multiple-choice answers are exported space-separated.
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*\Z")
+# Space-separated lists of codes (favorable answers) and of keys (index items).
+FAVORABLE_PATTERN = re.compile(r"^[A-Za-z0-9_.\- ]*\Z")
+KEYS_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_]*( +[A-Za-z][A-Za-z0-9_]*)*\Z")
 # Column names that exports put before the questions.
 RESERVED_KEYS = frozenset(
     {"response_id", "submitted_on", "neighborhood", "language", "channel", "status", "revision"}
@@ -59,6 +63,8 @@ class Question:
     max_length: int | None = None
     min_label: str = ""
     max_label: str = ""
+    favorable: tuple[str, ...] = ()
+    about_respondent: bool = False
 
     is_question = True
 
@@ -96,6 +102,22 @@ class Note:
 
 
 @dataclass(frozen=True)
+class IndexDefinition:
+    """A composite index: the mean of `items` (scale questions), `reversed_items`
+    reverse-coded; a respondent needs at least half the items answered."""
+
+    key: str
+    label: str
+    items: tuple[str, ...]
+    reversed_items: tuple[str, ...] = ()
+    favorable_at_least: float | None = None
+
+    @property
+    def minimum_items(self) -> int:
+        return max(1, -(-len(self.items) // 2))
+
+
+@dataclass(frozen=True)
 class SurveySettings:
     neighborhood_required: bool = False
     k: int = 10
@@ -109,6 +131,7 @@ class Questionnaire:
     language: str
     revision_id: int | None = None
     settings: SurveySettings = field(default_factory=SurveySettings)
+    indices: tuple[IndexDefinition, ...] = ()
 
     @cached_property
     def questions(self) -> tuple[Question, ...]:
@@ -135,10 +158,12 @@ def build_questionnaire(page: SurveyPage, *, revision_id: int | None = None) -> 
     language = page.locale.language_code if page.locale_id else translation.get_language()
     with translation.override(language):
         items = tuple(child.block.to_item(child.value, child.id) for child in page.body)
+        indices = tuple(child.block.to_index(child.value) for child in page.indices)
     return Questionnaire(
         items=items,
         language=language,
         revision_id=revision_id,
+        indices=indices,
         settings=SurveySettings(
             neighborhood_required=page.neighborhood_required, k=page.small_cell_threshold
         ),
@@ -153,3 +178,20 @@ def questionnaire_for_revision(revision: Revision) -> Questionnaire:
 def questionnaires_for_revisions(revisions: Any) -> dict[int, Questionnaire]:
     """Questionnaires of several revisions, keyed by revision id."""
     return {revision.pk: questionnaire_for_revision(revision) for revision in revisions}
+
+
+def questions_across_revisions(
+    current: Questionnaire, older: Sequence[Questionnaire]
+) -> list[Question]:
+    """Every question ever asked: today's in order, then those removed since (as last asked).
+
+    Analysis and exports pool revisions by key, so a removed question keeps its column.
+    """
+    questions = list(current.questions)
+    seen = {question.key for question in questions}
+    for questionnaire in older:
+        for question in questionnaire.questions:
+            if question.key not in seen:
+                questions.append(question)
+                seen.add(question.key)
+    return questions

@@ -16,6 +16,7 @@ from .questionnaire import (
     Questionnaire,
     build_questionnaire,
     questionnaires_for_revisions,
+    questions_across_revisions,
 )
 
 
@@ -56,14 +57,12 @@ def question_columns(current: Questionnaire, older: Sequence[Questionnaire]) -> 
 
     The neighborhood question is left out: it has its own column on every response.
     """
-    columns = [Column(q.key, q.label) for q in current.questions if q.type != "neighborhood"]
-    seen = {column.key for column in columns}
-    for questionnaire in older:
-        for question in questionnaire.questions:
-            if question.key not in seen and question.type != "neighborhood":
-                columns.append(Column(question.key, question.label, removed=True))
-                seen.add(question.key)
-    return columns
+    today = set(current.keys)
+    return [
+        Column(q.key, q.label, removed=q.key not in today)
+        for q in questions_across_revisions(current, older)
+        if q.type != "neighborhood"
+    ]
 
 
 def response_table(survey: SurveyPage, responses: Sequence[Response]) -> ResponseTable:

@@ -206,6 +206,7 @@ def edit_form_data(survey, body_with_ids: list[dict], **fields) -> dict:
         "thank_you": rich_text("<p>Thanks</p>"),
         "small_cell_threshold": str(survey.small_cell_threshold),
         "body": stream,
+        "indices": {"count": "0"},
         "action-publish": "action-publish",
     }
     data.update(fields)

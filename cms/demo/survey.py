@@ -75,11 +75,13 @@ def questions(revision: int) -> list[dict]:
             "In the last 12 months, was there a time you needed help but did not call the police?",
             choices=YES_NO_PNTS,
             widget="radio",
+            favorable="2",
         ),
         likert(
             "worry_stop_ice",
             "I worry that a routine traffic stop could lead to someone I know being "
             "handed over to immigration enforcement.",
+            favorable="1 2",  # disagreeing is the good news here
         ),
     ]
     if revision >= 2:
@@ -136,6 +138,7 @@ def questions(revision: int) -> list[dict]:
                 non_substantive=("99",),
             ),
             widget="dropdown",
+            about_respondent=True,
         ),
         question(
             "single_choice",
@@ -148,6 +151,7 @@ def questions(revision: int) -> list[dict]:
                 ("other", "Another language"),
             ),
             widget="radio",
+            about_respondent=True,
         ),
         question(
             "long_text",
@@ -158,6 +162,30 @@ def questions(revision: int) -> list[dict]:
         ),
     ]
     return body
+
+
+INDICES = [
+    {
+        "type": "index",
+        "value": {
+            "label": "Trust in the local police",
+            "key": "trust_index",
+            "items": "trust_do_right police_fair police_explain police_respect",
+            "reversed_items": "",
+            "favorable_at_least": 4.0,
+        },
+    },
+    {
+        "type": "index",
+        "value": {
+            "label": "Willingness to report and call for help",
+            "key": "reporting_index",
+            "items": "would_report would_call worry_stop_ice",
+            "reversed_items": "worry_stop_ice",
+            "favorable_at_least": 4.0,
+        },
+    },
+]
 
 
 def ensure_survey(home: HomePage) -> tuple[SurveyPage, list[Revision]]:
@@ -177,6 +205,7 @@ def ensure_survey(home: HomePage) -> tuple[SurveyPage, list[Revision]]:
                 "answered, never for groups so small that someone could be recognised.</p>"
             ),
             body=questions(1),
+            indices=INDICES,
             neighborhood_required=True,
             search_description="About five minutes. Anonymous: no account, no name.",
         )

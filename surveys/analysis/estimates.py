@@ -1,0 +1,167 @@
+"""Estimates for one question in one group (a neighborhood or the whole city).
+
+The input is a list of `Observation`s — how many respondents of a stratum and weight
+class gave one code or number — drawn from the count tables; the output is an
+`Estimate`: n, effective n, counts and percentages per code, mean, standard deviation,
+standard error and interval, and the favorable proportion with its Wilson interval.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from .design import Cell, Stratum, weighted_estimate
+from .statistics import mean_interval, wilson_interval
+
+
+@dataclass(frozen=True)
+class Observation:
+    """`count` respondents of `stratum` with weight `weight` answered `code` / `number`."""
+
+    stratum: Hashable
+    weight: float
+    code: str | None
+    number: float | None
+    count: float
+
+
+@dataclass
+class Estimate:
+    n: int
+    n_effective: float
+    counts: dict[str, float] = field(default_factory=dict)  # respondents per code
+    percent: dict[str, float] = field(default_factory=dict)  # weighted, substantive codes
+    mean: float | None = None
+    sd: float | None = None
+    se: float | None = None
+    ci: tuple[float, float] | None = None
+    favorable: dict | None = None  # {"p", "ci"}
+    total: float | None = None  # weighted estimate of the population total (numbers)
+    total_se: float | None = None
+
+    @property
+    def relative_se(self) -> float | None:
+        if self.mean in (None, 0) or self.se is None:
+            return None
+        return abs(self.se / self.mean)
+
+
+def estimate(
+    observations: Sequence[Observation],
+    *,
+    strata: Mapping[Hashable, Stratum],
+    non_substantive: frozenset[str],
+    favorable_codes: Sequence[str] = (),
+    respondents: tuple[float, float] | None = None,
+    weighted: bool = False,
+) -> Estimate:
+    """Everything reported for one question in one group.
+
+    `respondents` — (how many answered, their total weight) — is given for multiple
+    choice, where percentages are of respondents, not of codes chosen.
+    """
+    counts: dict[str, float] = defaultdict(float)
+    weighted_counts: dict[str, float] = defaultdict(float)
+    for obs in observations:
+        if obs.code is not None:
+            counts[obs.code] += obs.count
+            weighted_counts[obs.code] += obs.weight * obs.count
+    n = int(respondents[0] if respondents else sum(counts.values()) or _n(observations))
+    substantive = {c: w for c, w in weighted_counts.items() if c not in non_substantive}
+    base = respondents[1] if respondents else sum(substantive.values())
+    percent = {c: 100 * w / base for c, w in substantive.items()} if base else {}
+    result = Estimate(n=n, n_effective=_kish(observations) if weighted else float(n))
+    result.counts = dict(counts)
+    result.percent = percent
+    numbers = [o for o in observations if o.number is not None]
+    if numbers:
+        _add_mean(result, numbers, strata, weighted)
+    if favorable_codes:
+        result.favorable = _favorable(
+            observations, favorable_codes, non_substantive, strata, weighted
+        )
+    return result
+
+
+def _n(observations: Iterable[Observation]) -> int:
+    return int(sum(o.count for o in observations))
+
+
+def _kish(observations: Sequence[Observation]) -> float:
+    total = sum(o.weight * o.count for o in observations)
+    squares = sum(o.weight * o.weight * o.count for o in observations)
+    return total * total / squares if squares else 0.0
+
+
+def _add_mean(result: Estimate, numbers, strata, weighted: bool) -> None:
+    n = _n(numbers)
+    if weighted:
+        cells = [Cell(o.stratum, o.weight, o.number, o.count) for o in numbers]
+        design = weighted_estimate(cells, strata)
+        result.mean, result.se = design.mean, design.se
+        result.total, result.total_se = design.total, design.total_se
+        result.n_effective = design.n_effective
+        df = max(design.df, 1)
+    else:
+        df = n - 1
+        mean = sum(o.number * o.count for o in numbers) / n
+        result.mean = mean
+        if n > 1:
+            variance = sum(o.count * (o.number - mean) ** 2 for o in numbers) / (n - 1)
+            result.se = math.sqrt(variance / n)
+    if n > 1:
+        mean = result.mean
+        total_w = sum(o.weight * o.count for o in numbers)
+        variance = sum(o.weight * o.count * (o.number - mean) ** 2 for o in numbers) / total_w
+        result.sd = math.sqrt(variance * n / (n - 1))
+    if result.se is not None and n > 1:
+        result.ci = mean_interval(result.mean, result.se, df)
+
+
+def _favorable(observations, codes, non_substantive, strata, weighted) -> dict | None:
+    """Share answering a favorable code, among substantive answers, with a Wilson interval
+    (weighted: effective n)."""
+    chosen = set(codes)
+    answering = [o for o in observations if o.code is not None and o.code not in non_substantive]
+    if not answering:
+        return None
+    if weighted:
+        cells = [
+            Cell(o.stratum, o.weight, 1.0 if o.code in chosen else 0.0, o.count) for o in answering
+        ]
+        design = weighted_estimate(cells, strata)
+        p, n_eff = design.mean, design.n_effective
+    else:
+        n_eff = float(_n(answering))
+        p = sum(o.count for o in answering if o.code in chosen) / n_eff
+    low, high = wilson_interval(p * n_eff, n_eff)
+    return {"p": p, "ci": (low, high)}
+
+
+def index_estimate(
+    scores: Sequence[Observation],
+    *,
+    strata: Mapping[Hashable, Stratum],
+    favorable_at_least: float | None,
+    weighted: bool,
+) -> Estimate:
+    """An index is reported like a numeric question; favorable is a score threshold."""
+    result = Estimate(n=_n(scores), n_effective=_kish(scores) if weighted else float(_n(scores)))
+    if scores:
+        _add_mean(result, list(scores), strata, weighted)
+    if favorable_at_least is not None and scores:
+        marked = [
+            Observation(
+                o.stratum,
+                o.weight,
+                "1" if o.number >= favorable_at_least - 1e-9 else "0",
+                None,
+                o.count,
+            )
+            for o in scores
+        ]
+        result.favorable = _favorable(marked, ("1",), frozenset(), strata, weighted)
+    return result

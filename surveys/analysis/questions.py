@@ -1,0 +1,36 @@
+"""Which questions a report covers: every key ever asked, pooled across revisions."""
+
+from __future__ import annotations
+
+from wagtail.models import Revision
+
+from ..models import Response, SurveyPage
+from ..question_types import question_type
+from ..questionnaire import (
+    IndexDefinition,
+    Question,
+    build_questionnaire,
+    questionnaire_for_revision,
+    questions_across_revisions,
+)
+
+ANALYSED_MEASURES = frozenset({"nominal", "ordinal", "numeric"})
+
+
+def analysable_questions(survey: SurveyPage) -> tuple[list[Question], list[IndexDefinition]]:
+    """Questions with answers to count (not free text, not the neighborhood), today's
+    first and then those removed since, labelled in the survey's original language; and
+    the survey's indices."""
+    current = build_questionnaire(survey, revision_id=survey.live_revision_id)
+    answered = Revision.objects.filter(
+        pk__in=Response.objects.filter(survey=survey, revision__object_id=str(survey.pk))
+        .values("revision_id")
+        .distinct()
+    ).order_by("-pk")
+    older = [questionnaire_for_revision(revision) for revision in answered]
+    questions = [
+        q
+        for q in questions_across_revisions(current, older)
+        if question_type(q.type).measure in ANALYSED_MEASURES
+    ]
+    return questions, list(current.indices)

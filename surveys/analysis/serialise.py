@@ -1,0 +1,148 @@
+"""The report as plain data (the JSON documented in docs/analysis.md)."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from .comparisons import Pairwise, PeriodChange
+from .estimates import Estimate
+from .report import GroupResult, IndexResult, QuestionResult, Report
+from .statistics import TestResult
+
+
+def _number(value: float | None, digits: int = 6) -> float | None:
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return None
+    return round(float(value), digits)
+
+
+def _pair(values) -> list[float | None] | None:
+    return None if values is None else [_number(v) for v in values]
+
+
+def estimate_as_dict(e: Estimate) -> dict[str, Any]:
+    return {
+        "n": e.n,
+        "n_effective": _number(e.n_effective, 2),
+        "mean": _number(e.mean),
+        "sd": _number(e.sd),
+        "se": _number(e.se),
+        "ci": _pair(e.ci),
+        "total": _number(e.total),
+        "total_se": _number(e.total_se),
+        "counts": {code: _number(count, 4) for code, count in e.counts.items()},
+        "percent": {code: _number(p, 4) for code, p in e.percent.items()},
+        "favorable": None
+        if not e.favorable
+        else {"p": _number(e.favorable["p"]), "ci": _pair(e.favorable["ci"])},
+    }
+
+
+def group_as_dict(group: GroupResult) -> dict[str, Any]:
+    return {
+        "neighborhood": group.neighborhood,
+        "name": group.name,
+        "suppressed": group.suppressed,
+        "unreliable": group.unreliable,
+        **estimate_as_dict(group.estimate),
+    }
+
+
+def test_as_dict(test: TestResult | None) -> dict[str, Any] | None:
+    if test is None:
+        return None
+    return {
+        "name": test.name,
+        "statistic": _number(test.statistic),
+        "df": _number(test.df),
+        "p_value": _number(test.p_value, 12),
+        "effect_size": None
+        if test.effect_size_name is None
+        else {"name": test.effect_size_name, "value": _number(test.effect_size)},
+        "warnings": list(test.warnings),
+    }
+
+
+def pairwise_as_dict(pair: Pairwise) -> dict[str, Any]:
+    return {
+        "a": pair.a,
+        "b": pair.b,
+        "statistic": _number(pair.statistic),
+        "p_value": _number(pair.p_value, 12),
+        "p_holm": _number(pair.p_holm, 12),
+        "p_bh": _number(pair.p_bh, 12),
+    }
+
+
+def period_as_dict(change: PeriodChange) -> dict[str, Any]:
+    def side(summary):
+        favorable = summary["favorable"]
+        return {
+            "n": summary["n"],
+            "mean": _number(summary["mean"]),
+            "favorable": None if not favorable else _number(favorable["p"]),
+        }
+
+    return {
+        "neighborhood": change.neighborhood,
+        "measure": change.measure,
+        "before": side(change.before),
+        "after": side(change.after),
+        "change": _number(change.change),
+        "ci": _pair(change.ci),
+        "test": change.test,
+        "p_value": _number(change.p_value, 12),
+        "p_bh": _number(change.p_bh, 12),
+        "notes": change.notes,
+    }
+
+
+def question_as_dict(result: QuestionResult) -> dict[str, Any]:
+    data = {
+        "key": result.key,
+        "type": result.type,
+        "label": result.label,
+        "measure": result.measure,
+        "codes": [
+            {"code": c, "label": label, "non_substantive": non} for c, label, non in result.codes
+        ],
+        "favorable_codes": list(result.favorable_codes),
+        "about_respondent": result.about_respondent,
+        "overall": group_as_dict(result.overall),
+        "groups": [group_as_dict(g) for g in result.groups],
+        "test": test_as_dict(result.test),
+        "pairwise": [pairwise_as_dict(p) for p in result.pairwise],
+        "periods": [period_as_dict(p) for p in result.periods],
+        "notes": result.notes,
+    }
+    if isinstance(result, IndexResult):
+        data.update(
+            items=list(result.items),
+            reversed_items=list(result.reversed_items),
+            alpha=_number(result.alpha),
+            alpha_if_dropped={k: _number(v) for k, v in result.alpha_if_dropped.items()},
+            complete_respondents=result.complete_respondents,
+        )
+    return data
+
+
+def report_as_dict(report: Report) -> dict[str, Any]:
+    selection = report.selection
+    return {
+        "survey": report.survey,
+        "title": report.title,
+        "responses": report.responses,
+        "weighting": report.weighting,
+        "weighting_detail": report.weighting_detail,
+        "k": report.k,
+        "selection": {
+            "since": selection.since.isoformat() if selection.since else None,
+            "until": selection.until.isoformat() if selection.until else None,
+            "split_at": selection.split_at.isoformat() if selection.split_at else None,
+            "include_partial": selection.include_partial,
+        },
+        "warnings": report.warnings,
+        "questions": [question_as_dict(q) for q in report.questions],
+        "indices": [question_as_dict(i) for i in report.indices],
+    }

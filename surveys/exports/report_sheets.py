@@ -1,0 +1,117 @@
+"""The analysis report as spreadsheet sheets: Summary, Distributions, Comparisons, Periods.
+
+Rows are plain lists so that any writer (openpyxl write-only, CSV) can take them. These
+are analysts' sheets: suppressed and unreliable figures are present and marked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from openpyxl import Workbook
+
+from ..analysis.report import QuestionResult, Report
+
+
+def _flags(group) -> str:
+    marks = []
+    if group.suppressed:
+        marks.append("suppressed (n < k)")
+    if group.unreliable:
+        marks.append("unreliable")
+    return "; ".join(marks)
+
+
+def _groups(result: QuestionResult):
+    yield result.overall
+    yield from result.groups
+
+
+def summary_rows(report: Report) -> Iterator[list]:
+    yield [
+        "key", "label", "neighborhood", "n", "n_effective", "mean", "sd", "se", "ci_low",
+        "ci_high", "favorable", "favorable_low", "favorable_high", "flags",
+    ]  # fmt: skip
+    for result in [*report.questions, *report.indices]:
+        for group in _groups(result):
+            e = group.estimate
+            favorable = e.favorable or {}
+            low, high = favorable.get("ci") or (None, None)
+            ci_low, ci_high = e.ci or (None, None)
+            yield [
+                result.key, result.label, group.neighborhood or "(city-wide)", e.n,
+                round(e.n_effective, 2), e.mean, e.sd, e.se, ci_low, ci_high,
+                favorable.get("p"), low, high, _flags(group),
+            ]  # fmt: skip
+
+
+def distribution_rows(report: Report) -> Iterator[list]:
+    yield ["key", "neighborhood", "code", "label", "non_substantive", "count", "percent", "flags"]
+    for result in report.questions:
+        labels = {code: (label, non) for code, label, non in result.codes}
+        for group in _groups(result):
+            for code, count in group.estimate.counts.items():
+                label, non = labels.get(code, (code, False))
+                yield [
+                    result.key, group.neighborhood or "(city-wide)", code, label, non, count,
+                    group.estimate.percent.get(code), _flags(group),
+                ]  # fmt: skip
+
+
+def comparison_rows(report: Report) -> Iterator[list]:
+    yield ["key", "comparison", "test", "statistic", "df", "p_value", "p_holm", "p_bh",
+           "effect_size", "effect_size_value", "warnings"]  # fmt: skip
+    for result in [*report.questions, *report.indices]:
+        test = result.test
+        if test is not None:
+            yield [
+                result.key, "all neighborhoods", test.name, test.statistic, test.df, test.p_value,
+                None, None, test.effect_size_name, test.effect_size, "; ".join(test.warnings),
+            ]  # fmt: skip
+        for pair in result.pairwise:
+            yield [result.key, f"{pair.a} vs {pair.b}", "pairwise", pair.statistic, None,
+                   pair.p_value, pair.p_holm, pair.p_bh, None, None, ""]  # fmt: skip
+
+
+def period_rows(report: Report) -> Iterator[list]:
+    yield ["key", "neighborhood", "measure", "n_before", "n_after", "before", "after", "change",
+           "ci_low", "ci_high", "test", "p_value", "p_bh"]  # fmt: skip
+    for result in [*report.questions, *report.indices]:
+        for change in result.periods:
+            before = (
+                change.before["mean"]
+                if change.measure == "mean"
+                else ((change.before["favorable"] or {}).get("p"))
+            )
+            after = (
+                change.after["mean"]
+                if change.measure == "mean"
+                else ((change.after["favorable"] or {}).get("p"))
+            )
+            low, high = change.ci or (None, None)
+            yield [result.key, change.neighborhood or "(city-wide)", change.measure,
+                   change.before["n"], change.after["n"], before, after, change.change, low, high,
+                   change.test, change.p_value, change.p_bh]  # fmt: skip
+
+
+SHEETS = {
+    "Summary": summary_rows,
+    "Distributions": distribution_rows,
+    "Comparisons": comparison_rows,
+    "Periods": period_rows,
+}
+
+
+def add_report_sheets(workbook: Workbook, report: Report) -> None:
+    """Append the report's sheets to a write-only workbook."""
+    for title, rows in SHEETS.items():
+        sheet = workbook.create_sheet(title)
+        sheet.freeze_panes = "A2"
+        for row in rows(report):
+            sheet.append([_cell(v) for v in row])
+
+
+def _cell(value):
+    if isinstance(value, float) and value != value:  # NaN
+        return None
+    return value

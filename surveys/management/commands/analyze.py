@@ -1,0 +1,108 @@
+"""Analyse a survey from the shell: `manage.py analyze SLUG --format json -o report.json`.
+
+Shell access to the server is access to every survey; each run is written to the audit
+log (user: the shell).
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from openpyxl import Workbook
+
+from cms.audit import record_command_access
+from cms.models import AuditEvent
+from surveys.analysis.counts import Selection
+from surveys.analysis.margins import MarginsError, read_margins
+from surveys.analysis.report import build_report
+from surveys.exports.report_sheets import add_report_sheets
+from surveys.models import SurveyPage
+
+
+def _date(value: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError as error:
+        raise CommandError(f"'{value}' is not a date (YYYY-MM-DD).") from error
+
+
+def find_survey(slug: str) -> SurveyPage:
+    """The survey (an original, not a translation) with this slug; a clear error if none
+    or several."""
+    matches = list(SurveyPage.objects.originals().filter(slug=slug))
+    if not matches:
+        known = ", ".join(SurveyPage.objects.originals().values_list("slug", flat=True)) or "none"
+        raise CommandError(f"No survey with the slug '{slug}'. Surveys: {known}.")
+    if len(matches) > 1:
+        raise CommandError(
+            f"Several surveys have the slug '{slug}': "
+            + ", ".join(page.url_path for page in matches)
+        )
+    return matches[0]
+
+
+class Command(BaseCommand):
+    help = "Write a survey's analysis (estimates, tests, weights) as JSON or XLSX."
+
+    def add_arguments(self, parser):
+        parser.add_argument("survey", help="the survey's slug")
+        parser.add_argument("--weights", choices=["none", "neighborhood", "rake"], default="none")
+        parser.add_argument("--margins", help="JSON file of raking margins (with --weights rake)")
+        parser.add_argument("--since", type=_date, help="first day included (YYYY-MM-DD)")
+        parser.add_argument("--until", type=_date, help="last day included (YYYY-MM-DD)")
+        parser.add_argument("--split-at", type=_date, help="compare before / from this day")
+        parser.add_argument("--include-partial", action="store_true")
+        parser.add_argument("--format", choices=["json", "xlsx"], default="json")
+        parser.add_argument("-o", "--output", required=True, help="file to write ('-': stdout)")
+
+    def handle(self, *args, **options):
+        survey = find_survey(options["survey"])
+        margins = None
+        if options["weights"] == "rake":
+            if not options["margins"]:
+                raise CommandError("--weights rake needs --margins FILE.json.")
+            try:
+                margins = read_margins(Path(options["margins"]), survey)
+            except MarginsError as error:
+                raise CommandError(str(error)) from error
+        elif options["margins"]:
+            raise CommandError("--margins is only used with --weights rake.")
+        if options["since"] and options["until"] and options["since"] > options["until"]:
+            raise CommandError("--since is after --until.")
+        selection = Selection(
+            survey=survey,
+            since=options["since"],
+            until=options["until"],
+            include_partial=options["include_partial"],
+            split_at=options["split_at"],
+        )
+        report = build_report(selection, weighting=options["weights"], margins=margins)
+        record_command_access(
+            action=AuditEvent.Action.VIEW_RESULTS,
+            page=survey,
+            detail={
+                "command": "analyze",
+                "weights": options["weights"],
+                "format": options["format"],
+            },
+        )
+        self.write(report, options["format"], options["output"])
+
+    def write(self, report, output_format: str, output: str) -> None:
+        if output_format == "json":
+            text = json.dumps(report.as_dict(), indent=2, ensure_ascii=False)
+            if output == "-":
+                self.stdout.write(text)
+            else:
+                Path(output).write_text(text, encoding="utf-8")
+        else:
+            if output == "-":
+                raise CommandError("XLSX needs a file: -o report.xlsx")
+            workbook = Workbook(write_only=True)
+            add_report_sheets(workbook, report)
+            workbook.save(output)
+        if output != "-":
+            self.stderr.write(f"{report.responses} responses analysed; written to {output}.")

@@ -1,0 +1,200 @@
+"""The report on a small survey: figures, flags, periods, weights, the public view,
+and the analyze command."""
+
+import datetime
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from cms.models import AuditEvent, Neighborhood
+from surveys.analysis.counts import Selection
+from surveys.analysis.public import public_results
+from surveys.analysis.report import build_report
+from surveys.builders import choices, likert, question
+from surveys.questionnaire import build_questionnaire
+from surveys.submission import ResponseData, record_responses
+from tests.factories import make_survey
+
+pytestmark = pytest.mark.django_db
+BEFORE, AFTER = datetime.date(2026, 3, 1), datetime.date(2026, 9, 1)
+SPLIT = datetime.date(2026, 6, 1)
+
+BODY = [
+    question("neighborhood", "area", "Area", required=True),
+    likert("trust", "I trust the police."),
+    question("single_choice", "contact", "Contact?",
+             choices=choices(("y", "Yes"), ("n", "No")), widget="radio", favorable="n"),
+    question("multiple_choice", "avoid", "Avoided",
+             choices=choices(("drive", "Driving"), ("clinic", "Clinic"), ("none", "None"))),
+    question("single_choice", "age", "Age", choices=choices(("young", "Young"), ("old", "Old")),
+             widget="radio", about_respondent=True),
+    question("long_text", "comments", "Comments", max_length=200),
+]  # fmt: skip
+SIZES = {"big": 60, "mid": 45, "tiny": 6}
+
+
+@pytest.fixture
+def survey(home):
+    for code, n in SIZES.items():
+        Neighborhood.objects.create(name=code.title(), code=code, population=n * 100)
+    page = make_survey(home, BODY, slug="small")
+    q = build_questionnaire(page, revision_id=page.live_revision_id)
+    responses = []
+    for code, n in SIZES.items():
+        for i in range(n):
+            after = i % 2 == 1
+            trust = (2 if code == "mid" else 4) - (1 if after and code == "big" else 0)
+            answers = {
+                "area": code,
+                "trust": str(trust if i % 7 else 98),
+                "contact": "y" if i % 3 == 0 else "n",
+                "avoid": ["drive", "clinic"] if i % 4 == 0 else ["none"],
+                "age": "young" if i % 2 else "old",
+                "comments": "private words",
+            }
+            responses.append(
+                ResponseData(
+                    answers=answers, submitted_on=AFTER if after else BEFORE, language="en"
+                )
+            )
+    record_responses(survey=page, questionnaire=q, responses=responses)
+    return page
+
+
+def test_estimates_and_flags(survey):
+    report = build_report(Selection(survey=survey))
+    assert report.responses == 111 and report.k == 10
+    trust = report.question("trust")
+    assert trust.measure == "ordinal" and trust.test.name == "Kruskal–Wallis rank-sum test"
+    groups = {g.neighborhood: g for g in trust.groups}
+    assert groups["tiny"].suppressed and not groups["big"].suppressed
+    assert groups["mid"].estimate.mean == 2 and groups["mid"].estimate.counts["98"] > 0
+    # Don't know is counted but left out of percentages and means.
+    assert "98" not in groups["mid"].estimate.percent
+    assert sum(groups["big"].estimate.percent.values()) == pytest.approx(100)
+    assert groups["tiny"].unreliable  # effective n under 30
+    assert report.question("comments") is None  # free text is never analysed
+    avoid = report.question("avoid")
+    city = avoid.overall.estimate
+    assert city.n == 111
+    assert city.percent["drive"] == pytest.approx(100 * city.counts["drive"] / 111)
+    contact = report.question("contact")
+    assert contact.overall.estimate.favorable["p"] == pytest.approx(
+        contact.overall.estimate.counts["n"] / 111
+    )
+
+
+def test_periods_are_compared_per_neighborhood_and_adjusted(survey):
+    report = build_report(Selection(survey=survey, split_at=SPLIT))
+    changes = {c.neighborhood: c for c in report.question("trust").periods}
+    assert changes["big"].change == pytest.approx(-1) and changes["big"].p_value < 0.001
+    assert changes["mid"].change == pytest.approx(0, abs=1e-9)
+    assert changes[None].p_bh is None  # city-wide is not in the family
+    assert all(c.p_bh >= c.p_value for k, c in changes.items() if k and c.p_value is not None)
+    contact = {c.neighborhood: c for c in report.question("contact").periods}
+    assert contact["big"].measure == "favorable proportion"
+
+
+def test_weighting_needs_every_population(survey):
+    weighted = build_report(Selection(survey=survey), weighting="neighborhood")
+    assert weighted.weighting == "neighborhood" and not weighted.warnings
+    city = weighted.question("trust").overall.estimate
+    assert city.n_effective < city.n  # unequal weights
+    Neighborhood.objects.filter(code="tiny").update(population=None)
+    fallback = build_report(Selection(survey=survey), weighting="neighborhood")
+    assert fallback.weighting == "none" and "Tiny" in fallback.warnings[0]
+
+
+def test_raking_to_margins_converges(survey):
+    margins = {"age": {"young": 6000, "old": 5100}}
+    report = build_report(Selection(survey=survey), weighting="rake", margins=margins)
+    assert report.weighting_detail["converged"]
+    assert report.question("contact").test.name.startswith("Rao–Scott")
+
+
+def test_the_public_view_shows_no_small_number(survey):
+    report = build_report(Selection(survey=survey))
+    public = {q.key: q for q in public_results(report)}
+    trust = public["trust"]
+    shown = {g.neighborhood: g for g in trust.groups}
+    assert shown["tiny"].hidden and shown["tiny"].n is None
+    # tiny is hidden, so another neighborhood is hidden with it: its n is not derivable.
+    assert sum(1 for g in trust.groups if g.hidden) >= 2
+    for group in trust.groups:
+        real = next(
+            g for g in report.question("trust").groups if g.neighborhood == group.neighborhood
+        )
+        for cell in group.cells:
+            count = real.estimate.counts.get(cell.code, 0)
+            if 0 < count < report.k:
+                assert cell.percent is None
+    age = public["age"]
+    assert age.groups == [] and age.note == "Shown for the whole city only."
+    assert "comments" not in public
+
+
+def test_the_report_json_has_the_documented_shape(survey, tmp_path):
+    out = tmp_path / "report.json"
+    call_command("analyze", "small", "--split-at", "2026-06-01", "-o", str(out))
+    data = json.loads(out.read_text())
+    assert {"survey", "responses", "weighting", "k", "questions", "indices"} <= set(data)
+    trust = next(q for q in data["questions"] if q["key"] == "trust")
+    assert {"key", "type", "overall", "groups", "test", "pairwise", "periods"} <= set(trust)
+    assert {"n", "n_effective", "mean", "se", "ci", "counts", "percent", "favorable"} <= set(
+        trust["overall"]
+    )
+    group = trust["groups"][0]
+    assert {"neighborhood", "n", "suppressed", "unreliable", "mean", "ci"} <= set(group)
+    assert {"name", "statistic", "df", "p_value", "effect_size"} <= set(trust["test"])
+    assert {"a", "b", "statistic", "p_value", "p_holm", "p_bh"} <= set(trust["pairwise"][0])
+    event = AuditEvent.objects.get()
+    assert (event.username, event.action, event.page_id) == ("(shell)", "view_results", survey.pk)
+
+
+def test_the_analyze_command_writes_xlsx(survey, tmp_path):
+    from openpyxl import load_workbook
+
+    out = tmp_path / "report.xlsx"
+    call_command(
+        "analyze", "small", "--weights", "neighborhood", "--format", "xlsx", "-o", str(out)
+    )
+    book = load_workbook(out, read_only=True)
+    assert book.sheetnames == ["Summary", "Distributions", "Comparisons", "Periods"]
+    header = next(book["Summary"].iter_rows(values_only=True))
+    assert header[:4] == ("key", "label", "neighborhood", "n")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["nope"], "No survey with the slug 'nope'"),
+        (["small", "--weights", "rake"], "needs --margins"),
+        (["small", "--margins", "x.json"], "only used with --weights rake"),
+        (["small", "--since", "2026-13-01"], "is not a date"),
+        (["small", "--since", "2026-05-01", "--until", "2026-01-01"], "--since is after --until"),
+        (["small", "--weights", "rake", "--margins", "/nonexistent.json"], "does not exist"),
+    ],
+)
+def test_the_analyze_command_refuses_bad_input_plainly(survey, args, message):
+    with pytest.raises(CommandError, match=message):
+        call_command("analyze", *args, "-o", "-")
+    assert not AuditEvent.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("margins", "message"),
+    [
+        ("[1, 2]", "must be a JSON object"),
+        ('{"zzz": {"a": 1}}', "not a question"),
+        ('{"comments": {"a": 1}}', "not a single-choice question"),
+        ('{"age": {"middle": 10}}', "not a code of 'age'"),
+        ('{"age": {"young": -5}}', "must be a positive number"),
+        ("{not json", "is not valid JSON"),
+    ],
+)
+def test_bad_margins_files_get_a_clear_message(survey, tmp_path, margins, message):
+    path = tmp_path / "margins.json"
+    path.write_text(margins)
+    with pytest.raises(CommandError, match=message):
+        call_command("analyze", "small", "--weights", "rake", "--margins", str(path), "-o", "-")
