@@ -162,7 +162,18 @@ def record_responses(
 
 def _answer_rows(response: Response, rows: list[tuple[str, AnswerValue]]) -> list[Answer]:
     return [
-        Answer(response=response, key=key, code=value.code, number=value.number, text=value.text)
+        Answer(
+            response=response,
+            key=key,
+            code=value.code,
+            number=value.number,
+            text=value.text,
+            # Copied so that analysis needs no join (see Answer).
+            survey_id=response.survey_id,
+            neighborhood_id=response.neighborhood_id,
+            status=response.status,
+            submitted_on=response.submitted_on,
+        )
         for key, value in rows
     ]
 

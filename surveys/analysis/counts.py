@@ -2,7 +2,9 @@
 
 Every function returns a small table — counts per (neighborhood, question, code or
 number), per respondent cell, sums of item products — computed by the database with
-GROUP BY. Nothing here loops over answers in Python.
+GROUP BY. Nothing here loops over answers in Python. Answers carry their response's
+survey, neighborhood, status and day, so counting them needs no join: one index-only
+scan of `answer_analysis`.
 """
 
 from __future__ import annotations
@@ -114,21 +116,23 @@ def value_counts(
     }
     names = [f"margin_{i}" for i in range(len(margin_keys))]
     rows = (
-        Answer.objects.filter(selection.response_lookups("response__"), key__in=keys)
+        Answer.objects.filter(selection.response_lookups(), key__in=keys)
         .filter(Q(code__isnull=False) | Q(number__isnull=False))
         .annotate(**relations)
         .annotate(
-            neighborhood=F("response__neighborhood_id"),
-            period=selection.period_of("response__submitted_on"),
+            answer_neighborhood=F("neighborhood_id"),
+            period=selection.period_of("submitted_on"),
             **{f"{name}_code": F(f"{name}__code") for name in names},
         )
-        .values("neighborhood", "period", *[f"{n}_code" for n in names], "key", "code", "number")
+        .values(
+            "answer_neighborhood", "period", *[f"{n}_code" for n in names], "key", "code", "number"
+        )
         .annotate(count=Count("id"))
         .order_by()
     )
     return [
         ValueCount(
-            neighborhood=row["neighborhood"],
+            neighborhood=row["answer_neighborhood"],
             period=row["period"],
             categories=tuple(row[f"{name}_code"] for name in names),
             key=row["key"],
@@ -140,16 +144,16 @@ def value_counts(
     ]
 
 
-def _response_filter_sql(selection: Selection) -> tuple[str, list]:
-    sql, params = ["r.survey_id = %s"], [selection.survey.responses_survey.pk]
+def _answer_filter_sql(selection: Selection) -> tuple[str, list]:
+    sql, params = ["a.survey_id = %s"], [selection.survey.responses_survey.pk]
     if not selection.include_partial:
-        sql.append("r.status = %s")
+        sql.append("a.status = %s")
         params.append(Response.Status.COMPLETE)
     if selection.since:
-        sql.append("r.submitted_on >= %s")
+        sql.append("a.submitted_on >= %s")
         params.append(selection.since)
     if selection.until:
-        sql.append("r.submitted_on <= %s")
+        sql.append("a.submitted_on <= %s")
         params.append(selection.until)
     return " AND ".join(sql), params
 
@@ -174,24 +178,23 @@ def index_score_counts(
     """Respondents counted by neighborhood, period and index score (the mean of their
     substantive item answers, reverse-coded), among those who answered `minimum_items`
     or more items: (neighborhood, period, score, count)."""
-    where, where_params = _response_filter_sql(selection)
+    where, where_params = _answer_filter_sql(selection)
     value, value_params = _scored_items_sql(items, reversed_items)
     period = "0"
     period_params: list = []
     if selection.split_at:
         period, period_params = (
-            "CASE WHEN r.submitted_on < %s THEN 0 ELSE 1 END",
+            "CASE WHEN a.submitted_on < %s THEN 0 ELSE 1 END",
             [selection.split_at],
         )
     placeholders = ", ".join(["%s"] * len(items))
     sql = f"""
         SELECT neighborhood, period, score, COUNT(*) FROM (
-            SELECT r.neighborhood_id AS neighborhood, {period} AS period,
+            SELECT a.neighborhood_id AS neighborhood, {period} AS period,
                    AVG({value}) AS score, COUNT(*) AS answered
             FROM {Answer._meta.db_table} a
-            JOIN {Response._meta.db_table} r ON r.id = a.response_id
             WHERE {where} AND a.key IN ({placeholders}) AND a.number IS NOT NULL
-            GROUP BY r.id, r.neighborhood_id, r.submitted_on
+            GROUP BY a.response_id, a.neighborhood_id, a.submitted_on
         ) scored
         WHERE answered >= %s
         GROUP BY neighborhood, period, score
@@ -207,7 +210,7 @@ def item_moments(
 ) -> tuple[int, list[float], list[list[float]]]:
     """For respondents who answered every item: their number, Σx per item and Σxᵢxⱼ per
     pair (reverse-coded) — what the items' covariance matrix needs."""
-    where, where_params = _response_filter_sql(selection)
+    where, where_params = _answer_filter_sql(selection)
     value, value_params = _scored_items_sql(items, reversed_items)
     columns, column_params = [], []
     for key in items:
@@ -224,9 +227,8 @@ def item_moments(
         SELECT COUNT(*), {", ".join(sums + products)} FROM (
             SELECT {pivot}, COUNT(*) AS answered
             FROM {Answer._meta.db_table} a
-            JOIN {Response._meta.db_table} r ON r.id = a.response_id
             WHERE {where} AND a.key IN ({placeholders}) AND a.number IS NOT NULL
-            GROUP BY r.id
+            GROUP BY a.response_id
         ) pivoted
         WHERE answered = %s
     """  # noqa: S608 (identifiers are ours; values are parameters)
@@ -258,20 +260,20 @@ def answered_counts(
     }
     names = [f"margin_{i}" for i in range(len(margin_keys))]
     rows = (
-        Answer.objects.filter(selection.response_lookups("response__"), key__in=keys)
+        Answer.objects.filter(selection.response_lookups(), key__in=keys)
         .annotate(**relations)
         .annotate(
-            neighborhood=F("response__neighborhood_id"),
-            period=selection.period_of("response__submitted_on"),
+            answer_neighborhood=F("neighborhood_id"),
+            period=selection.period_of("submitted_on"),
             **{f"{name}_code": F(f"{name}__code") for name in names},
         )
-        .values("neighborhood", "period", *[f"{n}_code" for n in names], "key")
+        .values("answer_neighborhood", "period", *[f"{n}_code" for n in names], "key")
         .annotate(respondents=Count("response", distinct=True))
         .order_by()
     )
     return [
         (
-            row["neighborhood"],
+            row["answer_neighborhood"],
             row["period"],
             tuple(row[f"{name}_code"] for name in names),
             row["key"],

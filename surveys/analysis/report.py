@@ -143,6 +143,7 @@ class _Builder:
         self.selection, self.weights, self.k = selection, weights, k
         self.neighborhoods = neighborhoods
         self.periods = (0, 1) if selection.split_at else (0,)
+        self._strata_cache: dict = {}
 
     # --- shared pieces ----------------------------------------------------------------
 
@@ -166,7 +167,9 @@ class _Builder:
         return result
 
     def _strata(self, period: int | None) -> dict:
-        return self.weights.strata(period)
+        if period not in self._strata_cache:
+            self._strata_cache[period] = self.weights.strata(period)
+        return self._strata_cache[period]
 
     def _flags(self, group: GroupResult) -> GroupResult:
         e = group.estimate

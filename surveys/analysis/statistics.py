@@ -8,6 +8,7 @@ following the references in ../shared/STATISTICS.md.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -18,11 +19,21 @@ from scipy import stats
 Z_95 = float(stats.norm.ppf(0.975))
 
 
+@functools.lru_cache(maxsize=64)
+def _normal_quantile(probability: float) -> float:
+    return float(stats.norm.ppf(probability))
+
+
+@functools.lru_cache(maxsize=4096)
+def _t_quantile(probability: float, df: float) -> float:
+    return float(stats.t.ppf(probability, df))
+
+
 def wilson_interval(successes: float, n: float, confidence: float = 0.95) -> tuple[float, float]:
     """Wilson score interval for a proportion; `n` may be an effective (weighted) size."""
     if n <= 0:
         return (math.nan, math.nan)
-    z = float(stats.norm.ppf(0.5 + confidence / 2))
+    z = _normal_quantile(0.5 + confidence / 2)
     p = successes / n
     denominator = 1 + z * z / n
     centre = (p + z * z / (2 * n)) / denominator
@@ -36,7 +47,7 @@ def mean_interval(
     """A t interval around a mean."""
     if df <= 0 or not math.isfinite(se):
         return (math.nan, math.nan)
-    t = float(stats.t.ppf(0.5 + confidence / 2, df))
+    t = _t_quantile(0.5 + confidence / 2, df)
     return (mean - t * se, mean + t * se)
 
 

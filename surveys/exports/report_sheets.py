@@ -29,9 +29,21 @@ def _groups(result: QuestionResult):
 
 def summary_rows(report: Report) -> Iterator[list]:
     yield [
-        "key", "label", "neighborhood", "n", "n_effective", "mean", "sd", "se", "ci_low",
-        "ci_high", "favorable", "favorable_low", "favorable_high", "flags",
-    ]  # fmt: skip
+        "key",
+        "label",
+        "neighborhood",
+        "n",
+        "n_effective",
+        "mean",
+        "sd",
+        "se",
+        "ci_low",
+        "ci_high",
+        "favorable",
+        "favorable_low",
+        "favorable_high",
+        "flags",
+    ]
     for result in [*report.questions, *report.indices]:
         for group in _groups(result):
             e = group.estimate
@@ -39,10 +51,21 @@ def summary_rows(report: Report) -> Iterator[list]:
             low, high = favorable.get("ci") or (None, None)
             ci_low, ci_high = e.ci or (None, None)
             yield [
-                result.key, result.label, group.neighborhood or "(city-wide)", e.n,
-                round(e.n_effective, 2), e.mean, e.sd, e.se, ci_low, ci_high,
-                favorable.get("p"), low, high, _flags(group),
-            ]  # fmt: skip
+                result.key,
+                result.label,
+                group.neighborhood or "(city-wide)",
+                e.n,
+                round(e.n_effective, 2),
+                e.mean,
+                e.sd,
+                e.se,
+                ci_low,
+                ci_high,
+                favorable.get("p"),
+                low,
+                high,
+                _flags(group),
+            ]
 
 
 def distribution_rows(report: Report) -> Iterator[list]:
@@ -53,29 +76,79 @@ def distribution_rows(report: Report) -> Iterator[list]:
             for code, count in group.estimate.counts.items():
                 label, non = labels.get(code, (code, False))
                 yield [
-                    result.key, group.neighborhood or "(city-wide)", code, label, non, count,
-                    group.estimate.percent.get(code), _flags(group),
-                ]  # fmt: skip
+                    result.key,
+                    group.neighborhood or "(city-wide)",
+                    code,
+                    label,
+                    non,
+                    count,
+                    group.estimate.percent.get(code),
+                    _flags(group),
+                ]
 
 
 def comparison_rows(report: Report) -> Iterator[list]:
-    yield ["key", "comparison", "test", "statistic", "df", "p_value", "p_holm", "p_bh",
-           "effect_size", "effect_size_value", "warnings"]  # fmt: skip
+    yield [
+        "key",
+        "comparison",
+        "test",
+        "statistic",
+        "df",
+        "p_value",
+        "p_holm",
+        "p_bh",
+        "effect_size",
+        "effect_size_value",
+        "warnings",
+    ]
     for result in [*report.questions, *report.indices]:
         test = result.test
         if test is not None:
             yield [
-                result.key, "all neighborhoods", test.name, test.statistic, test.df, test.p_value,
-                None, None, test.effect_size_name, test.effect_size, "; ".join(test.warnings),
-            ]  # fmt: skip
+                result.key,
+                "all neighborhoods",
+                test.name,
+                test.statistic,
+                test.df,
+                test.p_value,
+                None,
+                None,
+                test.effect_size_name,
+                test.effect_size,
+                "; ".join(test.warnings),
+            ]
         for pair in result.pairwise:
-            yield [result.key, f"{pair.a} vs {pair.b}", "pairwise", pair.statistic, None,
-                   pair.p_value, pair.p_holm, pair.p_bh, None, None, ""]  # fmt: skip
+            yield [
+                result.key,
+                f"{pair.a} vs {pair.b}",
+                "pairwise",
+                pair.statistic,
+                None,
+                pair.p_value,
+                pair.p_holm,
+                pair.p_bh,
+                None,
+                None,
+                "",
+            ]
 
 
 def period_rows(report: Report) -> Iterator[list]:
-    yield ["key", "neighborhood", "measure", "n_before", "n_after", "before", "after", "change",
-           "ci_low", "ci_high", "test", "p_value", "p_bh"]  # fmt: skip
+    yield [
+        "key",
+        "neighborhood",
+        "measure",
+        "n_before",
+        "n_after",
+        "before",
+        "after",
+        "change",
+        "ci_low",
+        "ci_high",
+        "test",
+        "p_value",
+        "p_bh",
+    ]
     for result in [*report.questions, *report.indices]:
         for change in result.periods:
             before = (
@@ -89,9 +162,21 @@ def period_rows(report: Report) -> Iterator[list]:
                 else ((change.after["favorable"] or {}).get("p"))
             )
             low, high = change.ci or (None, None)
-            yield [result.key, change.neighborhood or "(city-wide)", change.measure,
-                   change.before["n"], change.after["n"], before, after, change.change, low, high,
-                   change.test, change.p_value, change.p_bh]  # fmt: skip
+            yield [
+                result.key,
+                change.neighborhood or "(city-wide)",
+                change.measure,
+                change.before["n"],
+                change.after["n"],
+                before,
+                after,
+                change.change,
+                low,
+                high,
+                change.test,
+                change.p_value,
+                change.p_bh,
+            ]
 
 
 SHEETS = {

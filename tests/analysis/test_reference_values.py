@@ -47,9 +47,14 @@ def test_r_survey_stratified_mean_and_total(home):
         question("neighborhood", "stype", "School type", required=True),
         question("number", "api00", "API 2000", min_value=0, max_value=1000, integer=True),
         question("number", "enroll", "Enrollment", min_value=0, max_value=10000, integer=True),
-        question("single_choice", "sch_wide", "Met school-wide target?",
-                 choices=choices(("No", "No"), ("Yes", "Yes")), widget="radio"),
-    ]  # fmt: skip
+        question(
+            "single_choice",
+            "sch_wide",
+            "Met school-wide target?",
+            choices=choices(("No", "No"), ("Yes", "Yes")),
+            widget="radio",
+        ),
+    ]
     answers = []
     for row in rows:
         answer = {"stype": row["stype"], "api00": row["api00"], "sch_wide": row["sch.wide"]}
@@ -99,10 +104,14 @@ def test_chi_square_agresti(home):
     neighborhoods({"F": None, "M": None})
     body = [
         question("neighborhood", "sex", "Sex", required=True),
-        question("single_choice", "party", "Party",
-                 choices=choices(("dem", "Democrat"), ("ind", "Independent"), ("rep", "Republican")),
-                 widget="radio"),
-    ]  # fmt: skip
+        question(
+            "single_choice",
+            "party",
+            "Party",
+            choices=choices(("dem", "Democrat"), ("ind", "Independent"), ("rep", "Republican")),
+            widget="radio",
+        ),
+    ]
     counts = {"F": (762, 327, 468), "M": (484, 239, 477)}
     answers = [
         {"sex": sex, "party": code}
@@ -124,9 +133,14 @@ def test_fisher_exact_from_the_reports_counts(home, table, alternative, expected
     neighborhoods({"a": None, "b": None})
     body = [
         question("neighborhood", "g", "Group", required=True),
-        question("single_choice", "yes", "Yes?", choices=choices(("1", "Yes"), ("2", "No")),
-                 widget="radio"),
-    ]  # fmt: skip
+        question(
+            "single_choice",
+            "yes",
+            "Yes?",
+            choices=choices(("1", "Yes"), ("2", "No")),
+            widget="radio",
+        ),
+    ]
     answers = [
         {"g": g, "yes": code}
         for g, row in zip(("a", "b"), table, strict=True)
@@ -150,8 +164,16 @@ def test_cronbach_alpha_of_an_index(home):
         "q3": [1, 1, 2, 1, 2, 3, 3, 3, 2, 3],
     }
     body = [question("neighborhood", "area", "Area")] + [likert(k, k.upper()) for k in items]
-    index = {"type": "index", "value": {"label": "Q", "key": "q_index",
-             "items": "q1 q2 q3", "reversed_items": "", "favorable_at_least": None}}  # fmt: skip
+    index = {
+        "type": "index",
+        "value": {
+            "label": "Q",
+            "key": "q_index",
+            "items": "q1 q2 q3",
+            "reversed_items": "",
+            "favorable_at_least": None,
+        },
+    }
     answers = [{"area": "n1", **{k: str(v[i]) for k, v in items.items()}} for i in range(10)]
     survey = survey_with(home, body, answers, indices=[index])
     result = build_report(Selection(survey=survey)).question("q_index")
@@ -164,11 +186,21 @@ def test_wilson_intervals_newcombe(home):
     neighborhoods({"n1": None})
     body = [
         question("neighborhood", "area", "Area"),
-        question("single_choice", "yes", "Yes?", choices=choices(("1", "Yes"), ("2", "No")),
-                 widget="radio", favorable="1"),
-    ]  # fmt: skip
-    expected = {(81, 263): (0.2553, 0.3662), (15, 148): (0.0624, 0.1605),
-                (0, 20): (0.0, 0.1611), (1, 29): (0.0061, 0.1718)}  # fmt: skip
+        question(
+            "single_choice",
+            "yes",
+            "Yes?",
+            choices=choices(("1", "Yes"), ("2", "No")),
+            widget="radio",
+            favorable="1",
+        ),
+    ]
+    expected = {
+        (81, 263): (0.2553, 0.3662),
+        (15, 148): (0.0624, 0.1605),
+        (0, 20): (0.0, 0.1611),
+        (1, 29): (0.0061, 0.1718),
+    }
     for index, ((yes, n), (low, high)) in enumerate(expected.items()):
         answers = [{"area": "n1", "yes": "1" if i < yes else "2"} for i in range(n)]
         survey = survey_with(home, body, answers, slug=f"wilson-{index}")
@@ -179,7 +211,22 @@ def test_wilson_intervals_newcombe(home):
 
 
 def test_holm_and_benjamini_hochberg_worked_example():
-    p = [0.0001, 0.0004, 0.0019, 0.0095, 0.0201, 0.0278, 0.0298, 0.0344, 0.0459, 0.3240,
-         0.4262, 0.5719, 0.6528, 0.7590, 1]  # fmt: skip
+    p = [
+        0.0001,
+        0.0004,
+        0.0019,
+        0.0095,
+        0.0201,
+        0.0278,
+        0.0298,
+        0.0344,
+        0.0459,
+        0.3240,
+        0.4262,
+        0.5719,
+        0.6528,
+        0.7590,
+        1,
+    ]
     assert sum(q <= 0.05 for q in benjamini_hochberg(p)) == 4
     assert sum(q <= 0.05 for q in holm(p)) == 3

@@ -177,3 +177,29 @@ def test_bulk_writes_validate_every_response_first(survey):
 def test_the_csrf_cookie_lasts_only_for_the_browser_session(client, survey):
     cookie = client.get(survey.url).cookies["csrftoken"]
     assert not cookie["max-age"] and not cookie["expires"]
+
+
+def test_answers_carry_their_responses_survey_neighborhood_status_and_day(client, survey):
+    """Analysis counts answers without joining responses; the copies must agree."""
+    client.post(survey.url, post_data(valid_answers(), survey=survey))
+    questionnaire, answers = cleaned_answers(survey)
+    record_responses(
+        survey=survey,
+        questionnaire=questionnaire,
+        responses=[
+            ResponseData(
+                answers={**answers, "area": "area-1"},
+                submitted_on=datetime.date(2026, 1, 2),
+                language="en",
+            )
+        ],
+    )
+    for answer in Answer.objects.select_related("response"):
+        response = answer.response
+        assert (answer.survey_id, answer.neighborhood_id, answer.status, answer.submitted_on) == (
+            response.survey_id,
+            response.neighborhood_id,
+            response.status,
+            response.submitted_on,
+        )
+    assert Answer.objects.values("response").distinct().count() == 2
