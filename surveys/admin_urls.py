@@ -11,6 +11,7 @@ urlpatterns = [
         admin_views.ResponseListView.as_view(),
         name="responses",
     ),
+    path("<int:survey_id>/results/", admin_views.SurveyResultsView.as_view(), name="results"),
     path(
         "<int:survey_id>/responses/partial/",
         admin_views.ResponseListView.as_view(results_only=True),

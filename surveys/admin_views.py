@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext, gettext_lazy as _
+from django.views.generic import TemplateView
 from django_filters import ChoiceFilter, DateFromToRangeFilter, ModelChoiceFilter
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.ui.tables import Column, NumberColumn, TitleColumn
-from wagtail.admin.views.generic.base import BaseListingView
+from wagtail.admin.views.generic.base import BaseListingView, WagtailAdminTemplateMixin
 
 from cms.audit import record_access
 from cms.models import AuditEvent, Neighborhood
 
-from .access import can_view_responses, surveys_visible_to
+from .access import VIEW_RESULTS, can_see, can_view_responses, surveys_visible_to
+from .analysis.counts import Selection
+from .analysis.report import build_report
 from .models import Response, SurveyPage
+from .presentation import display
 from .selectors import response_table, responses_of, with_response_counts
 
 
@@ -116,4 +121,86 @@ class ResponseListView(BaseListingView):
         context["survey"] = self.survey
         context["response_table"] = response_table(self.survey, list(context["object_list"]))
         context["total_responses"] = responses_of(self.survey).count()
+        return context
+
+
+class ResultsFilterForm(forms.Form):
+    since = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    split_at = forms.DateField(
+        label=_("Compare before / after"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("For example the day a 287(g) agreement started."),
+    )
+    weighting = forms.ChoiceField(
+        label=_("Weighting"),
+        choices=[
+            ("none", _("None")),
+            ("neighborhood", _("Neighborhood populations")),
+            ("rake", _("Neighborhoods and the survey's raking margins")),
+        ],
+        initial="none",
+        required=False,
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        since, until = cleaned.get("since"), cleaned.get("until")
+        if since and until and since > until:
+            raise forms.ValidationError(_("The start date is after the end date."))
+        return cleaned
+
+
+class SurveyResultsView(WagtailAdminTemplateMixin, TemplateView):
+    """Every question's estimates by neighborhood, with charts, maps and tests."""
+
+    template_name = "surveys/admin/results.html"
+    header_icon = "table"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.survey = get_object_or_404(SurveyPage, pk=kwargs["survey_id"])
+        if not can_see(request.user, self.survey, VIEW_RESULTS):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_title(self):
+        return gettext("Results")
+
+    def get_page_subtitle(self):
+        return self.survey.get_admin_display_title()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        survey = self.survey.responses_survey
+        form = ResultsFilterForm(self.request.GET or None)
+        context.update(survey=survey, form=form)
+        if form.is_bound and not form.is_valid():
+            return context
+        data = form.cleaned_data if form.is_bound else {}
+        weighting = data.get("weighting") or "none"
+        if weighting == "rake" and not survey.raking_margins:
+            form.add_error("weighting", _("This survey has no raking margins in its settings."))
+            return context
+        selection = Selection(
+            survey=survey,
+            since=data.get("since"),
+            until=data.get("until"),
+            split_at=data.get("split_at"),
+        )
+        report = build_report(selection, weighting=weighting, margins=survey.raking_margins)
+        record_access(
+            user=self.request.user,
+            action=AuditEvent.Action.VIEW_RESULTS,
+            page=survey,
+            detail={"query": self.request.GET.urlencode()},
+        )
+        context.update(
+            report=report,
+            displays=[display(r, analyst=True) for r in [*report.questions, *report.indices]],
+        )
         return context

@@ -47,7 +47,11 @@ def register_admin_urls():
 
 @hooks.register("insert_global_admin_css")
 def responses_table_css():
-    return format_html('<link rel="stylesheet" href="{}">', static("surveys/admin.css"))
+    return format_html(
+        '<link rel="stylesheet" href="{}"><link rel="stylesheet" href="{}">',
+        static("surveys/admin.css"),
+        static("css/charts.css"),
+    )
 
 
 class SurveysMenuItem(MenuItem):

@@ -148,3 +148,25 @@ def ensure_resource_pages(home: HomePage) -> list[ContentPage]:
         home.resources = [("resource", {"page": page, "description": page.intro}) for page in pages]
         home.save_revision().publish()
     return pages
+
+
+def ensure_results_page(home: HomePage, survey) -> None:
+    """A public results page for the demo survey."""
+    from cms.models import ResultsPage
+
+    if ResultsPage.objects.child_of(home).exists():
+        return
+    page = ResultsPage(
+        title="How safe do neighborhoods feel?",
+        slug="results",
+        survey=survey,
+        intro=(
+            "<p>What residents of each neighborhood told us about the local police, "
+            "weighted to each neighborhood's population.</p>"
+        ),
+        published_keys="trust_index reporting_index would_call worry_stop_ice "
+        "needed_not_called avoided age_group",
+        weighting="neighborhood",
+    )
+    home.add_child(instance=page)
+    page.save_revision().publish()

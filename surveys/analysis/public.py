@@ -40,8 +40,10 @@ class PublicGroup:
 @dataclass
 class PublicQuestion:
     key: str
+    type: str
     label: str
     measure: str
+    codes: list[tuple[str, str, bool]]
     overall: PublicGroup
     groups: list[PublicGroup]
     test: str | None = None
@@ -80,7 +82,15 @@ def public_question(result: QuestionResult, k: int) -> PublicQuestion:
         test = result.test.name
     note = "" if by_neighborhood else "Shown for the whole city only."
     return PublicQuestion(
-        result.key, result.label, result.measure, overall, public_groups, test, note
+        key=result.key,
+        type=result.type,
+        label=result.label,
+        measure=result.measure,
+        codes=result.codes,
+        overall=overall,
+        groups=public_groups,
+        test=test,
+        note=note,
     )
 
 
@@ -89,11 +99,17 @@ def _multiple_choice_suppression(groups, overall, codes, k) -> dict:
     hidden = {}
     for code, _ in codes:
         table = {
-            g.neighborhood: {"yes": g.estimate.counts.get(code, 0),
-                             "no": g.estimate.n - g.estimate.counts.get(code, 0)}
+            g.neighborhood: {
+                "yes": g.estimate.counts.get(code, 0),
+                "no": g.estimate.n - g.estimate.counts.get(code, 0),
+            }
             for g in groups
-        } or {CITY_ROW: {"yes": overall.estimate.counts.get(code, 0),
-                         "no": overall.estimate.n - overall.estimate.counts.get(code, 0)}}  # fmt: skip
+        } or {
+            CITY_ROW: {
+                "yes": overall.estimate.counts.get(code, 0),
+                "no": overall.estimate.n - overall.estimate.counts.get(code, 0),
+            }
+        }
         hidden[code] = suppress(table, k)
     return hidden
 

@@ -57,7 +57,7 @@ def migrated_data(transactional_db):
     one, taking what data migrations made with it: make the staff roles again."""
     from django.apps import apps
 
-    importlib.import_module("cms.migrations.0002_staff_roles").create_roles(apps, None)
+    importlib.import_module("cms.migrations.0003_staff_roles").create_roles(apps, None)
 
 
 @pytest.fixture(autouse=True)

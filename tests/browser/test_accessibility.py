@@ -35,7 +35,8 @@ def axe_source() -> str:
 
 @pytest.fixture
 def site(live_server):
-    call_command("seed_demo", "--no-responses", stdout=StringIO())
+    # With responses: results pages then show their charts, tables and maps.
+    call_command("seed_demo", stdout=StringIO())
     demo = SurveyPage.objects.get(locale__language_code="en")
     every = make_survey(demo.get_parent(), every_type_body(), slug="every-type", title="Every type")
     closed = make_survey(demo.get_parent(), every_type_body(), slug="closed", title="Closed")

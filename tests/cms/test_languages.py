@@ -52,7 +52,9 @@ def source_strings() -> set[str]:
                 found.add(node.args[0].value)
     tag = re.compile(r"""{%\s*(?:translate|trans)\s+(["'])(.+?)\1""")
     for path in ROOT.glob("templates/**/*.html"):
-        found.update(match[1] for match in tag.findall(path.read_text()))
+        # Django looks template strings up with "%" doubled (Variable.resolve), as
+        # makemessages writes them.
+        found.update(match[1].replace("%", "%%") for match in tag.findall(path.read_text()))
     return found
 
 

@@ -14,7 +14,12 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.models import Locale, Revision
 
-from cms.demo.content import ensure_home_page, ensure_neighborhoods, ensure_resource_pages
+from cms.demo.content import (
+    ensure_home_page,
+    ensure_neighborhoods,
+    ensure_resource_pages,
+    ensure_results_page,
+)
 from cms.demo.spanish import ensure_spanish
 from cms.demo.survey import ensure_survey
 from cms.demo.synthetic import FIRST_DAY, REVISION_2_DAY, synthetic_responses
@@ -47,6 +52,7 @@ class Command(BaseCommand):
             survey, revisions = ensure_survey(home)
             resources = ContentPage.objects.child_of(home).order_by("path")
             ensure_spanish([home, *resources, survey])
+            ensure_results_page(home, survey)
             Locale.objects.get_or_create(language_code="ar")
             self.ensure_demo_users(survey)
         self.stdout.write(

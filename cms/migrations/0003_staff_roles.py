@@ -85,7 +85,7 @@ def remove_roles(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cms", "0001_initial"),
+        ("cms", "0002_initial"),
         ("surveys", "0001_initial"),
         ("wagtailcore", "0098_apitoken"),
         ("wagtailadmin", "0006_formstate"),

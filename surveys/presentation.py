@@ -1,0 +1,193 @@
+"""Turning report results into what templates show: a chart, a map, a table, a test line.
+
+The admin shows analysts every figure with its flags; public pages show only what
+`analysis.public` lets through. Both draw with the same charts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+from cms.models import Neighborhood
+
+from .analysis.public import PublicGroup, PublicQuestion
+from .analysis.report import GroupResult, QuestionResult
+from .charts import ChartRow, MapArea, interval_chart, neighborhood_map
+
+
+@dataclass
+class TableRow:
+    name: str
+    n: str
+    value: str
+    interval: str
+    note: str = ""
+    emphasis: bool = False
+
+
+@dataclass
+class QuestionDisplay:
+    key: str
+    label: str
+    metric: str
+    chart: str
+    map: str | None
+    rows: list[TableRow]
+    test: str = ""
+    pairwise: list = field(default_factory=list)
+    periods: list = field(default_factory=list)
+    note: str = ""
+    # For questions without a mean or favorable share: percent per answer, per group.
+    distribution_codes: list[str] = field(default_factory=list)
+    distribution: list[tuple[str, list[str]]] = field(default_factory=list)
+
+
+def _uses_favorable(result) -> bool:
+    groups = [result.overall, *result.groups]
+    return any(_favorable(g) is not None for g in groups)
+
+
+def _favorable(group):
+    if isinstance(group, PublicGroup):
+        return None if group.favorable is None else (group.favorable, *group.favorable_ci)
+    f = group.estimate.favorable
+    return None if not f else (100 * f["p"], 100 * f["ci"][0], 100 * f["ci"][1])
+
+
+def _mean(group):
+    if isinstance(group, PublicGroup):
+        return None if group.mean is None else (group.mean, *(group.ci or (None, None)))
+    e = group.estimate
+    return None if e.mean is None else (e.mean, *(e.ci or (None, None)))
+
+
+def _scale(result, percent: bool, values) -> tuple[float, float]:
+    if percent:
+        return (0.0, 100.0)
+    if result.type == "rating":
+        return (0.0, 10.0)
+    if result.type == "likert" or result.measure == "index":
+        top = max((float(c) for c, _l, non in result.codes if not non), default=5.0)
+        return (1.0, top if result.type == "likert" else 5.0 if top <= 5 else 7.0)
+    finite = [v for v in values if v is not None]
+    return (min(finite, default=0.0), max(finite, default=1.0))
+
+
+def _note(group) -> str:
+    if isinstance(group, PublicGroup):
+        return _("too few answers") if group.hidden else ""
+    if group.suppressed:
+        return _("fewer than k answers")
+    return _("unreliable") if group.unreliable else ""
+
+
+def display(result: QuestionResult | PublicQuestion, *, analyst: bool) -> QuestionDisplay:
+    percent = _uses_favorable(result)
+    pick = _favorable if percent else _mean
+    groups = [result.overall, *result.groups]
+    values = [v for g in groups if (m := pick(g)) for v in m]
+    scale = _scale(result, percent, values)
+    rows, chart_rows = [], []
+    for index, group in enumerate(groups):
+        measured = pick(group)
+        note = _note(group)
+        city = index == 0
+        name = _("City-wide") if city else group.name
+        if measured is None:
+            chart_rows.append(ChartRow(name, None, note=note or _("not shown"), emphasis=city))
+        else:
+            value, low, high = measured
+            chart_rows.append(ChartRow(name, value, low, high, note, emphasis=city))
+        rows.append(_table_row(name, group, measured, percent, note, city))
+    metric = _("Favorable answers (%)") if percent else _("Mean")
+    measured = any(pick(g) is not None for g in groups)
+    display_ = QuestionDisplay(
+        key=result.key,
+        label=result.label,
+        metric=metric,
+        chart=interval_chart(
+            chart_rows,
+            title=f"{result.label} — {metric}",
+            scale=scale,
+            percent=percent,
+            chart_id=f"chart-{result.key}",
+        )
+        if measured
+        else "",
+        map=_map(result, pick, percent) if measured else None,
+        rows=rows if measured else [],
+        note=getattr(result, "note", ""),
+    )
+    if not measured:
+        _add_distribution(display_, result, groups)
+    if analyst:
+        display_.test = test_line(result.test)
+        display_.pairwise = [p for p in result.pairwise if p.p_holm < 0.05]
+        display_.periods = result.periods
+    elif result.test:
+        display_.test = result.test
+    return display_
+
+
+def _add_distribution(display_: QuestionDisplay, result, groups) -> None:
+    """Percent per answer code, per group ("—" where not shown)."""
+    codes = [(code, label) for code, label, non in result.codes if not non]
+    display_.distribution_codes = [label for _code, label in codes]
+    for index, group in enumerate(groups):
+        name = _("City-wide") if index == 0 else group.name
+        if isinstance(group, PublicGroup):
+            shown = {cell.code: cell.percent for cell in group.cells}
+            cells = ["—" if shown.get(c) is None else f"{shown[c]}%" for c, _l in codes]
+        elif group.suppressed:
+            cells = ["—"] * len(codes)
+        else:
+            percent = group.estimate.percent
+            cells = [f"{percent[c]:.1f}%" if c in percent else "0%" for c, _l in codes]
+        display_.distribution.append((name, cells))
+
+
+def _table_row(name, group, measured, percent, note, city) -> TableRow:
+    n = group.n if isinstance(group, PublicGroup) else group.estimate.n
+    if measured is None:
+        return TableRow(name, "—" if n is None else str(n), "—", "", note, city)
+    value, low, high = measured
+    fmt = (lambda v: f"{v:.0f}%") if percent else (lambda v: f"{v:.2f}")
+    interval = f"{fmt(low)} – {fmt(high)}" if low is not None and high is not None else ""
+    return TableRow(name, str(n), fmt(value), interval, note, city)
+
+
+def _map(result, pick, percent) -> str | None:
+    by_code = {g.neighborhood: g for g in result.groups}
+    if not by_code:
+        return None
+    areas = []
+    for hood in Neighborhood.objects.filter(code__in=by_code).filter(boundary__isnull=False):
+        measured = pick(by_code[hood.code])
+        areas.append(
+            MapArea(hood.code, hood.name, hood.boundary, measured[0] if measured else None)
+        )
+    return neighborhood_map(
+        areas, title=result.label, percent=percent, chart_id=f"map-{result.key}"
+    )
+
+
+def test_line(test) -> str:
+    if test is None or test.p_value != test.p_value:
+        return ""
+    parts = [test.name]
+    if test.statistic == test.statistic:
+        parts.append(f"statistic {test.statistic:.3g}")
+    if test.df is not None:
+        parts.append(f"df {test.df:.3g}")
+    parts.append(f"p {test.p_value:.3g}" if test.p_value >= 0.001 else "p < 0.001")
+    if test.effect_size_name and test.effect_size == test.effect_size:
+        parts.append(f"{test.effect_size_name} {test.effect_size:.3f}")
+    line = ", ".join(parts)
+    if test.warnings:
+        line += " — " + "; ".join(test.warnings)
+    return line
+
+
+__all__ = ["display", "QuestionDisplay", "GroupResult"]

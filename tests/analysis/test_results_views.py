@@ -1,0 +1,150 @@
+"""Where people see results: the analysts' view in the admin and the public ResultsPage
+show the report's numbers, with small cells marked for analysts and absent for the public."""
+
+import re
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+
+from cms.models import AuditEvent, Neighborhood, ResultsPage
+from surveys.access import grant
+from surveys.analysis.counts import Selection
+from surveys.analysis.public import public_results
+from surveys.analysis.report import build_report
+from tests.analysis.conftest import SPLIT
+from tests.factories import make_staff
+
+pytestmark = pytest.mark.django_db
+SQUARE = {
+    "type": "Polygon",
+    "coordinates": [[[-90.0, 30.0], [-89.9, 30.0], [-89.9, 30.1], [-90.0, 30.1], [-90.0, 30.0]]],
+}
+
+
+@pytest.fixture
+def analyst(client, survey):
+    user = make_staff("ana")
+    user.groups.add(Group.objects.get(name="Analyst"))
+    grant(user=user, page=survey)
+    client.force_login(user)
+    return user
+
+
+def rows(html: str, caption: str) -> dict[str, list[str]]:
+    """The cells of the table with this caption, by row header (tags stripped)."""
+    table = re.search(rf"<caption>{re.escape(caption)}</caption>(.*?)</table>", html, re.S)
+    assert table, f"no table captioned {caption!r}"
+    found = {}
+    for row in re.findall(r"<tr[^>]*>(.*?)</tr>", table[1], re.S):
+        header = re.search(r'<th scope="row">(.*?)</th>', row, re.S)
+        if header:
+            cells = re.findall(r"<td>(.*?)</td>", row)
+            found[header[1]] = [re.sub(r"<[^>]+>", "", cell) for cell in cells]
+    return found
+
+
+def test_the_admin_view_shows_the_reports_numbers_and_marks_small_cells(client, analyst, survey):
+    page = client.get(f"/admin/surveys/{survey.pk}/results/?split_at={SPLIT}&weighting=none")
+    assert page.status_code == 200
+    html = page.content.decode()
+    report = build_report(Selection(survey=survey, split_at=SPLIT))
+    trust = {g.neighborhood: g for g in report.question("trust").groups}
+    # Agreement scales are shown as the share agreeing, with its Wilson interval.
+    table = rows(html, "I trust the police. — Favorable answers (%)")
+    big = trust["big"].estimate.favorable
+    assert table["Big"][:3] == [
+        "60",
+        f"{100 * big['p']:.0f}%",
+        f"{100 * big['ci'][0]:.0f}% – {100 * big['ci'][1]:.0f}%",
+    ]
+    assert table["Mid"][:2] == ["45", f"{100 * trust['mid'].estimate.favorable['p']:.0f}%"]
+    # Analysts see the small neighborhood, marked rather than hidden.
+    assert table["Tiny"][0] == "6" and table["Tiny"][3] == "fewer than k answers"
+    assert "Kruskal–Wallis rank-sum test" in html and "epsilon" in html.lower()
+    # The before/after table with BH-adjusted p-values.
+    assert "Before and after" in html and "p (BH)" in html
+    assert "private words" not in html
+
+
+def test_every_results_view_is_audited_with_its_filters(client, analyst, survey):
+    client.get(f"/admin/surveys/{survey.pk}/results/?weighting=neighborhood")
+    event = AuditEvent.objects.get()
+    assert (event.user, event.action, event.page_id) == (analyst, "view_results", survey.pk)
+    assert event.detail == {"query": "weighting=neighborhood"}
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("since=2026-05-01&until=2026-01-01", "The start date is after the end date."),
+        ("since=yesterday", "Enter a valid date."),
+        ("weighting=magic", "Select a valid choice."),
+        ("weighting=rake", "This survey has no raking margins in its settings."),
+    ],
+)
+def test_bad_filters_get_a_clear_message_and_show_no_figures(
+    client, analyst, survey, query, message
+):
+    page = client.get(f"/admin/surveys/{survey.pk}/results/?{query}")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert message in html and "results-table" not in html
+    assert not AuditEvent.objects.exists()  # nothing was shown
+
+
+def test_charts_have_text_alternatives_and_do_not_rely_on_colour(client, analyst, survey):
+    Neighborhood.objects.update(boundary=SQUARE)
+    html = client.get(f"/admin/surveys/{survey.pk}/results/").content.decode()
+    charts = re.findall(r'<svg xmlns="http://www.w3.org/2000/svg".*?</svg>', html, re.S)
+    assert len(charts) >= 4  # a chart and a map for trust and for contact
+    for svg in charts:
+        assert 'role="img"' in svg and "<title" in svg
+    chart = next(svg for svg in charts if 'id="chart-trust-title"' in svg)
+    # The description reads out every value; each is also written beside its dot, and
+    # a small neighborhood is drawn hollow and named as such, not only shaded.
+    assert re.search(r'<desc id="chart-trust-desc">City-wide: \d+%; Big: \d+%', chart)
+    assert re.search(r'class="value">\d+% \(fewer than k answers\)</text>', chart)
+    area_map = next(svg for svg in charts if 'id="map-trust-title"' in svg)
+    # The map's legend and each area carry their value in words, not only a shade.
+    assert re.search(r"<title>Big: [\d.]+", area_map)
+
+
+@pytest.fixture
+def results_page(home, survey):
+    page = ResultsPage(
+        title="What we heard",
+        slug="what-we-heard",
+        survey=survey,
+        published_keys="trust contact avoid age",
+        weighting="none",
+    )
+    home.add_child(instance=page)
+    page.save_revision().publish()
+    return page
+
+
+def test_the_public_page_shows_the_same_numbers_without_small_cells(client, survey, results_page):
+    html = client.get(results_page.url).content.decode()
+    public = {q.key: q for q in public_results(build_report(Selection(survey=survey)))}
+    contact = public["contact"]
+    table = rows(html, "Contact? — Favorable answers (%)")
+    assert table["City-wide"][1] == f"{contact.overall.favorable}%"
+    assert table["Big"][1] == f"{contact.groups[0].favorable}%"
+    # The neighborhood of six is not shown, and neither is its count.
+    assert table["Tiny"][:2] == ["—", "—"] and table["Tiny"][3] == "too few answers"
+    assert ">6<" not in html
+    # Questions about the respondent are shown for the whole city only.
+    assert "Shown for the whole city only." in html
+    # Free text is never published, and no analyst detail leaks.
+    assert "private words" not in html and "p (BH)" not in html and "Pair" not in html
+
+
+def test_organizers_can_only_publish_questions_that_may_be_published(home, survey):
+    page = ResultsPage(title="R", slug="r", survey=survey, published_keys="trust comments area")
+    with pytest.raises(ValidationError) as error:
+        page.full_clean()
+    assert "comments, area" in str(error.value)
+    page.published_keys, page.since, page.until = "trust", SPLIT, SPLIT.replace(month=1)
+    with pytest.raises(ValidationError, match="The end is before the start."):
+        page.full_clean()
