@@ -125,6 +125,8 @@ class ResponseListView(BaseListingView):
 
 
 class ResultsFilterForm(forms.Form):
+    RANGE_FIELDS = ("first_from", "first_to", "second_from", "second_to")
+
     since = forms.DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -136,6 +138,24 @@ class ResultsFilterForm(forms.Form):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("For example the day a 287(g) agreement started."),
+    )
+    first_from = forms.DateField(
+        label=_("Or compare: first period from"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    first_to = forms.DateField(
+        label=_("first period to"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    second_from = forms.DateField(
+        label=_("second period from"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    second_to = forms.DateField(
+        label=_("second period to"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     weighting = forms.ChoiceField(
         label=_("Weighting"),
@@ -153,6 +173,23 @@ class ResultsFilterForm(forms.Form):
         since, until = cleaned.get("since"), cleaned.get("until")
         if since and until and since > until:
             raise forms.ValidationError(_("The start date is after the end date."))
+        bounds = [cleaned.get(name) for name in self.RANGE_FIELDS]
+        cleaned["compare"] = None
+        if any(bounds):
+            if not all(bounds):
+                raise forms.ValidationError(
+                    _("To compare two periods, give both dates of each period.")
+                )
+            if cleaned.get("split_at"):
+                raise forms.ValidationError(
+                    _("Compare before / after a day or two periods, not both.")
+                )
+            first, second = (bounds[0], bounds[1]), (bounds[2], bounds[3])
+            if first[0] > first[1] or second[0] > second[1]:
+                raise forms.ValidationError(_("A period ends before it starts."))
+            if first[0] <= second[1] and second[0] <= first[1]:
+                raise forms.ValidationError(_("The two periods overlap."))
+            cleaned["compare"] = (first, second)
         return cleaned
 
 
@@ -191,6 +228,7 @@ class SurveyResultsView(WagtailAdminTemplateMixin, TemplateView):
             since=data.get("since"),
             until=data.get("until"),
             split_at=data.get("split_at"),
+            compare=data.get("compare"),
         )
         report = build_report(selection, weighting=weighting, margins=survey.raking_margins)
         record_access(

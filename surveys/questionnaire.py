@@ -170,9 +170,23 @@ def build_questionnaire(page: SurveyPage, *, revision_id: int | None = None) -> 
     )
 
 
+# Parsed revisions, per process. A revision's content never changes once saved; the key
+# carries its creation time as well as its id, so an id reused after a rolled-back
+# transaction (SQLite) never finds another revision's questionnaire.
+_REVISIONS: dict[tuple, Questionnaire] = {}
+_REVISIONS_KEPT = 256
+
+
 def questionnaire_for_revision(revision: Revision) -> Questionnaire:
-    """Read the questionnaire a stored page revision describes."""
-    return build_questionnaire(revision.as_object(), revision_id=revision.pk)
+    """Read the questionnaire a stored page revision describes (parsed once per process)."""
+    key = (revision.pk, revision.created_at, revision.object_id)
+    questionnaire = _REVISIONS.get(key)
+    if questionnaire is None:
+        questionnaire = build_questionnaire(revision.as_object(), revision_id=revision.pk)
+        if len(_REVISIONS) >= _REVISIONS_KEPT:
+            _REVISIONS.pop(next(iter(_REVISIONS)), None)
+        _REVISIONS[key] = questionnaire
+    return questionnaire
 
 
 def questionnaires_for_revisions(revisions: Any) -> dict[int, Questionnaire]:

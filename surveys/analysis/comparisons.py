@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 from scipy import stats
@@ -25,12 +26,16 @@ from .statistics import (
     fisher_exact,
     holm,
     kruskal_wallis,
+    normal_two_sided_p,
+    t_quantile,
+    t_two_sided_p,
     wilson_interval,
 )
 
 
-@dataclass(frozen=True)
-class Pairwise:
+class Pairwise(NamedTuple):
+    """Two neighborhoods compared (a tuple: a question of 50 neighborhoods has 1,225)."""
+
     a: str
     b: str
     statistic: float
@@ -39,13 +44,21 @@ class Pairwise:
     p_bh: float
 
 
-def _adjusted(pairs: list[tuple[str, str, float, float]]) -> list[Pairwise]:
-    p_values = [p for *_, p in pairs]
-    holms, bhs = holm(p_values), benjamini_hochberg(p_values)
-    return [
-        Pairwise(a, b, statistic, p, h, q)
-        for (a, b, statistic, p), h, q in zip(pairs, holms, bhs, strict=True)
-    ]
+def _adjusted(
+    groups: Sequence[str], first, second, statistics: list[float], p_values: list[float]
+) -> list[Pairwise]:
+    """Pairs (groups[first[i]], groups[second[i]]) with Holm and BH adjusted p-values."""
+    return list(
+        map(
+            Pairwise,
+            [groups[i] for i in first],
+            [groups[j] for j in second],
+            statistics,
+            p_values,
+            holm(p_values),
+            benjamini_hochberg(p_values),
+        )
+    )
 
 
 def compare_categories(
@@ -58,15 +71,14 @@ def compare_categories(
         return TestResult("Pearson's chi-square test of independence", math.nan, None, math.nan), []
     test = chi_square_test(matrix)
     test = _with_small_group_warning(test, matrix.sum(axis=1), small_group)
-    return test, _adjusted(_pairwise_chi_square(groups, matrix))
+    first, second = np.triu_indices(len(groups), k=1)
+    statistics, p_values = _pairwise_chi_square(matrix, first, second)
+    return test, _adjusted(groups, first.tolist(), second.tolist(), statistics, p_values)
 
 
-def _pairwise_chi_square(
-    groups: list[str], matrix: np.ndarray
-) -> list[tuple[str, str, float, float]]:
+def _pairwise_chi_square(matrix: np.ndarray, first, second) -> tuple[list[float], list[float]]:
     """Chi-square for every pair of rows at once (Yates when df = 1; Fisher for a sparse
     2×2)."""
-    first, second = np.triu_indices(len(groups), k=1)
     pairs = np.stack([matrix[first], matrix[second]], axis=1)  # (pairs, 2, codes)
     used = pairs.sum(axis=1) > 0  # codes present in the pair
     row_totals = pairs.sum(axis=2, keepdims=True)
@@ -81,14 +93,12 @@ def _pairwise_chi_square(
         terms = np.where(expected > 0, difference**2 / expected, 0)
     statistic = terms.sum(axis=(1, 2))
     p_values = np.where(df > 0, stats.chi2.sf(statistic, np.maximum(df, 1)), 1.0)
-    result = []
-    for index, (i, j) in enumerate(zip(first, second, strict=True)):
-        statistic_ij, p_ij = float(statistic[index]), float(p_values[index])
-        if df[index] == 1 and expected[index][:, used[index]].min() < 5:
-            sub = pairs[index][:, used[index]]
-            statistic_ij, p_ij = float(sub[0, 0]), fisher_exact(sub)
-        result.append((groups[i], groups[j], statistic_ij, p_ij))
-    return result
+    statistics, p_list = statistic.tolist(), p_values.tolist()
+    smallest = np.where(used[:, None, :], expected, np.inf).min(axis=(1, 2))
+    for index in np.flatnonzero((df == 1) & (smallest < 5)).tolist():
+        sub = pairs[index][:, used[index]]
+        statistics[index], p_list[index] = float(sub[0, 0]), fisher_exact(sub)
+    return statistics, p_list
 
 
 def compare_ranks(
@@ -108,23 +118,22 @@ def compare_ranks(
     test = _with_small_group_warning(test, summary.sizes, small_group)
     if len(groups) < 2 or not math.isfinite(summary.statistic):
         return test, []
-    return test, _adjusted(_dunn_all_pairs(groups, summary))
+    first, second = np.triu_indices(len(groups), k=1)
+    statistics, p_values = _dunn_all_pairs(summary, first, second)
+    return test, _adjusted(groups, first.tolist(), second.tolist(), statistics, p_values)
 
 
-def _dunn_all_pairs(groups: list[str], summary: RankSummary) -> list[tuple[str, str, float, float]]:
+def _dunn_all_pairs(summary: RankSummary, first, second) -> tuple[list[float], list[float]]:
+    """Dunn's z and two-sided p for every pair of groups at once."""
     n = summary.n
     sizes = np.array(summary.sizes, dtype=float)
     ranks = np.array(summary.mean_ranks, dtype=float)
-    first, second = np.triu_indices(len(groups), k=1)
     variance = (n * (n + 1) / 12 - summary.tie_sum / (12 * (n - 1))) * (
         1 / sizes[first] + 1 / sizes[second]
     )
     z = (ranks[second] - ranks[first]) / np.sqrt(variance)
     p = 2 * stats.norm.sf(np.abs(z))
-    return [
-        (groups[i], groups[j], float(zz), float(pp))
-        for i, j, zz, pp in zip(first, second, z, p, strict=True)
-    ]
+    return z.tolist(), p.tolist()
 
 
 def _with_small_group_warning(test: TestResult, sizes, small_group: int) -> TestResult:
@@ -172,22 +181,26 @@ def period_change(
         change = after.mean - before.mean
         if weighted:
             se = math.hypot(before.se, after.se)
-            z = change / se
             return PeriodChange(
                 neighborhood,
                 **summary,
                 change=change,
                 ci=(change - 1.96 * se, change + 1.96 * se),
                 test="z-test on the difference of weighted means",
-                p_value=float(2 * stats.norm.sf(abs(z))),
+                p_value=normal_two_sided_p(change / se) if se > 0 else (0.0 if change else None),
+                notes=[] if se > 0 else ["No variation within either period."],
             )
-        t = stats.ttest_ind_from_stats(
-            after.mean, after.sd, after.n, before.mean, before.sd, before.n, equal_var=False
-        )
+        # Welch's t-test from the two periods' means and standard errors.
         se = math.hypot(before.se, after.se)
         df = _welch_df(before, after)
-        half = float(stats.t.ppf(0.975, df)) * se
-        p_value = float(t.pvalue) if math.isfinite(t.pvalue) else None
+        half = t_quantile(0.975, df) * se
+        notes = []
+        if se > 0:
+            p_value = t_two_sided_p(change / se, df)
+        elif change:  # every answer the same within each period, but not across: t is infinite
+            p_value, notes = 0.0, ["No variation within either period."]
+        else:
+            p_value, notes = None, ["No variation in either period: no test."]
         return PeriodChange(
             neighborhood,
             **summary,
@@ -195,7 +208,7 @@ def period_change(
             ci=(change - half, change + half),
             test="Welch's t-test",
             p_value=p_value,
-            notes=[] if p_value is not None else ["No variation in either period: no test."],
+            notes=notes,
         )
     if before.favorable and after.favorable and favorable_counts:
         (yes_before, n_before), (yes_after, n_after) = favorable_counts
@@ -232,7 +245,7 @@ def period_change(
 
 def _welch_df(a: Estimate, b: Estimate) -> float:
     va, vb = a.se**2, b.se**2
-    denominator = va * va / max(a.n - 1, 1) + vb * vb / max(b.n - 1, 1)
+    denominator = va * va / max(a.n_mean - 1, 1) + vb * vb / max(b.n_mean - 1, 1)
     return (va + vb) ** 2 / denominator if denominator else 1.0
 
 

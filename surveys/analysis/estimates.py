@@ -41,6 +41,7 @@ class Estimate:
     favorable: dict | None = None  # {"p", "ci"}
     total: float | None = None  # weighted estimate of the population total (numbers)
     total_se: float | None = None
+    n_mean: int = 0  # substantive numeric answers: the mean's n (n counts "don't know" too)
 
     @property
     def relative_se(self) -> float | None:
@@ -65,18 +66,21 @@ def estimate(
     """
     counts: dict[str, float] = defaultdict(float)
     weighted_counts: dict[str, float] = defaultdict(float)
-    for obs in observations:
+    numbers, answered = [], 0.0
+    for obs in observations:  # one pass: a report makes about 50 estimates per question
+        answered += obs.count
         if obs.code is not None:
             counts[obs.code] += obs.count
             weighted_counts[obs.code] += obs.weight * obs.count
-    n = int(respondents[0] if respondents else sum(counts.values()) or _n(observations))
+        if obs.number is not None:
+            numbers.append(obs)
+    n = int(respondents[0] if respondents else sum(counts.values()) or answered)
     substantive = {c: w for c, w in weighted_counts.items() if c not in non_substantive}
     base = respondents[1] if respondents else sum(substantive.values())
     percent = {c: 100 * w / base for c, w in substantive.items()} if base else {}
     result = Estimate(n=n, n_effective=_kish(observations) if weighted else float(n))
     result.counts = dict(counts)
     result.percent = percent
-    numbers = [o for o in observations if o.number is not None]
     if numbers:
         _add_mean(result, numbers, strata, weighted)
     if favorable_codes:
@@ -97,7 +101,7 @@ def _kish(observations: Sequence[Observation]) -> float:
 
 
 def _add_mean(result: Estimate, numbers, strata, weighted: bool) -> None:
-    n = _n(numbers)
+    n = result.n_mean = _n(numbers)
     if weighted:
         cells = [Cell(o.stratum, o.weight, o.number, o.count) for o in numbers]
         design = weighted_estimate(cells, strata)
@@ -107,16 +111,15 @@ def _add_mean(result: Estimate, numbers, strata, weighted: bool) -> None:
         df = max(design.df, 1)
     else:
         df = n - 1
-        mean = sum(o.number * o.count for o in numbers) / n
-        result.mean = mean
-        if n > 1:
-            variance = sum(o.count * (o.number - mean) ** 2 for o in numbers) / (n - 1)
-            result.se = math.sqrt(variance / n)
+        result.mean = sum(o.number * o.count for o in numbers) / n
     if n > 1:
         mean = result.mean
         total_w = sum(o.weight * o.count for o in numbers)
         variance = sum(o.weight * o.count * (o.number - mean) ** 2 for o in numbers) / total_w
         result.sd = math.sqrt(variance * n / (n - 1))
+        if not weighted:
+            # All weights equal: the same sum of squares gives the standard error.
+            result.se = result.sd / math.sqrt(n)
     if result.se is not None and n > 1:
         result.ci = mean_interval(result.mean, result.se, df)
 

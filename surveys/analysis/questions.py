@@ -22,10 +22,12 @@ def analysable_questions(survey: SurveyPage) -> tuple[list[Question], list[Index
     first and then those removed since, labelled in the survey's original language; and
     the survey's indices."""
     current = build_questionnaire(survey, revision_id=survey.live_revision_id)
+    # Revisions of this page (not of its translations, whose keys are the same) that
+    # responses answered.
+    revision_ids = Response.objects.filter(survey=survey).values("revision_id").distinct()
     answered = Revision.objects.filter(
-        pk__in=Response.objects.filter(survey=survey, revision__object_id=str(survey.pk))
-        .values("revision_id")
-        .distinct()
+        pk__in=list(revision_ids.values_list("revision_id", flat=True)),
+        object_id=str(survey.pk),
     ).order_by("-pk")
     older = [questionnaire_for_revision(revision) for revision in answered]
     questions = [

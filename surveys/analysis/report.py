@@ -142,7 +142,7 @@ class _Builder:
     def __init__(self, selection: Selection, weights: Weights, neighborhoods, k: int):
         self.selection, self.weights, self.k = selection, weights, k
         self.neighborhoods = neighborhoods
-        self.periods = (0, 1) if selection.split_at else (0,)
+        self.periods = (0, 1) if selection.has_periods else (0,)
         self._strata_cache: dict = {}
 
     # --- shared pieces ----------------------------------------------------------------
@@ -153,15 +153,16 @@ class _Builder:
         hood = self.neighborhoods.get(neighborhood_id)
         return (hood.code, hood.name) if hood else ("", "No neighborhood given")
 
-    def _observations(self, rows, period: int | None = None) -> list[Observation]:
+    def _observations(self, rows, *, keep_all: bool = False) -> list:
         """Count rows as weighted observations; rows the weights cannot cover are left out
-        of weighted figures (and said so in the report's warnings)."""
+        of weighted figures (and said so in the report's warnings), or are None with
+        `keep_all`, one per row."""
         result = []
         for row in rows:
-            if period is not None and row.period != period:
-                continue
             weight = self.weights.weight(row.neighborhood, row.categories)
             if weight is None:
+                if keep_all:
+                    result.append(None)
                 continue
             result.append(Observation(row.neighborhood, weight, row.code, row.number, row.count))
         return result
@@ -230,7 +231,7 @@ class _Builder:
             groups=groups,
         )
         self._compare(result, question, rows)
-        if self.selection.split_at:
+        if self.selection.has_periods:
             result.periods = self._periods(rows, make, question)
         return result
 
@@ -307,9 +308,15 @@ class _Builder:
         by_group: dict = defaultdict(list)
         for row in rows:
             by_group[row.neighborhood].append(row)
+        # Each row weighed once, then sorted into (group, period).
+        observed: dict = defaultdict(list)
+        for row, observation in zip(rows, self._observations(rows, keep_all=True), strict=True):
+            if observation is not None:
+                observed[(CITY, row.period)].append(observation)
+                observed[(row.neighborhood, row.period)].append(observation)
         groups = [(CITY, rows)] + [(h, r) for h, r in by_group.items() if h is not None]
         for hood, group_rows in groups:
-            estimates = [make(self._observations(group_rows, p), hood, p) for p in (0, 1)]
+            estimates = [make(observed[(hood, p)], hood, p) for p in (0, 1)]
             favorable = self._favorable_counts(group_rows, question) if question.favorable else None
             change = period_change(
                 self._name(hood)[0],
@@ -384,7 +391,7 @@ class _Builder:
             result.alpha_if_dropped = dict(
                 zip(definition.items, alpha_if_dropped(covariance), strict=True)
             )
-        if self.selection.split_at:
+        if self.selection.has_periods:
             result.periods = self._periods(index_rows, make, _NoFavorable())
         if self.weights.scheme == "rake":
             result.notes.append("Index scores use each neighborhood's mean raked weight.")

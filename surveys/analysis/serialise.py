@@ -25,6 +25,7 @@ def estimate_as_dict(e: Estimate) -> dict[str, Any]:
     return {
         "n": e.n,
         "n_effective": _number(e.n_effective, 2),
+        "n_mean": e.n_mean,
         "mean": _number(e.mean),
         "sd": _number(e.sd),
         "se": _number(e.se),
@@ -140,6 +141,9 @@ def report_as_dict(report: Report) -> dict[str, Any]:
             "since": selection.since.isoformat() if selection.since else None,
             "until": selection.until.isoformat() if selection.until else None,
             "split_at": selection.split_at.isoformat() if selection.split_at else None,
+            "compare": None
+            if not selection.compare
+            else [[day.isoformat() for day in period] for period in selection.compare],
             "include_partial": selection.include_partial,
         },
         "warnings": report.warnings,

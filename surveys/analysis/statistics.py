@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
+from scipy import special, stats
 
 Z_95 = float(stats.norm.ppf(0.975))
 
@@ -24,9 +24,19 @@ def _normal_quantile(probability: float) -> float:
     return float(stats.norm.ppf(probability))
 
 
-@functools.lru_cache(maxsize=4096)
-def _t_quantile(probability: float, df: float) -> float:
-    return float(stats.t.ppf(probability, df))
+def t_quantile(probability: float, df: float) -> float:
+    # scipy.special's ufunc: the same quantile as stats.t.ppf without its per-call
+    # argument checking (a report asks for thousands).
+    return float(special.stdtrit(df, probability))
+
+
+def t_two_sided_p(t: float, df: float) -> float:
+    """Two-sided p-value of Student's t with `df` degrees of freedom."""
+    return float(2 * special.stdtr(df, -abs(t)))
+
+
+def normal_two_sided_p(z: float) -> float:
+    return float(2 * special.ndtr(-abs(z)))
 
 
 def wilson_interval(successes: float, n: float, confidence: float = 0.95) -> tuple[float, float]:
@@ -47,7 +57,7 @@ def mean_interval(
     """A t interval around a mean."""
     if df <= 0 or not math.isfinite(se):
         return (math.nan, math.nan)
-    t = _t_quantile(0.5 + confidence / 2, df)
+    t = t_quantile(0.5 + confidence / 2, df)
     return (mean - t * se, mean + t * se)
 
 
@@ -182,33 +192,31 @@ def dunn_z(summary: RankSummary, i: int, j: int) -> tuple[float, float]:
     return z, float(2 * stats.norm.sf(abs(z)))
 
 
-def _finite(p_values: Sequence[float]) -> list[int]:
-    return [i for i, p in enumerate(p_values) if p is not None and math.isfinite(p)]
-
-
-def holm(p_values: Sequence[float]) -> list[float]:
+def holm(p_values: Sequence[float | None]) -> list[float]:
     """Holm's step-down adjustment (family-wise error); undefined p-values stay NaN and
     are not counted in the family."""
-    family = _finite(p_values)
-    order = sorted(family, key=lambda i: p_values[i])
-    m, adjusted, running = len(family), [math.nan] * len(p_values), 0.0
-    for rank, index in enumerate(order):
-        running = max(running, min(1.0, (m - rank) * p_values[index]))
-        adjusted[index] = running
-    return adjusted
+    p = np.asarray(p_values, dtype=float)  # None becomes NaN
+    adjusted = np.full(p.shape, math.nan)
+    family = np.isfinite(p)
+    m = int(family.sum())
+    if m:
+        values = p[family]
+        order = np.argsort(values, kind="stable")
+        stepped = np.maximum.accumulate(np.minimum(1.0, (m - np.arange(m)) * values[order]))
+        result = np.empty(m)
+        result[order] = stepped
+        adjusted[family] = result
+    return adjusted.tolist()
 
 
-def benjamini_hochberg(p_values: Sequence[float]) -> list[float]:
+def benjamini_hochberg(p_values: Sequence[float | None]) -> list[float]:
     """Benjamini–Hochberg adjustment (false discovery rate); undefined p-values stay NaN."""
-    family = _finite(p_values)
-    adjusted = [math.nan] * len(p_values)
-    if family:
-        values = stats.false_discovery_control(
-            np.asarray([p_values[i] for i in family]), method="bh"
-        )
-        for index, value in zip(family, values, strict=True):
-            adjusted[index] = float(value)
-    return adjusted
+    p = np.asarray(p_values, dtype=float)
+    adjusted = np.full(p.shape, math.nan)
+    family = np.isfinite(p)
+    if family.any():
+        adjusted[family] = stats.false_discovery_control(p[family], method="bh")
+    return adjusted.tolist()
 
 
 def cronbach_alpha(covariance: np.ndarray) -> float:

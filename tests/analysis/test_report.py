@@ -10,7 +10,7 @@ from cms.models import AuditEvent, Neighborhood
 from surveys.analysis.counts import Selection
 from surveys.analysis.public import public_results
 from surveys.analysis.report import build_report
-from tests.analysis.conftest import SPLIT
+from tests.analysis.conftest import AFTER, BEFORE, SIZES, SPLIT
 
 pytestmark = pytest.mark.django_db
 
@@ -47,6 +47,60 @@ def test_periods_are_compared_per_neighborhood_and_adjusted(survey):
     assert all(c.p_bh >= c.p_value for k, c in changes.items() if k and c.p_value is not None)
     contact = {c.neighborhood: c for c in report.question("contact").periods}
     assert contact["big"].measure == "favorable proportion"
+
+
+def test_the_city_wide_change_is_welchs_t_test_on_the_raw_answers(survey):
+    """The fixture's answers rebuilt one by one, tested by scipy; the report, from counts."""
+    from scipy import stats
+
+    periods = {False: [], True: []}
+    for code, n in SIZES.items():
+        for i in range(n):
+            after = i % 2 == 1
+            if i % 7:  # the seventh answers "don't know", left out
+                periods[after].append(
+                    (2 if code == "mid" else 4) - (1 if after and code == "big" else 0)
+                )
+    expected = stats.ttest_ind(periods[True], periods[False], equal_var=False)
+    interval = expected.confidence_interval()
+    report = build_report(Selection(survey=survey, split_at=SPLIT))
+    city = next(c for c in report.question("trust").periods if c.neighborhood is None)
+    assert city.test == "Welch's t-test"
+    assert city.p_value == pytest.approx(expected.pvalue, rel=1e-9)
+    assert city.ci == pytest.approx((interval.low, interval.high), rel=1e-9)
+
+
+def test_two_date_ranges_are_compared_like_a_split(survey):
+    """The answers fall on BEFORE and AFTER: ranges around them give the split's figures,
+    and a range holding no answers leaves its period empty, not mixed into the other."""
+    split = build_report(Selection(survey=survey, split_at=SPLIT)).question("trust")
+    ranges = (
+        (BEFORE.replace(day=1), BEFORE.replace(day=28)),
+        (AFTER.replace(day=1), AFTER.replace(day=30)),
+    )
+    report = build_report(Selection(survey=survey, compare=ranges))
+    compared = report.question("trust")
+    assert report.responses == 111
+    assert [(c.neighborhood, c.change, c.p_value) for c in compared.periods] == [
+        (c.neighborhood, c.change, c.p_value) for c in split.periods
+    ]
+    empty = ((BEFORE, BEFORE), (AFTER.replace(day=2), AFTER.replace(day=30)))
+    lonely = build_report(Selection(survey=survey, compare=empty))
+    assert lonely.responses == 56  # the answers of BEFORE only
+    changes = {c.neighborhood: c for c in lonely.question("trust").periods}
+    assert changes["big"].change is None and changes["big"].notes
+
+
+@pytest.mark.parametrize(
+    "compare",
+    [
+        ((BEFORE, AFTER), (SPLIT, AFTER)),  # overlap
+        ((AFTER, BEFORE), (SPLIT, SPLIT)),  # ends before it starts
+    ],
+)
+def test_bad_date_ranges_are_refused(survey, compare):
+    with pytest.raises(ValueError):
+        Selection(survey=survey, compare=compare)
 
 
 def test_weighting_needs_every_population(survey):
@@ -127,6 +181,20 @@ def test_the_analyze_command_writes_xlsx(survey, tmp_path):
         (["small", "--since", "2026-13-01"], "is not a date"),
         (["small", "--since", "2026-05-01", "--until", "2026-01-01"], "--since is after --until"),
         (["small", "--weights", "rake", "--margins", "/nonexistent.json"], "does not exist"),
+        (["small", "--compare", "2026-05-01:2026-01-01", "2026-06-01:2026-07-01"], "ends before"),
+        (["small", "--compare", "2026-01-01", "2026-06-01:2026-07-01"], "is not a date range"),
+        (["small", "--compare", "2026-01-01:2026-06-30", "2026-06-01:2026-07-01"], "overlap"),
+        (
+            [
+                "small",
+                "--split-at",
+                "2026-06-01",
+                "--compare",
+                "2026-01-01:2026-02-01",
+                "2026-06-01:2026-07-01",
+            ],
+            "not both",
+        ),  # fmt: skip
     ],
 )
 def test_the_analyze_command_refuses_bad_input_plainly(survey, args, message):

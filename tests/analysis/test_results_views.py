@@ -81,6 +81,16 @@ def test_every_results_view_is_audited_with_its_filters(client, analyst, survey)
         ("since=yesterday", "Enter a valid date."),
         ("weighting=magic", "Select a valid choice."),
         ("weighting=rake", "This survey has no raking margins in its settings."),
+        ("first_from=2026-01-01&first_to=2026-02-01", "give both dates of each period"),
+        (
+            "first_from=2026-01-01&first_to=2026-07-01&second_from=2026-06-01&second_to=2026-09-01",
+            "The two periods overlap.",
+        ),
+        (
+            "split_at=2026-06-01&first_from=2026-01-01&first_to=2026-02-01"
+            "&second_from=2026-06-01&second_to=2026-09-01",
+            "not both",
+        ),
     ],
 )
 def test_bad_filters_get_a_clear_message_and_show_no_figures(
@@ -148,3 +158,10 @@ def test_organizers_can_only_publish_questions_that_may_be_published(home, surve
     page.published_keys, page.since, page.until = "trust", SPLIT, SPLIT.replace(month=1)
     with pytest.raises(ValidationError, match="The end is before the start."):
         page.full_clean()
+
+
+def test_analysts_compare_two_periods(client, analyst, survey):
+    query = "first_from=2026-01-01&first_to=2026-04-30&second_from=2026-08-01&second_to=2026-10-31"
+    html = client.get(f"/admin/surveys/{survey.pk}/results/?{query}").content.decode()
+    assert "Before and after" in html and "Welch" in html
+    assert AuditEvent.objects.get().detail == {"query": query}

@@ -29,6 +29,16 @@ def _date(value: str) -> datetime.date:
         raise CommandError(f"'{value}' is not a date (YYYY-MM-DD).") from error
 
 
+def _range(value: str) -> tuple[datetime.date, datetime.date]:
+    start, separator, end = value.partition(":")
+    if not separator:
+        raise CommandError(f"'{value}' is not a date range (YYYY-MM-DD:YYYY-MM-DD).")
+    first, last = _date(start), _date(end)
+    if first > last:
+        raise CommandError(f"The date range '{value}' ends before it starts.")
+    return first, last
+
+
 def find_survey(slug: str) -> SurveyPage:
     """The survey (an original, not a translation) with this slug; a clear error if none
     or several."""
@@ -54,6 +64,13 @@ class Command(BaseCommand):
         parser.add_argument("--since", type=_date, help="first day included (YYYY-MM-DD)")
         parser.add_argument("--until", type=_date, help="last day included (YYYY-MM-DD)")
         parser.add_argument("--split-at", type=_date, help="compare before / from this day")
+        parser.add_argument(
+            "--compare",
+            type=_range,
+            nargs=2,
+            metavar="FROM:TO",
+            help="compare two date ranges, e.g. 2026-01-01:2026-03-31 2026-09-01:2026-11-30",
+        )
         parser.add_argument("--include-partial", action="store_true")
         parser.add_argument("--format", choices=["json", "xlsx"], default="json")
         parser.add_argument("-o", "--output", required=True, help="file to write ('-': stdout)")
@@ -72,13 +89,19 @@ class Command(BaseCommand):
             raise CommandError("--margins is only used with --weights rake.")
         if options["since"] and options["until"] and options["since"] > options["until"]:
             raise CommandError("--since is after --until.")
-        selection = Selection(
-            survey=survey,
-            since=options["since"],
-            until=options["until"],
-            include_partial=options["include_partial"],
-            split_at=options["split_at"],
-        )
+        if options["split_at"] and options["compare"]:
+            raise CommandError("Use --split-at or --compare, not both.")
+        try:
+            selection = Selection(
+                survey=survey,
+                since=options["since"],
+                until=options["until"],
+                include_partial=options["include_partial"],
+                split_at=options["split_at"],
+                compare=tuple(options["compare"]) if options["compare"] else None,
+            )
+        except ValueError as error:
+            raise CommandError(str(error)) from error
         report = build_report(selection, weighting=options["weights"], margins=margins)
         record_command_access(
             action=AuditEvent.Action.VIEW_RESULTS,
