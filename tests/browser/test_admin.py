@@ -110,6 +110,7 @@ def test_a_superuser_grants_an_analyst_one_survey(live_server, site, desktop, br
     secret = analyst.locator("#authenticator_secret").input_value()
     analyst.get_by_label("Authenticator code").fill(totp_code(secret))
     analyst.get_by_role("button", name="Activate").click()
+    analyst.wait_for_url(lambda url: "/totp/activate/" not in url)
     assert Authenticator.objects.filter(user__username="nadia", type="totp").exists()
 
     analyst.goto(live_server.url + "/admin/surveys/")

@@ -10,6 +10,8 @@ from wagtail.models import Revision
 
 from cms.demo.synthetic import AGREEMENT_DAY
 from cms.models import ContentPage, HomePage, Neighborhood
+from surveys.analysis.counts import Selection
+from surveys.analysis.report import build_report
 from surveys.models import Answer, Response, SurveyPage
 from surveys.questionnaire import questionnaire_for_revision
 
@@ -60,6 +62,23 @@ def test_seed_demo_builds_a_usable_demo_and_is_idempotent(client, django_user_mo
     before = trust.filter(response__submitted_on__lt=AGREEMENT_DAY).aggregate(m=Avg("number"))["m"]
     after = trust.filter(response__submitted_on__gte=AGREEMENT_DAY).aggregate(m=Avg("number"))["m"]
     assert before - after > 0.3
+
+    # The real analysis path finds it: neighborhoods differ, and trust fell after the
+    # agreement, with intervals and BH-adjusted p-values; the results page shows it.
+    report = build_report(
+        Selection(survey=survey, split_at=AGREEMENT_DAY),
+        weighting="rake",
+        margins={"age_group": {"18_24": 14, "25_34": 21, "35_49": 26, "50_64": 19, "65_plus": 12}},
+    )
+    assert report.weighting == "rake" and report.weighting_detail["converged"]
+    index = report.question("trust_index")
+    assert index.alpha > 0.7 and index.test.p_value < 0.001
+    assert any(pair.p_holm < 0.05 for pair in index.pairwise)
+    city = next(c for c in index.periods if c.neighborhood is None)
+    assert city.change < 0 and city.ci[1] < 0
+    assert any(c.p_bh is not None and c.p_bh < 0.05 for c in index.periods if c.neighborhood)
+    results = client.get("/en/results/").content.decode()
+    assert "Trust in the local police" in results and "too few answers" in results
 
     # Every stored code is a code of the revision it answered.
     for revision_id in responses.values_list("revision", flat=True).distinct():
