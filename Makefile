@@ -45,8 +45,12 @@ format: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-bench: $(VENV)/.installed-dev
-	@ls bench/*.py >/dev/null 2>&1 || { echo "No benchmarks yet."; exit 0; }
+$(VENV)/.installed-bench: $(VENV)/.installed-dev requirements-bench.txt
+	$(PY) -m pip install --quiet -r requirements-bench.txt
+	@touch $@
+
+# Benchmarks: minutes each, never part of `make test`. Figures go in docs/BENCHMARKS.md.
+bench: $(VENV)/.installed-bench
 	@for b in bench/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
 
 clean:

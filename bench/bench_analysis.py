@@ -3,19 +3,27 @@
 50 neighborhoods × 20 agreement-scale questions × 1,000 respondents per neighborhood
 (1,000,000 answers), on SQLite (a file) and on PostgreSQL, in one run:
 
-- floor: one GROUP BY (neighborhood, question, code) over the survey's answers — the
-  least any report must do;
+- floor: one GROUP BY (question, neighborhood, code) over the survey's complete answers,
+  written the way the database serves it best (index order, COUNT(*)) — the least any
+  report must do;
 - report: build_report (counts, estimates with intervals, Kruskal–Wallis and Dunn's test
-  for all 1,225 pairs of neighborhoods per question, Holm and BH), unweighted and
-  weighted by neighborhood populations.
+  for all 1,225 pairs of neighborhoods per question, Holm and BH), unweighted, weighted
+  by neighborhood populations, and unweighted with a before/after split;
+- pandas: the answers loaded from the same database into pandas, then chi-square and
+  Kruskal–Wallis per question (what an analyst does without the report);
+- peer: ../shared/bench/stats_limit.py on the same machine in the same run, when it is
+  there: pandas counts plus chi-square and Kruskal–Wallis per question on data already
+  in memory (needs pandas: `make bench` installs requirements-bench.txt).
 
 Usage: .venv/bin/python bench/bench_analysis.py [--engine sqlite|postgres|both] [--runs 3]
+       [--reuse]  (measure the databases the last run populated, skipping minutes of set-up)
 Prints a Markdown table for docs/BENCHMARKS.md. Never part of the test run.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
 import random
 import subprocess
@@ -24,14 +32,15 @@ import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _setup import ROOT, django_on, fresh_database, machine, timed  # noqa: E402
+from _setup import ROOT, database_url, django_on, fresh_database, machine, timed  # noqa: E402
 
+DATABASE = "confianza_bench_analysis"
 NEIGHBORHOODS, QUESTIONS, PER_NEIGHBORHOOD = 50, 20, 1000
+FIRST_DAY, SPLIT_DAY = datetime.date(2026, 1, 1), datetime.date(2026, 6, 1)
+PEER = ROOT.parent / "shared" / "bench" / "stats_limit.py"
 
 
 def populate() -> object:
-    import datetime
-
     from django.core.management import call_command
     from django.db import connection, transaction
 
@@ -53,12 +62,12 @@ def populate() -> object:
     ]
     survey = make_survey(home, body, slug="bench")
     rng = random.Random(42)
-    day = datetime.date(2026, 5, 1)
     with transaction.atomic():
         for index, hood in enumerate(hoods):
             shift = (index % 10) / 10
             responses, answers = [], []
             for _ in range(PER_NEIGHBORHOOD):
+                day = FIRST_DAY + datetime.timedelta(days=rng.randrange(330))
                 response = Response(
                     id=uuid.uuid4(),
                     survey=survey,
@@ -106,31 +115,63 @@ def measure(engine: str, runs: int) -> dict:
     def group_by():
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT neighborhood_id, key, code, COUNT(*) FROM {answers} "
-                "WHERE survey_id = %s GROUP BY neighborhood_id, key, code",
+                f"SELECT key, neighborhood_id, code, COUNT(*) FROM {answers} "
+                "WHERE survey_id = %s AND status = 'complete' "
+                "GROUP BY key, neighborhood_id, code",
                 [survey.pk],
             )
             cursor.fetchall()
 
     group_by()  # warm the cache, as a running server has
+    build_report(Selection(survey=survey))
     floor, floor_runs = timed(group_by, runs)
     plain, plain_runs = timed(lambda: build_report(Selection(survey=survey)), runs)
     weighted, weighted_runs = timed(
         lambda: build_report(Selection(survey=survey), weighting="neighborhood"), runs
     )
+    split = Selection(survey=survey, split_at=SPLIT_DAY)
+    periods, periods_runs = timed(lambda: build_report(split), runs)
+    loaded, loaded_runs = timed(lambda: pandas_from_database(survey.pk), runs)
     return {
         "engine": engine,
         "answers": Answer.objects.count(),
         "group_by": floor, "group_by_runs": floor_runs,
         "report": plain, "report_runs": plain_runs,
         "report_weighted": weighted, "report_weighted_runs": weighted_runs,
+        "report_periods": periods, "report_periods_runs": periods_runs,
+        "pandas_loaded": loaded, "pandas_loaded_runs": loaded_runs,
     }  # fmt: skip
 
 
-def child(engine: str, runs: int) -> None:
-    url = fresh_database(engine, "confianza_bench_analysis")
-    django_on(url)
-    populate()
+def pandas_from_database(survey_id: int) -> None:
+    """What an analyst does without the report: load the answers into pandas, then per
+    question a chi-square test of neighborhoods × codes and Kruskal–Wallis on the raw
+    answers (fewer statistics than the report: no pairs, estimates or intervals)."""
+    import pandas as pd
+    from django.db import connection
+    from scipy import stats
+
+    from surveys.models import Answer
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT key, neighborhood_id, number FROM {Answer._meta.db_table} "
+            "WHERE survey_id = %s AND status = 'complete'",
+            [survey_id],
+        )
+        frame = pd.DataFrame(cursor.fetchall(), columns=["key", "neighborhood", "value"])
+    for _key, answers in frame.groupby("key"):
+        stats.chi2_contingency(pd.crosstab(answers["neighborhood"], answers["value"]))
+        by_area = answers.groupby("neighborhood")["value"]
+        stats.kruskal(*[values.to_numpy() for _area, values in by_area])
+
+
+def child(engine: str, runs: int, reuse: bool) -> None:
+    if reuse:
+        django_on(database_url(engine, DATABASE))
+    else:
+        django_on(fresh_database(engine, DATABASE))
+        populate()
     print(json.dumps(measure(engine, runs)))
 
 
@@ -138,31 +179,61 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--engine", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument(
+        "--reuse", action="store_true", help="measure the databases a previous run populated"
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        child(args.child, args.runs)
+        child(args.child, args.runs, args.reuse)
         return
     engines = ["sqlite", "postgres"] if args.engine == "both" else [args.engine]
     results = []
     for engine in engines:
         output = subprocess.run(
-            [sys.executable, __file__, "--child", engine, "--runs", str(args.runs)],
+            [sys.executable, __file__, "--child", engine, "--runs", str(args.runs)]
+            + (["--reuse"] if args.reuse else []),
             cwd=ROOT, capture_output=True, text=True, check=True,
         )  # fmt: skip
         results.append(json.loads(output.stdout.strip().splitlines()[-1]))
+    peer = peer_baseline(args.runs)
     print(f"Machine: {machine()}\n")
     print(
-        "| database | answers | GROUP BY (s) | report (s) | ratio | weighted report (s) | ratio |"
+        "| database | answers | GROUP BY (s) | report (s) | weighted (s) | before/after (s) "
+        "| pandas: load + tests (s) |"
     )
     print("|---|---|---|---|---|---|---|")
     for r in results:
+        floor = r["group_by"]
+        cells = [
+            f"{r[name]:.3f} ({r[name] / floor:.2f}×)"
+            for name in ("report", "report_weighted", "report_periods", "pandas_loaded")
+        ]
+        print(f"| {r['engine']} | {r['answers']:,} | {floor:.3f} | {' | '.join(cells)} |")
+    if peer:
         print(
-            f"| {r['engine']} | {r['answers']:,} | {r['group_by']:.3f} | {r['report']:.3f} | "
-            f"{r['report'] / r['group_by']:.2f}× | {r['report_weighted']:.3f} | "
-            f"{r['report_weighted'] / r['group_by']:.2f}× |"
+            "\nPeer, same machine and run (../shared/bench/stats_limit.py, median s): "
+            + ", ".join(f"{step} {seconds:.3f}" for step, seconds in peer.items())
         )
     print("\nRuns (s):", json.dumps(results))
+
+
+def peer_baseline(runs: int) -> dict[str, float]:
+    """pandas and bare-SQLite floors from the shared peer script, if it is beside us."""
+    if not PEER.exists():
+        print(f"(no peer baseline: {PEER} is not here)", file=sys.stderr)
+        return {}
+    try:
+        import pandas  # noqa: F401
+    except ImportError:
+        print("(no peer baseline: pandas is missing; `make bench` installs it)", file=sys.stderr)
+        return {}
+    output = subprocess.run(
+        [sys.executable, str(PEER), "--runs", str(runs), "--pg", ""],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    steps = [json.loads(line) for line in output.stdout.splitlines() if line.startswith("{")]
+    return {step["step"]: step["seconds"] for step in steps}
 
 
 if __name__ == "__main__":
