@@ -11,3 +11,10 @@ TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBacken
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 # Wagtail's own tasks (search index, reference index) run immediately and log each run.
 LOGGING = {**LOGGING, "loggers": {**LOGGING["loggers"], "django.tasks": {"level": "WARNING"}}}  # noqa: F405
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, as in production, not Django's shared in-memory database: the browser tests'
+    # live server answers requests on several threads, and on an in-memory database they
+    # would all share one connection, so one request's error or rollback could undo
+    # another's writes (a signed-in session lost mid-test). Each thread connects on its own.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}  # noqa: F405
