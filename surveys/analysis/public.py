@@ -63,16 +63,22 @@ def public_question(result: QuestionResult, k: int) -> PublicQuestion:
     by_neighborhood = not result.about_respondent
     groups = result.groups if by_neighborhood else []
     codes = [(c, label) for c, label, non in result.codes if not non]
+    # Every code counts in a group's n, "don't know" too, so every code is a column of the
+    # tables that decide what to hide, shown or not.
+    all_codes = [c for c, _label, _non in result.codes]
     if result.type == "multiple_choice":
         hidden = _multiple_choice_suppression(groups, result.overall, codes, k)
     elif codes:
-        table = {g.neighborhood: {c: g.estimate.counts.get(c, 0) for c, _ in codes} for g in groups}
+        table = {
+            g.neighborhood: {c: g.estimate.counts.get(c, 0) for c in all_codes} for g in groups
+        }
         if not groups:
-            table = {CITY_ROW: {c: result.overall.estimate.counts.get(c, 0) for c, _ in codes}}
-        hidden = {None: suppress(table, k)}
+            table = {CITY_ROW: {c: result.overall.estimate.counts.get(c, 0) for c in all_codes}}
+        hidden = {None: _suppress_with_unplaced(table, result.overall, k)}
     else:
         table = {g.neighborhood: {"n": g.estimate.n} for g in groups}
-        hidden = {None: suppress(table or {CITY_ROW: {"n": result.overall.estimate.n}}, k)}
+        table = table or {CITY_ROW: {"n": result.overall.estimate.n}}
+        hidden = {None: _suppress_with_unplaced(table, result.overall, k, by_n=True)}
     overall = _public_group(result.overall, CITY_ROW, codes, hidden, result, k, city=True)
     public_groups = [
         _public_group(g, g.neighborhood, codes, hidden, result, k, city=False) for g in groups
@@ -94,23 +100,43 @@ def public_question(result: QuestionResult, k: int) -> PublicQuestion:
     )
 
 
+UNPLACED_ROW = "__unplaced__"
+
+
+def _suppress_with_unplaced(table: dict, overall: GroupResult, k: int, by_n: bool = False):
+    """Suppress `table`, protecting the respondents who gave no neighborhood: they are in
+    the city-wide figures but in no published row, so a row of them (never shown) joins
+    the table, hidden from the start."""
+    if CITY_ROW in table:
+        return suppress(table, k)
+    columns = {c for row in table.values() for c in row}
+    totals = {"n": overall.estimate.n} if by_n else overall.estimate.counts
+    unplaced = {c: totals.get(c, 0) - sum(row.get(c, 0) for row in table.values()) for c in columns}
+    if not any(v > 0 for v in unplaced.values()):
+        return suppress(table, k)
+    return suppress({**table, UNPLACED_ROW: unplaced}, k, hidden_rows=[UNPLACED_ROW])
+
+
 def _multiple_choice_suppression(groups, overall, codes, k) -> dict:
     """Each option is its own yes/no table of neighborhoods."""
+
+    def yes_no(estimate, code):
+        return {
+            "yes": estimate.counts.get(code, 0),
+            "no": estimate.n - estimate.counts.get(code, 0),
+        }
+
     hidden = {}
     for code, _ in codes:
-        table = {
-            g.neighborhood: {
-                "yes": g.estimate.counts.get(code, 0),
-                "no": g.estimate.n - g.estimate.counts.get(code, 0),
-            }
-            for g in groups
-        } or {
-            CITY_ROW: {
-                "yes": overall.estimate.counts.get(code, 0),
-                "no": overall.estimate.n - overall.estimate.counts.get(code, 0),
-            }
-        }
-        hidden[code] = suppress(table, k)
+        table = {g.neighborhood: yes_no(g.estimate, code) for g in groups}
+        if not table:
+            hidden[code] = suppress({CITY_ROW: yes_no(overall.estimate, code)}, k)
+            continue
+        city = yes_no(overall.estimate, code)
+        unplaced = {c: city[c] - sum(row[c] for row in table.values()) for c in city}
+        if any(v > 0 for v in unplaced.values()):
+            table[UNPLACED_ROW] = unplaced
+        hidden[code] = suppress(table, k, hidden_rows=[UNPLACED_ROW])
     return hidden
 
 

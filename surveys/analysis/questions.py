@@ -10,7 +10,7 @@ from ..questionnaire import (
     IndexDefinition,
     Question,
     build_questionnaire,
-    questionnaire_for_revision,
+    questionnaire_for_analysis,
     questions_across_revisions,
 )
 
@@ -29,7 +29,7 @@ def analysable_questions(survey: SurveyPage) -> tuple[list[Question], list[Index
         pk__in=list(revision_ids.values_list("revision_id", flat=True)),
         object_id=str(survey.pk),
     ).order_by("-pk")
-    older = [questionnaire_for_revision(revision) for revision in answered]
+    older = [questionnaire_for_analysis(revision) for revision in answered]
     questions = [
         q
         for q in questions_across_revisions(current, older)

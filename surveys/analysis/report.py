@@ -35,7 +35,16 @@ from .statistics import TestResult, alpha_if_dropped, cronbach_alpha
 from .suppression import RELIABLE_N_EFFECTIVE, RELIABLE_RSE
 from .weighting import Weights, build_weights
 
-CITY = None  # the "neighborhood" of city-wide figures
+
+class _CityWide:
+    """The "neighborhood" of city-wide figures: not None, which is a respondent's
+    neighborhood when they gave none."""
+
+    def __repr__(self) -> str:
+        return "CITY"
+
+
+CITY = _CityWide()
 
 
 @dataclass
@@ -186,7 +195,7 @@ class _Builder:
         return group
 
     def _groups(self, make_estimate, observations: list[Observation]) -> tuple[GroupResult, list]:
-        overall = self._flags(GroupResult(*self._name(CITY), make_estimate(observations, None)))
+        overall = self._flags(GroupResult(*self._name(CITY), make_estimate(observations, CITY)))
         by_group: dict = defaultdict(list)
         for obs in observations:
             by_group[obs.stratum].append(obs)
@@ -371,7 +380,10 @@ class _Builder:
             measure="index",
             codes=[],
             favorable_codes=(),
-            about_respondent=False,
+            # An index of questions about the respondent is about the respondent too.
+            about_respondent=any(
+                scale[key].about_respondent for key in definition.items if key in scale
+            ),
             overall=overall,
             groups=groups,
             items=definition.items,

@@ -16,7 +16,7 @@ or more, are "unreliable": analysts see them marked, public pages do not show th
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping
+from collections.abc import Collection, Hashable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -37,13 +37,21 @@ class Suppression:
         return row in self.rows or (row, column) in self.cells
 
 
-def suppress(table: Mapping[Hashable, Mapping[Hashable, float]], k: int) -> Suppression:
-    """Which cells, rows and column totals of `table` a public output must hide."""
+def suppress(
+    table: Mapping[Hashable, Mapping[Hashable, float]],
+    k: int,
+    hidden_rows: Collection[Hashable] = (),
+) -> Suppression:
+    """Which cells, rows and column totals of `table` a public output must hide.
+
+    `hidden_rows` are never published (people counted in the column totals but in no
+    published row): they start hidden, and are protected like any suppressed row."""
     k = max(int(k), MIN_K)
     rows = list(table)
     columns = sorted({c for r in rows for c in table[r]}, key=str)
     value = {(r, c): float(table[r].get(c, 0)) for r in rows for c in columns}
     result = Suppression()
+    result.rows.update(r for r in hidden_rows if r in table)
     for r in rows:
         if 0 < sum(value[r, c] for c in columns) < k:
             result.rows.add(r)

@@ -10,7 +10,11 @@ from cms.models import AuditEvent, Neighborhood
 from surveys.analysis.counts import Selection
 from surveys.analysis.public import public_results
 from surveys.analysis.report import build_report
-from tests.analysis.conftest import AFTER, BEFORE, SIZES, SPLIT
+from surveys.builders import question
+from surveys.questionnaire import build_questionnaire
+from surveys.submission import ResponseData, record_responses
+from tests.analysis.conftest import AFTER, BEFORE, BODY, SIZES, SPLIT
+from tests.factories import make_survey
 
 pytestmark = pytest.mark.django_db
 
@@ -219,3 +223,34 @@ def test_bad_margins_files_get_a_clear_message(survey, tmp_path, margins, messag
     path.write_text(margins)
     with pytest.raises(CommandError, match=message):
         call_command("analyze", "small", "--weights", "rake", "--margins", str(path), "-o", "-")
+
+
+def test_respondents_without_a_neighborhood_count_once_and_stay_hidden(survey, home):
+    """Three people skip the (optional) neighborhood question: they count once city-wide,
+    and no public figure lets their number or answers be worked out."""
+    body = [question("neighborhood", "area", "Area"), *BODY[1:]]  # the area is optional
+    page = make_survey(home, body, slug="optional-area")
+    q = build_questionnaire(page, revision_id=page.live_revision_id)
+    answers = [
+        {"area": area, "trust": "4", "avoid": ["drive"], "contact": "y"}
+        for area, n in (("big", 30), ("mid", 30), ("", 3))
+        for _ in range(n)
+    ]
+    record_responses(
+        survey=page,
+        questionnaire=q,
+        responses=[
+            ResponseData(answers={k: v for k, v in a.items() if v}, submitted_on=d, language="en")
+            for a, d in zip(answers, [BEFORE, AFTER] * 32, strict=False)
+        ],
+    )
+    report = build_report(Selection(survey=page, split_at=SPLIT))
+    avoid = report.question("avoid")
+    assert avoid.overall.estimate.n == 63 and avoid.overall.estimate.percent["drive"] == 100
+    city = next(c for c in report.question("trust").periods if c.neighborhood is None)
+    assert city.before["n"] + city.after["n"] == 63
+    for item in public_results(report):
+        if item.groups:
+            shown = [g.n for g in item.groups if g.n is not None]
+            # 63 minus what is shown must never be the three unplaced people.
+            assert item.overall.n is None or len(shown) < len(item.groups), item.key
