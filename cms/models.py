@@ -1,23 +1,20 @@
 """Site-wide content: home page, content pages, neighborhoods and site settings."""
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.http import Http404
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
-from wagtail.admin.panels import FieldPanel, FieldRowPanel
+from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Locale, Page
 from wagtail.search import index
 
 from .geojson import validate_boundary
-
-RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link", "document-link"]
+from .rich_text import RICH_TEXT_FEATURES
 
 neighborhood_code_validator = RegexValidator(
     r"^[A-Za-z0-9][A-Za-z0-9_-]*\Z",
@@ -218,97 +215,5 @@ class AuditEvent(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.subject}"
 
 
-class ResultsPage(Page):
-    """Published results of a survey: the questions organizers choose, suppressed and
-    rounded for the public, with charts, tables and maps."""
-
-    survey = models.ForeignKey(
-        "surveys.SurveyPage",
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("survey"),
-    )
-    intro = RichTextField(_("introduction"), features=RICH_TEXT_FEATURES, blank=True)
-    published_keys = models.TextField(
-        _("questions and indices to publish"),
-        help_text=_(
-            "Keys, one per line or separated by spaces, in the order to show. Free-text "
-            "questions are never published; figures under the survey's k never appear."
-        ),
-    )
-    weighting = models.CharField(
-        _("weighting"),
-        max_length=20,
-        choices=[
-            ("none", _("None")),
-            ("neighborhood", _("Neighborhood populations")),
-            ("rake", _("Neighborhoods and raking margins")),
-        ],
-        default="neighborhood",
-    )
-    since = models.DateField(_("answers from"), null=True, blank=True)
-    until = models.DateField(_("answers until"), null=True, blank=True)
-
-    content_panels = Page.content_panels + [
-        FieldPanel("survey"),
-        FieldPanel("intro"),
-        FieldPanel("published_keys"),
-        FieldPanel("weighting"),
-        FieldRowPanel([FieldPanel("since"), FieldPanel("until")]),
-    ]
-    subpage_types: list[str] = []
-
-    class Meta:
-        verbose_name = _("results page")
-
-    @property
-    def keys(self) -> list[str]:
-        return self.published_keys.split()
-
-    def clean(self) -> None:
-        super().clean()
-        # Imported here: surveys.models imports this module.
-        from surveys.analysis.questions import analysable_questions
-
-        if not self.survey_id:
-            return
-        questions, indices = analysable_questions(self.survey.specific.responses_survey)
-        known = {q.key for q in questions} | {i.key for i in indices}
-        unknown = [key for key in self.keys if key not in known]
-        if unknown:
-            raise ValidationError(
-                {
-                    "published_keys": _(
-                        "Not a question or index that can be published: %(keys)s. Free-text "
-                        "questions and the neighborhood question never are."
-                    )
-                    % {"keys": ", ".join(unknown)}
-                }
-            )
-        if self.since and self.until and self.since > self.until:
-            raise ValidationError({"until": _("The end is before the start.")})
-
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        context["results"] = self.public_displays()
-        return context
-
-    def public_displays(self):
-        """The published figures, cached for a minute (new answers show within a minute)."""
-        # Imported here: surveys.models imports this module.
-        from surveys.analysis.counts import Selection
-        from surveys.analysis.public import public_results
-        from surveys.analysis.report import build_report
-        from surveys.presentation import display
-
-        key = f"results-page:{self.pk}:{self.latest_revision_id}:{translation.get_language()}"
-        cached = cache.get(key)
-        if cached is not None:
-            return cached
-        survey = self.survey.specific.responses_survey
-        selection = Selection(survey=survey, since=self.since, until=self.until)
-        report = build_report(selection, weighting=self.weighting, margins=survey.raking_margins)
-        displays = [display(q, analyst=False) for q in public_results(report, self.keys)]
-        result = {"responses": report.responses, "k": report.k, "displays": displays}
-        cache.set(key, result, timeout=60)
-        return result
+# The public results page lives beside the analysis it shows.
+from .results_page import ResultsPage  # noqa: E402, F401

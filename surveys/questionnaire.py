@@ -10,6 +10,7 @@ store.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -170,22 +171,32 @@ def build_questionnaire(page: SurveyPage, *, revision_id: int | None = None) -> 
     )
 
 
-# Parsed revisions, per process. A revision's content never changes once saved; the key
-# carries its creation time as well as its id, so an id reused after a rolled-back
-# transaction (SQLite) never finds another revision's questionnaire.
-_REVISIONS: dict[tuple, Questionnaire] = {}
-_REVISIONS_KEPT = 256
-
-
 def questionnaire_for_revision(revision: Revision) -> Questionnaire:
-    """Read the questionnaire a stored page revision describes (parsed once per process)."""
+    """Read the questionnaire a stored page revision describes."""
+    return build_questionnaire(revision.as_object(), revision_id=revision.pk)
+
+
+# Parsed revisions for analysis, per process. A revision's questions never change once
+# saved; only the neighborhood question's choices are read from the database as it is
+# parsed, and analysis never uses those (resident forms and the response table parse
+# afresh). The key carries the creation time as well as the id, so an id reused after a
+# rolled-back transaction (SQLite) never finds another revision's questionnaire.
+_ANALYSED: dict[tuple, Questionnaire] = {}
+_ANALYSED_KEPT = 256
+_ANALYSED_LOCK = threading.Lock()
+
+
+def questionnaire_for_analysis(revision: Revision) -> Questionnaire:
+    """`questionnaire_for_revision`, parsed once per process, for analysis only."""
     key = (revision.pk, revision.created_at, revision.object_id)
-    questionnaire = _REVISIONS.get(key)
+    with _ANALYSED_LOCK:
+        questionnaire = _ANALYSED.get(key)
     if questionnaire is None:
-        questionnaire = build_questionnaire(revision.as_object(), revision_id=revision.pk)
-        if len(_REVISIONS) >= _REVISIONS_KEPT:
-            _REVISIONS.pop(next(iter(_REVISIONS)), None)
-        _REVISIONS[key] = questionnaire
+        questionnaire = questionnaire_for_revision(revision)
+        with _ANALYSED_LOCK:
+            while len(_ANALYSED) >= _ANALYSED_KEPT:
+                del _ANALYSED[next(iter(_ANALYSED))]
+            _ANALYSED[key] = questionnaire
     return questionnaire
 
 

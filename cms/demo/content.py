@@ -152,6 +152,7 @@ def ensure_resource_pages(home: HomePage) -> list[ContentPage]:
 
 def ensure_results_page(home: HomePage, survey) -> None:
     """A public results page for the demo survey."""
+    from cms.demo.synthetic import LAST_DAY
     from cms.models import ResultsPage
 
     if ResultsPage.objects.child_of(home).exists():
@@ -167,6 +168,7 @@ def ensure_results_page(home: HomePage, survey) -> None:
         published_keys="trust_index reporting_index would_call worry_stop_ice "
         "needed_not_called avoided age_group",
         weighting="neighborhood",
+        until=LAST_DAY,
     )
     home.add_child(instance=page)
     page.save_revision().publish()

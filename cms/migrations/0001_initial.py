@@ -69,7 +69,7 @@ class Migration(migrations.Migration):
                 ('published_keys', models.TextField(help_text="Keys, one per line or separated by spaces, in the order to show. Free-text questions are never published; figures under the survey's k never appear.", verbose_name='questions and indices to publish')),
                 ('weighting', models.CharField(choices=[('none', 'None'), ('neighborhood', 'Neighborhood populations'), ('rake', 'Neighborhoods and raking margins')], default='neighborhood', max_length=20, verbose_name='weighting')),
                 ('since', models.DateField(blank=True, null=True, verbose_name='answers from')),
-                ('until', models.DateField(blank=True, null=True, verbose_name='answers until')),
+                ('until', models.DateField(blank=True, help_text='Required, and before today: published figures cover a closed period, so that no one can watch them change as one more person answers.', null=True, verbose_name='answers until')),
             ],
             options={
                 'verbose_name': 'results page',

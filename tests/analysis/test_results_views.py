@@ -1,18 +1,21 @@
 """Where people see results: the analysts' view in the admin and the public ResultsPage
 show the report's numbers, with small cells marked for analysts and absent for the public."""
 
+import datetime
 import re
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from cms.models import AuditEvent, Neighborhood, ResultsPage
 from surveys.access import grant
 from surveys.analysis.counts import Selection
 from surveys.analysis.public import public_results
 from surveys.analysis.report import build_report
-from tests.analysis.conftest import SPLIT
+from tests.analysis.conftest import AFTER, SPLIT
 from tests.factories import make_staff
 
 pytestmark = pytest.mark.django_db
@@ -128,6 +131,7 @@ def results_page(home, survey):
         survey=survey,
         published_keys="trust contact avoid age",
         weighting="none",
+        until=AFTER,
     )
     home.add_child(instance=page)
     page.save_revision().publish()
@@ -151,13 +155,62 @@ def test_the_public_page_shows_the_same_numbers_without_small_cells(client, surv
 
 
 def test_organizers_can_only_publish_questions_that_may_be_published(home, survey):
-    page = ResultsPage(title="R", slug="r", survey=survey, published_keys="trust comments area")
+    page = ResultsPage(
+        title="R", slug="r", survey=survey, published_keys="trust comments area", until=AFTER
+    )
     with pytest.raises(ValidationError) as error:
         page.full_clean()
     assert "comments, area" in str(error.value)
     page.published_keys, page.since, page.until = "trust", SPLIT, SPLIT.replace(month=1)
     with pytest.raises(ValidationError, match="The end is before the start."):
         page.full_clean()
+
+
+@pytest.mark.parametrize("until", [None, "today", "tomorrow"])
+def test_a_public_page_only_shows_a_closed_period(client, results_page, until):
+    """An open window would change with each new answer: watching it would reveal each
+    answer. The page refuses it in the editor and shows nothing if it gets one anyway."""
+    today = timezone.localdate()
+    results_page.until = {"today": today, "tomorrow": today + datetime.timedelta(days=1)}.get(until)
+    with pytest.raises(ValidationError, match="before today"):
+        results_page.full_clean()
+    ResultsPage.objects.filter(pk=results_page.pk).update(until=results_page.until)
+    html = client.get(results_page.url).content.decode()
+    assert "No results are published yet." in html and "results-table" not in html
+
+
+def test_the_total_is_not_shown_under_k(client, results_page):
+    results_page.since = results_page.until = datetime.date(2000, 1, 1)  # nobody answered
+    results_page.save_revision().publish()
+    html = client.get(results_page.url).content.decode()
+    assert "Based on" not in html and "nothing is shown yet" in html
+
+
+def test_previews_never_fill_the_public_cache(rf, results_page):
+    request = rf.get(results_page.url)
+    request.is_preview = True
+    results_page.get_context(request)
+    assert cache.get(results_page.cache_key()) is None
+    request.is_preview = False
+    results_page.get_context(request)
+    assert cache.get(results_page.cache_key())["displays"]
+    results_page.weighting = "neighborhood"  # a draft with other settings: another key
+    assert cache.get(results_page.cache_key()) is None
+
+
+def test_organizers_choose_only_surveys_they_may_see(home, survey):
+    from cms.results_page import ResultsPageForm
+    from tests.factories import make_survey
+
+    other = make_survey(home, [], slug="other")
+    organizer = make_staff("org")
+    organizer.groups.add(Group.objects.get(name="Organizer"))
+    grant(user=organizer, page=survey)
+    form_class = ResultsPage.get_edit_handler().get_form_class()
+    assert issubclass(form_class, ResultsPageForm)
+    form = form_class(instance=ResultsPage(), for_user=organizer, parent_page=home)
+    assert list(form.fields["survey"].queryset) == [survey]
+    assert other not in form.fields["survey"].queryset
 
 
 def test_analysts_compare_two_periods(client, analyst, survey):

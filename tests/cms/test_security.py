@@ -1,5 +1,6 @@
 """Security by default: headers, deployment checks, no third parties, no injection."""
 
+import datetime
 import os
 import re
 import subprocess
@@ -157,7 +158,13 @@ def test_public_pages_reference_only_this_site(client, home, survey):
     client.post(survey.url, post_data(valid_answers(), survey=survey))
     for page in (
         ContentPage(title="Know your rights", slug="rights", body="<p>Stay calm.</p>"),
-        ResultsPage(title="Results", slug="results", survey=survey, published_keys="trust"),
+        ResultsPage(
+            title="Results",
+            slug="results",
+            survey=survey,
+            published_keys="trust",
+            until=datetime.date(2026, 1, 1),
+        ),
     ):
         home.add_child(instance=page)
         page.save_revision().publish()
