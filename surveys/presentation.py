@@ -93,6 +93,8 @@ def display(result: QuestionResult | PublicQuestion, *, analyst: bool) -> Questi
     for index, group in enumerate(groups):
         measured = pick(group)
         note = _note(group)
+        if measured is None and not note and isinstance(group, PublicGroup):
+            note = _("too uncertain to show")  # an unreliable estimate, left out
         city = index == 0
         name = _("City-wide") if city else group.name
         if measured is None:

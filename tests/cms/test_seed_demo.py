@@ -79,6 +79,7 @@ def test_seed_demo_builds_a_usable_demo_and_is_idempotent(client, django_user_mo
     assert any(c.p_bh is not None and c.p_bh < 0.05 for c in index.periods if c.neighborhood)
     results = client.get("/en/results/").content.decode()
     assert "Trust in the local police" in results and "too few answers" in results
+    assert "too uncertain to show" in results  # Harbor Flats: 28 answers, under 30
 
     # Every stored code is a code of the revision it answered.
     for revision_id in responses.values_list("revision", flat=True).distinct():
