@@ -99,31 +99,36 @@ def respondent_counts(
 ) -> list[RespondentCount]:
     """Responses counted by neighborhood and period, and by the codes they gave to
     `margin_keys` (the raking variables; None where not answered)."""
-    relations = {
-        f"margin_{i}": FilteredRelation("answers", condition=Q(answers__key=key))
-        for i, key in enumerate(margin_keys)
-    }
-    names = [f"margin_{i}" for i in range(len(margin_keys))]
+    responses, margins = _with_margins(
+        Response.objects.filter(selection.response_lookups()), selection, margin_keys, "answers"
+    )
     rows = (
-        Response.objects.filter(selection.response_lookups())
-        .annotate(**relations)
-        .annotate(
-            period=selection.period_of("submitted_on"),
-            **{f"{name}_code": F(f"{name}__code") for name in names},
-        )
-        .values("neighborhood", "period", *[f"{name}_code" for name in names])
-        .annotate(count=Count("id"))
-        .order_by()
+        responses.values("neighborhood", "period", *margins).annotate(count=Count("id")).order_by()
     )
     return [
         RespondentCount(
             neighborhood=row["neighborhood"],
             period=row["period"],
-            categories=tuple(row[f"{name}_code"] for name in names),
+            categories=tuple(row[margin] for margin in margins),
             count=row["count"],
         )
         for row in rows
     ]
+
+
+def _with_margins(queryset, selection: Selection, margin_keys: Sequence[str], answers: str):
+    """`queryset` annotated with each row's period and, per raking question, the code the
+    respondent gave it (`answers`: the path to the respondent's answers); and the names
+    of those code columns, in the order of `margin_keys`."""
+    relations = {
+        f"margin_{i}": FilteredRelation(answers, condition=Q(**{f"{answers}__key": key}))
+        for i, key in enumerate(margin_keys)
+    }
+    codes = {f"{name}_code": F(f"{name}__code") for name in relations}
+    annotated = queryset.annotate(**relations).annotate(
+        period=selection.period_of("submitted_on"), **codes
+    )
+    return annotated, list(codes)
 
 
 @dataclass(frozen=True)
@@ -188,32 +193,22 @@ def _value_counts_by_index(selection: Selection) -> list[tuple]:
 def _value_counts_with_margins(
     selection: Selection, keys: Sequence[str], margin_keys: Sequence[str]
 ) -> list[tuple]:
-    relations = {
-        f"margin_{i}": FilteredRelation(
-            "response__answers", condition=Q(response__answers__key=key)
-        )
-        for i, key in enumerate(margin_keys)
-    }
-    names = [f"margin_{i}" for i in range(len(margin_keys))]
+    answers, margins = _with_margins(
+        Answer.objects.filter(selection.response_lookups(), key__in=keys),
+        selection,
+        margin_keys,
+        "response__answers",
+    )
     rows = (
-        Answer.objects.filter(selection.response_lookups(), key__in=keys)
-        .annotate(**relations)
-        .annotate(
-            answer_neighborhood=F("neighborhood_id"),
-            period=selection.period_of("submitted_on"),
-            **{f"{name}_code": F(f"{name}__code") for name in names},
-        )
-        .values(
-            "answer_neighborhood", "period", *[f"{n}_code" for n in names], "key", "code", "number"
-        )
+        answers.values("neighborhood", "period", *margins, "key", "code", "number")
         .annotate(count=Count("*"))
         .order_by()
     )
     return [
         (
-            row["answer_neighborhood"],
+            row["neighborhood"],
             row["period"],
-            tuple(row[f"{name}_code"] for name in names),
+            tuple(row[margin] for margin in margins),
             row["key"],
             row["code"],
             row["number"],
@@ -344,30 +339,22 @@ def answered_counts(
     """Respondents who answered each of `keys` (multiple choice: once, however many codes
     they chose), by neighborhood, period and raking categories:
     (neighborhood, period, categories, key, respondents)."""
-    relations = {
-        f"margin_{i}": FilteredRelation(
-            "response__answers", condition=Q(response__answers__key=key)
-        )
-        for i, key in enumerate(margin_keys)
-    }
-    names = [f"margin_{i}" for i in range(len(margin_keys))]
+    answers, margins = _with_margins(
+        Answer.objects.filter(selection.response_lookups(), key__in=keys),
+        selection,
+        margin_keys,
+        "response__answers",
+    )
     rows = (
-        Answer.objects.filter(selection.response_lookups(), key__in=keys)
-        .annotate(**relations)
-        .annotate(
-            answer_neighborhood=F("neighborhood_id"),
-            period=selection.period_of("submitted_on"),
-            **{f"{name}_code": F(f"{name}__code") for name in names},
-        )
-        .values("answer_neighborhood", "period", *[f"{n}_code" for n in names], "key")
+        answers.values("neighborhood", "period", *margins, "key")
         .annotate(respondents=Count("response", distinct=True))
         .order_by()
     )
     return [
         (
-            row["answer_neighborhood"],
+            row["neighborhood"],
             row["period"],
-            tuple(row[f"{name}_code"] for name in names),
+            tuple(row[margin] for margin in margins),
             row["key"],
             row["respondents"],
         )
