@@ -123,17 +123,11 @@ def _disclosed(result: Suppression, rows, columns, value) -> list:
     if not unknown:
         return []
     index = {cell: i for i, cell in enumerate(unknown)}
+    # Each published total (a row's n, a code's city-wide count) is one equation.
+    published = [[(r, c) for c in columns] for r in rows if r not in result.rows]
+    published += [[(r, c) for r in rows] for c in columns if c not in result.columns]
     equations, totals = [], []
-    for r in rows:
-        if r in result.rows:
-            continue
-        line = [(r, c) for c in columns]
-        if any(cell in index for cell in line):
-            _equation(line, index, value, equations, totals)
-    for c in columns:
-        if c in result.columns:
-            continue
-        line = [(r, c) for r in rows]
+    for line in published:
         if any(cell in index for cell in line):
             _equation(line, index, value, equations, totals)
     if not equations:
