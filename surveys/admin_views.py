@@ -124,39 +124,26 @@ class ResponseListView(BaseListingView):
         return context
 
 
+def _day(label, **options) -> forms.DateField:
+    """An optional date, picked with the browser's own date input."""
+    return forms.DateField(
+        label=label, required=False, widget=forms.DateInput(attrs={"type": "date"}), **options
+    )
+
+
 class ResultsFilterForm(forms.Form):
     RANGE_FIELDS = ("first_from", "first_to", "second_from", "second_to")
 
-    since = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    until = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    split_at = forms.DateField(
-        label=_("Compare before / after"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+    since = _day(_("From"))
+    until = _day(_("To"))
+    split_at = _day(
+        _("Compare before / after"),
         help_text=_("For example the day a 287(g) agreement started."),
     )
-    first_from = forms.DateField(
-        label=_("Or compare: first period from"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-    first_to = forms.DateField(
-        label=_("first period to"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    second_from = forms.DateField(
-        label=_("second period from"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-    second_to = forms.DateField(
-        label=_("second period to"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
+    first_from = _day(_("Or compare: first period from"))
+    first_to = _day(_("first period to"))
+    second_from = _day(_("second period from"))
+    second_to = _day(_("second period to"))
     weighting = forms.ChoiceField(
         label=_("Weighting"),
         choices=[
