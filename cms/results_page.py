@@ -160,7 +160,7 @@ class ResultsPage(Page):
         from surveys.analysis.counts import Selection
         from surveys.analysis.public import public_results
         from surveys.analysis.report import build_report
-        from surveys.presentation import display
+        from surveys.presentation import displays
 
         if not self.window_is_closed:
             return None
@@ -170,12 +170,11 @@ class ResultsPage(Page):
         survey = self.survey.specific.responses_survey
         selection = Selection(survey=survey, since=self.since, until=self.until)
         report = build_report(selection, weighting=self.weighting, margins=survey.raking_margins)
-        displays = [display(q, analyst=False) for q in public_results(report, self.keys)]
         result = {
             # The total is a count like any other: under k it is not shown.
             "responses": report.responses if report.responses >= report.k else None,
             "k": report.k,
-            "displays": displays,
+            "displays": displays(public_results(report, self.keys), analyst=False),
         }
         if use_cache:
             cache.set(self.cache_key(), result, timeout=CACHE_SECONDS)

@@ -20,7 +20,7 @@ from .access import VIEW_RESULTS, can_see, can_view_responses, surveys_visible_t
 from .analysis.counts import Selection
 from .analysis.report import build_report
 from .models import Response, SurveyPage
-from .presentation import display
+from .presentation import displays
 from .selectors import response_table, responses_of, with_response_counts
 
 
@@ -226,6 +226,6 @@ class SurveyResultsView(WagtailAdminTemplateMixin, TemplateView):
         )
         context.update(
             report=report,
-            displays=[display(r, analyst=True) for r in [*report.questions, *report.indices]],
+            displays=displays([*report.questions, *report.indices], analyst=True),
         )
         return context

@@ -83,7 +83,15 @@ def _note(group) -> str:
     return _("unreliable") if group.unreliable else ""
 
 
-def display(result: QuestionResult | PublicQuestion, *, analyst: bool) -> QuestionDisplay:
+def displays(results, *, analyst: bool) -> list[QuestionDisplay]:
+    """Every result drawn, with the neighborhoods' boundaries read once for all maps."""
+    boundaries = list(Neighborhood.objects.filter(boundary__isnull=False))
+    return [display(result, analyst=analyst, boundaries=boundaries) for result in results]
+
+
+def display(
+    result: QuestionResult | PublicQuestion, *, analyst: bool, boundaries: list[Neighborhood]
+) -> QuestionDisplay:
     percent = _uses_favorable(result)
     pick = _favorable if percent else _mean
     groups = [result.overall, *result.groups]
@@ -118,7 +126,7 @@ def display(result: QuestionResult | PublicQuestion, *, analyst: bool) -> Questi
         )
         if measured
         else "",
-        map=_map(result, pick, percent) if measured else None,
+        map=_map(result, pick, percent, boundaries) if measured else None,
         rows=rows if measured else [],
         note=getattr(result, "note", ""),
     )
@@ -160,16 +168,16 @@ def _table_row(name, group, measured, percent, note, city) -> TableRow:
     return TableRow(name, str(n), fmt(value), interval, note, city)
 
 
-def _map(result, pick, percent) -> str | None:
+def _map(result, pick, percent, boundaries: list[Neighborhood]) -> str | None:
     by_code = {g.neighborhood: g for g in result.groups}
     if not by_code:
         return None
     areas = []
-    for hood in Neighborhood.objects.filter(code__in=by_code).filter(boundary__isnull=False):
-        measured = pick(by_code[hood.code])
-        areas.append(
-            MapArea(hood.code, hood.name, hood.boundary, measured[0] if measured else None)
-        )
+    for hood in boundaries:
+        if hood.code in by_code:
+            measured = pick(by_code[hood.code])
+            value = measured[0] if measured else None
+            areas.append(MapArea(hood.code, hood.name, hood.boundary, value))
     return neighborhood_map(
         areas, title=result.label, percent=percent, chart_id=f"map-{result.key}"
     )
@@ -192,4 +200,4 @@ def test_line(test) -> str:
     return line
 
 
-__all__ = ["display", "QuestionDisplay", "GroupResult"]
+__all__ = ["display", "displays", "QuestionDisplay", "GroupResult"]

@@ -218,3 +218,19 @@ def test_analysts_compare_two_periods(client, analyst, survey):
     html = client.get(f"/admin/surveys/{survey.pk}/results/?{query}").content.decode()
     assert "Before and after" in html and "Welch" in html
     assert AuditEvent.objects.get().detail == {"query": query}
+
+
+def test_the_results_view_reads_neighborhoods_a_fixed_number_of_times(client, analyst, survey):
+    """Maps for every question come from one read of the boundaries, not one per question."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    Neighborhood.objects.update(boundary=SQUARE)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(f"/admin/surveys/{survey.pk}/results/")
+    assert page.content.decode().count('<svg xmlns="http://www.w3.org/2000/svg" class="map"') >= 2
+    reads = [q["sql"] for q in queries.captured_queries if 'FROM "cms_neighborhood"' in q["sql"]]
+    # The neighborhood question's choices (today's questionnaire and the answered
+    # revision's), the report's names, and the maps' boundaries: none per question.
+    assert len(reads) <= 4, reads
+    assert sum('"boundary" IS NOT NULL' in sql for sql in reads) == 1
