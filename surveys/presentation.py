@@ -77,7 +77,9 @@ def _scale(result, percent: bool, values) -> tuple[float, float]:
 
 def _note(group) -> str:
     if isinstance(group, PublicGroup):
-        return _("too few answers") if group.hidden else ""
+        if group.hidden:
+            return _("too few answers")
+        return _("too uncertain to show") if group.uncertain else ""
     if group.suppressed:
         return _("fewer than k answers")
     return _("unreliable") if group.unreliable else ""
@@ -101,8 +103,6 @@ def display(
     for index, group in enumerate(groups):
         measured = pick(group)
         note = _note(group)
-        if measured is None and not note and isinstance(group, PublicGroup):
-            note = _("too uncertain to show")  # an unreliable estimate, left out
         city = index == 0
         name = _("City-wide") if city else group.name
         if measured is None:

@@ -34,7 +34,8 @@ class PublicGroup:
     ci: tuple[float, float] | None = None
     favorable: int | None = None  # whole percent
     favorable_ci: tuple[int, int] | None = None
-    hidden: bool = False
+    hidden: bool = False  # too few answers: nothing of the group is shown
+    uncertain: bool = False  # shown, but its estimates are too uncertain to publish
 
 
 @dataclass
@@ -169,6 +170,7 @@ def _public_group(group: GroupResult, row, codes, hidden, result, k, *, city: bo
         percent = round(e.percent[code]) if shown else None
         public.cells.append(PublicCell(code, label, percent))
     reliable = not group.unreliable
+    public.uncertain = group.unreliable
     if reliable and e.mean is not None:
         public.mean = round(e.mean, 2)
         public.ci = tuple(round(v, 2) for v in e.ci) if e.ci else None
