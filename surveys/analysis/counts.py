@@ -18,9 +18,6 @@ from django.db.models import Case, Count, F, FilteredRelation, IntegerField, Q, 
 
 from ..models import Answer, Response, SurveyPage
 
-NO_NEIGHBORHOOD = None
-
-
 DateRange = tuple[datetime.date, datetime.date]
 
 

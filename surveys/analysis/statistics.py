@@ -16,8 +16,6 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import special, stats
 
-Z_95 = float(stats.norm.ppf(0.975))
-
 
 @functools.lru_cache(maxsize=64)
 def _normal_quantile(probability: float) -> float:
@@ -179,17 +177,6 @@ def kruskal_wallis(groups: Sequence[Mapping[float, float]]) -> RankSummary:
 def epsilon_squared(h: float, n: int) -> float:
     """Effect size for Kruskal–Wallis: ε² = H / (n − 1)."""
     return h / (n - 1) if n > 1 else math.nan
-
-
-def dunn_z(summary: RankSummary, i: int, j: int) -> tuple[float, float]:
-    """Dunn's z for groups i and j (mean-rank difference j − i) and its two-sided p."""
-    n = summary.n
-    variance = (n * (n + 1) / 12 - summary.tie_sum / (12 * (n - 1))) * (
-        1 / summary.sizes[i] + 1 / summary.sizes[j]
-    )
-    difference = summary.mean_ranks[j] - summary.mean_ranks[i]
-    z = difference / math.sqrt(variance)
-    return z, float(2 * stats.norm.sf(abs(z)))
 
 
 def holm(p_values: Sequence[float | None]) -> list[float]:
