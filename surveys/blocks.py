@@ -19,6 +19,7 @@ from wagtail import blocks
 from wagtail.blocks.stream_block import StreamBlockValidationError
 from wagtail.blocks.struct_block import StructBlockValidationError
 
+from .condition_blocks import ConditionBlock, check_conditions
 from .identifiers import assign_identifiers
 from .questionnaire import (
     CODE_MAX_LENGTH,
@@ -30,6 +31,7 @@ from .questionnaire import (
     Choice,
     IndexDefinition,
     Note,
+    PageBreak,
     Question,
     Section,
 )
@@ -113,6 +115,19 @@ class ChoiceOptionBlock(blocks.StructBlock):
         label=_("Non-substantive"),
         help_text=_("For answers like 'Don't know': excluded from percentages and means."),
     )
+    other = blocks.BooleanBlock(
+        required=False,
+        label=_("Asks to specify"),
+        help_text=_("For 'Other (please specify)': a text box for the resident's own answer."),
+    )
+    anchored = blocks.BooleanBlock(
+        required=False,
+        label=_("Keep last"),
+        help_text=_(
+            "Stays at the end when choices are shuffled ('Other', 'Don't know' and "
+            "non-substantive answers always do)."
+        ),
+    )
 
     class Meta:
         icon = "list-ul"
@@ -140,6 +155,8 @@ class QuestionBlock(blocks.StructBlock):
         ),
     )
 
+    show_if = ConditionBlock(required=False)
+
     def to_item(self, value, block_id: str) -> Question:
         """Return the plain `Question` this block value asks."""
         return Question(
@@ -150,6 +167,7 @@ class QuestionBlock(blocks.StructBlock):
             required=bool(value.get("required")),
             block_id=block_id or "",
             about_respondent=bool(value.get("about_respondent")),
+            condition=ConditionBlock.to_condition(value.get("show_if")),
             **self.question_options(value),
         )
 
@@ -159,8 +177,31 @@ class QuestionBlock(blocks.StructBlock):
 
     def choice_options(self, value) -> tuple[Choice, ...]:
         return tuple(
-            Choice(code=c["code"], label=c["label"], non_substantive=bool(c["non_substantive"]))
+            Choice(
+                code=c["code"],
+                label=c["label"],
+                non_substantive=bool(c["non_substantive"]),
+                other=bool(c.get("other")),
+                anchored=bool(c.get("anchored")),
+            )
             for c in value["choices"]
+        )
+
+
+def randomize_block() -> blocks.BooleanBlock:
+    return blocks.BooleanBlock(
+        required=False,
+        label=_("Shuffle choices"),
+        help_text=_(
+            "Show the choices in a random order to each resident (kept-last ones stay last)."
+        ),
+    )
+
+
+def check_other_choices(value) -> None:
+    if sum(1 for c in value["choices"] if c.get("other")) > 1:
+        raise StructBlockValidationError(
+            {"choices": ValidationError(gettext("Only one choice can ask to specify."))}
         )
 
 
@@ -173,6 +214,7 @@ class SingleChoiceBlock(QuestionBlock):
         label=_("Show as"),
     )
 
+    randomize = randomize_block()
     favorable = favorable_block()
 
     def question_options(self, value):
@@ -180,7 +222,13 @@ class SingleChoiceBlock(QuestionBlock):
             "choices": self.choice_options(value),
             "widget": value["widget"] or "radio",
             "favorable": _codes(value.get("favorable")),
+            "randomize": bool(value.get("randomize")),
         }
+
+    def clean(self, value):
+        value = super().clean(value)
+        check_other_choices(value)
+        return value
 
     class Meta:
         icon = "radio-full"
@@ -191,12 +239,18 @@ class MultipleChoiceBlock(QuestionBlock):
     question_type = "multiple_choice"
     choices = choices_block()
     max_selections = blocks.IntegerBlock(required=False, min_value=1, label=_("Maximum selections"))
+    randomize = randomize_block()
 
     def question_options(self, value):
-        return {"choices": self.choice_options(value), "max_selections": value["max_selections"]}
+        return {
+            "choices": self.choice_options(value),
+            "max_selections": value["max_selections"],
+            "randomize": bool(value.get("randomize")),
+        }
 
     def clean(self, value):
         value = super().clean(value)
+        check_other_choices(value)
         limit = value.get("max_selections")
         if limit and limit > len(value["choices"]):
             raise StructBlockValidationError(
@@ -344,9 +398,15 @@ class NeighborhoodBlock(QuestionBlock):
 class SectionBlock(blocks.StructBlock):
     heading = blocks.CharBlock(max_length=200, label=_("Heading"))
     text = blocks.TextBlock(required=False, label=_("Introduction"))
+    show_if = ConditionBlock(required=False)
 
     def to_item(self, value, block_id: str) -> Section:
-        return Section(heading=value["heading"], text=value["text"] or "", block_id=block_id or "")
+        return Section(
+            heading=value["heading"],
+            text=value["text"] or "",
+            block_id=block_id or "",
+            condition=ConditionBlock.to_condition(value.get("show_if")),
+        )
 
     class Meta:
         icon = "title"
@@ -355,13 +415,41 @@ class SectionBlock(blocks.StructBlock):
 
 class NoteBlock(blocks.StructBlock):
     text = blocks.RichTextBlock(features=["bold", "italic", "link", "ul"], label=_("Text"))
+    show_if = ConditionBlock(required=False)
 
     def to_item(self, value, block_id: str) -> Note:
-        return Note(text=value["text"].source if value["text"] else "", block_id=block_id or "")
+        return Note(
+            text=value["text"].source if value["text"] else "",
+            block_id=block_id or "",
+            condition=ConditionBlock.to_condition(value.get("show_if")),
+        )
 
     class Meta:
         icon = "info-circle"
         label = _("Note")
+
+
+class PageBreakBlock(blocks.StructBlock):
+    """Everything after it, up to the next page break, is a new page of the form."""
+
+    title = blocks.CharBlock(
+        required=False,
+        max_length=200,
+        label=_("Page title"),
+        help_text=_("Optional; shown above the page's questions."),
+    )
+    show_if = ConditionBlock(required=False)
+
+    def to_item(self, value, block_id: str) -> PageBreak:
+        return PageBreak(
+            title=value.get("title") or "",
+            block_id=block_id or "",
+            condition=ConditionBlock.to_condition(value.get("show_if")),
+        )
+
+    class Meta:
+        icon = "horizontalrule"
+        label = _("Page break")
 
 
 def _codes(text: str | None) -> tuple[str, ...]:
@@ -422,12 +510,17 @@ class QuestionStreamBlock(blocks.StreamBlock):
     neighborhood = NeighborhoodBlock()
     section = SectionBlock()
     note = NoteBlock()
+    page_break = PageBreakBlock()
 
     def clean(self, value):
         value = super().clean(value)
         errors = assign_identifiers(
             value, is_question=lambda child: isinstance(child.block, QuestionBlock)
         )
+        if not errors:
+            # Keys are all filled in now: conditions may only use earlier questions.
+            items = [child.block.to_item(child.value, child.id) for child in value]
+            errors = check_conditions(value, items)
         if errors:
             raise StreamBlockValidationError(block_errors=errors)
         return value

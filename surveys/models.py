@@ -92,6 +92,31 @@ class SurveyPage(RoutablePageMixin, Page):
         ),
     )
 
+    class Admission(models.TextChoices):
+        OPEN = "open", _("Anyone with the link")
+        CODE = "code", _("Only with an invitation code")
+        BOTH = "both", _("Anyone; an invitation code sets the neighborhood")
+
+    admission = models.CharField(
+        _("who can answer"),
+        max_length=8,
+        choices=Admission.choices,
+        default=Admission.OPEN,
+        help_text=_(
+            "With invitation codes (e.g. on door hangers), each code admits one complete "
+            "response and records the neighborhood it was handed out in."
+        ),
+    )
+    partial_days = models.PositiveSmallIntegerField(
+        _("days to continue later"),
+        default=14,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text=_(
+            "A resident who chooses 'Continue later' can finish within this many days; "
+            "then the unfinished answers are deleted."
+        ),
+    )
+
     raking_margins = models.JSONField(
         _("raking margins"),
         null=True,
@@ -114,6 +139,8 @@ class SurveyPage(RoutablePageMixin, Page):
             [
                 FieldRowPanel([FieldPanel("opens_at"), FieldPanel("closes_at")]),
                 FieldPanel("neighborhood_required"),
+                FieldPanel("admission"),
+                FieldPanel("partial_days"),
                 FieldPanel("small_cell_threshold"),
             ],
             heading=_("Survey"),
@@ -263,6 +290,8 @@ class SurveyPage(RoutablePageMixin, Page):
         "opens_at",
         "closes_at",
         "neighborhood_required",
+        "admission",
+        "partial_days",
         "small_cell_threshold",
         "raking_margins",
     )
@@ -424,3 +453,7 @@ class SurveyAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} → {self.page.title}"
+
+
+# Models kept beside the code that uses them.
+from .resume import ResumeCode  # noqa: E402,F401

@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils import translation
 
+from .logic import Condition
+
 if TYPE_CHECKING:
     from wagtail.models import Revision
 
@@ -43,6 +45,14 @@ class Choice:
     code: str
     label: str
     non_substantive: bool = False
+    # Asks the resident to specify ("Other (please specify)"); the text is stored with it.
+    other: bool = False
+    # Stays last when the question's choices are shown in random order.
+    anchored: bool = False
+
+    @property
+    def stays_last(self) -> bool:
+        return self.anchored or self.other or self.non_substantive
 
 
 @dataclass(frozen=True)
@@ -66,8 +76,17 @@ class Question:
     max_label: str = ""
     favorable: tuple[str, ...] = ()
     about_respondent: bool = False
+    # Shown only when this holds for earlier answers (logic.py).
+    condition: Condition | None = None
+    # Choices in a random order per resident (anchored ones last).
+    randomize: bool = False
 
     is_question = True
+
+    @property
+    def other_choice(self) -> Choice | None:
+        """The choice that asks the resident to specify, if any."""
+        return next((choice for choice in self.choices if choice.other), None)
 
     def choice(self, code: str) -> Choice | None:
         return self._choices_by_code.get(code)
@@ -88,6 +107,7 @@ class Section:
     heading: str
     text: str = ""
     block_id: str = ""
+    condition: Condition | None = None
     type: str = "section"
     is_question = False
 
@@ -98,8 +118,33 @@ class Note:
 
     text: str
     block_id: str = ""
+    condition: Condition | None = None
     type: str = "note"
     is_question = False
+
+
+@dataclass(frozen=True)
+class PageBreak:
+    """Starts a new page of the form; its condition shows or skips the whole page."""
+
+    title: str = ""
+    block_id: str = ""
+    condition: Condition | None = None
+    type: str = "page_break"
+    is_question = False
+
+
+Item = Question | Section | Note | PageBreak
+
+
+@dataclass(frozen=True)
+class FormPage:
+    """One page of the resident's form: its items, with their positions in the questionnaire."""
+
+    number: int
+    title: str
+    break_index: int | None  # position of the page break that starts it (None: the first)
+    positions: tuple[int, ...]
 
 
 @dataclass(frozen=True)
@@ -128,7 +173,7 @@ class SurveySettings:
 class Questionnaire:
     """The questions of one survey revision, in order, with labels in `language`."""
 
-    items: tuple[Question | Section | Note, ...]
+    items: tuple[Item, ...]
     language: str
     revision_id: int | None = None
     settings: SurveySettings = field(default_factory=SurveySettings)
@@ -152,6 +197,39 @@ class Questionnaire:
     @cached_property
     def neighborhood_question(self) -> Question | None:
         return next((q for q in self.questions if q.type == "neighborhood"), None)
+
+    @cached_property
+    def pages(self) -> tuple[FormPage, ...]:
+        """The form's pages: page breaks split the items (a survey without any has one)."""
+        spans, positions, title, start = [], [], "", None
+        for position, item in enumerate(self.items):
+            if item.type == "page_break":
+                spans.append((title, start, positions))
+                positions, title, start = [], item.title, position
+            else:
+                positions.append(position)
+        spans.append((title, start, positions))
+        # A page break with nothing after it (or at the very top) makes no empty page.
+        kept = [span for span in spans if span[2]] or [spans[0]]
+        return tuple(
+            FormPage(number, title, start, tuple(positions))
+            for number, (title, start, positions) in enumerate(kept, start=1)
+        )
+
+    def page_of(self, key: str) -> int:
+        """The index in `pages` of the page asking the question `key`."""
+        for index, page in enumerate(self.pages):
+            if any(getattr(self.items[p], "key", None) == key for p in page.positions):
+                return index
+        raise KeyError(key)
+
+    def keys_on_page(self, index: int) -> tuple[str, ...]:
+        page = self.pages[index]
+        return tuple(self.items[p].key for p in page.positions if self.items[p].is_question)
+
+    @cached_property
+    def has_logic(self) -> bool:
+        return any(item.condition is not None for item in self.items)
 
 
 def build_questionnaire(page: SurveyPage, *, revision_id: int | None = None) -> Questionnaire:

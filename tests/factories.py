@@ -179,6 +179,21 @@ def _form_value(value):
     return "" if value is None else str(value)
 
 
+def _condition_form_value(show_if) -> dict:
+    """A "Show only if" block value as the admin form posts it (its rules are a stream)."""
+    show_if = show_if or {"match": "all", "rules": []}
+    rules = {"count": str(len(show_if["rules"]))}
+    for index, rule in enumerate(show_if["rules"]):
+        rules[str(index)] = {
+            "type": rule["type"],
+            "value": _form_value(rule["value"]),
+            "deleted": "",
+            "order": str(index),
+            "id": rule.get("id", ""),
+        }
+    return {"match": show_if["match"], "rules": rules}
+
+
 def edit_form_data(survey, body_with_ids: list[dict], **fields) -> dict:
     """POST data for Wagtail's page editor publishing `survey` with this body.
 
@@ -189,9 +204,11 @@ def edit_form_data(survey, body_with_ids: list[dict], **fields) -> dict:
 
     stream = {"count": str(len(body_with_ids))}
     for index, item in enumerate(body_with_ids):
-        value = _form_value(item["value"])
+        raw = {k: v for k, v in item["value"].items() if k != "show_if"}
+        value = _form_value(raw)
         if item["type"] == "note":
             value = {"text": rich_text(item["value"]["text"])}
+        value["show_if"] = _condition_form_value(item["value"].get("show_if"))
         stream[str(index)] = {
             "type": item["type"],
             "value": value,
@@ -205,6 +222,8 @@ def edit_form_data(survey, body_with_ids: list[dict], **fields) -> dict:
         "intro": rich_text("<p>Intro</p>"),
         "thank_you": rich_text("<p>Thanks</p>"),
         "small_cell_threshold": str(survey.small_cell_threshold),
+        "admission": survey.admission,
+        "partial_days": str(survey.partial_days),
         "body": stream,
         "indices": {"count": "0"},
         "action-publish": "action-publish",
