@@ -1,29 +1,65 @@
-"""The resident's form, built from a `Questionnaire` (no database access here)."""
+"""The resident's form, built from a `Questionnaire` (no database access here).
+
+One form can ask the whole questionnaire or one page of it. Display logic is applied
+before validation: the answers given so far (`earlier`, from other pages, and this
+page's own data) decide which questions are shown; a hidden question is never required
+and whatever was posted for it is discarded.
+"""
 
 from __future__ import annotations
 
+import random
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext as _
 
 from cms.protection import HONEYPOT_FIELD, STARTED_FIELD
 
+from . import logic
 from .question_types import question_type
-from .questionnaire import Note, Question, Questionnaire, Section
+from .questionnaire import Item, Question, Questionnaire
 
 FIELD_PREFIX = "q"
 # Names a genuine survey form posts besides its questions.
-FORM_CONTROL_NAMES = frozenset({"csrfmiddlewaretoken", "revision", HONEYPOT_FIELD, STARTED_FIELD})
+FORM_CONTROL_NAMES = frozenset(
+    {
+        "csrfmiddlewaretoken",
+        "revision",
+        "action",
+        "page",
+        "invitation",
+        HONEYPOT_FIELD,
+        STARTED_FIELD,
+    }
+)
+OTHER_MAX_LENGTH = 200
+
+
+def other_field_name(key: str) -> str:
+    """The form field (and answer key) holding the text of `key`'s "please specify" choice.
+    Keys never contain '-', so this cannot collide with another question's key."""
+    return f"{key}-other"
 
 
 @dataclass(frozen=True)
 class FormItem:
     """One thing on the resident's page: a question with its field, a section or a note."""
 
-    item: Question | Section | Note
+    item: Item
     field: forms.BoundField | None = None
     template: str = ""
+    position: int = 0
+    other: forms.BoundField | None = None
+    # The condition, when it depends on answers on this page (the browser applies it).
+    condition: Any = None
+    condition_text: str = ""
+
+    @property
+    def dom_id(self) -> str:
+        return f"item-{self.position}"
 
 
 @dataclass(frozen=True)
@@ -38,22 +74,90 @@ class ErrorLink:
 class ResponseForm(forms.Form):
     """Validates one resident's answers against one questionnaire revision."""
 
-    def __init__(self, questionnaire: Questionnaire, *args, **kwargs):
+    def __init__(
+        self,
+        questionnaire: Questionnaire,
+        *args,
+        keys: Sequence[str] | None = None,
+        earlier: Mapping[str, Any] | None = None,
+        seed: str = "",
+        partial: bool = False,
+        **kwargs,
+    ):
         kwargs.setdefault("prefix", FIELD_PREFIX)
         super().__init__(*args, **kwargs)
         self.questionnaire = questionnaire
+        self.earlier = dict(earlier or {})
+        self.seed = seed
+        # Saving for later: nothing is required yet.
+        self.partial = partial
+        self.hidden: set[str] = set()
+        asked = set(questionnaire.keys if keys is None else keys)
         for question in questionnaire.questions:
+            if question.key not in asked:
+                continue
             self.fields[question.key] = self.create_field(question)
+            if question.other_choice:
+                self.fields[other_field_name(question.key)] = forms.CharField(
+                    required=False,
+                    max_length=OTHER_MAX_LENGTH,
+                    label=_("Please specify"),
+                    widget=forms.TextInput(attrs={"autocomplete": "off"}),
+                )
 
     def create_field(self, question: Question) -> forms.Field:
         """Return the field for `question`; its question type decides how it is asked."""
-        required = question.required or (
-            question.type == "neighborhood" and self.questionnaire.settings.neighborhood_required
+        required = not self.partial and (
+            question.required
+            or (
+                question.type == "neighborhood"
+                and self.questionnaire.settings.neighborhood_required
+            )
         )
         field = question_type(question.type).form_field(question, required=required)
         field.label = question.label
         field.help_text = question.help_text
+        if question.randomize and self.seed and hasattr(field, "choices"):
+            field.choices = shuffled(list(field.choices), question, self.seed)
         return field
+
+    # --- display logic ------------------------------------------------------------------
+
+    def full_clean(self):
+        if self.is_bound and self.questionnaire.has_logic:
+            self.hidden = self.hidden_keys()
+            for key in self.hidden:
+                # Whatever was posted for a hidden question is not even looked at.
+                self.fields[key] = forms.Field(required=False)
+                other = other_field_name(key)
+                if other in self.fields:
+                    self.fields[other] = forms.Field(required=False)
+        super().full_clean()
+        if hasattr(self, "cleaned_data"):
+            for key in self.hidden:
+                self.cleaned_data.pop(key, None)
+                self.cleaned_data.pop(other_field_name(key), None)
+
+    def hidden_keys(self) -> set[str]:
+        """The questions of this form that the answers given so far hide."""
+        values = {**self.earlier, **self.lenient_values()}
+        return logic.hidden_keys(self.questionnaire, values) & set(self.fields)
+
+    def lenient_values(self) -> dict[str, Any]:
+        """This form's answers as far as each is valid on its own (for conditions only)."""
+        values = {}
+        for question in self.questionnaire.questions:
+            field = self.fields.get(question.key)
+            if field is None:
+                continue
+            raw = field.widget.value_from_datadict(
+                self.data, self.files, self.add_prefix(question.key)
+            )
+            try:
+                values[question.key] = field.clean(raw)
+            except forms.ValidationError:
+                continue
+        return values
 
     def clean(self):
         cleaned = super().clean()
@@ -73,23 +177,100 @@ class ResponseForm(forms.Form):
             sent = self.data.getlist(self.add_prefix(key))
             if len(sent) > 1 and not isinstance(field, forms.MultipleChoiceField):
                 self.add_error(key, _("This question received more than one answer."))
+        self._clean_other_texts(cleaned)
         return cleaned
 
-    def items(self) -> list[FormItem]:
-        """The page's contents in order, each question with its bound field and template."""
+    def _clean_other_texts(self, cleaned: dict) -> None:
+        """Keep a "please specify" text only with its choice; ask for it when missing."""
+        for question in self.questionnaire.questions:
+            name = other_field_name(question.key)
+            if name not in cleaned or question.key in self.hidden:
+                continue
+            chosen = cleaned.get(question.key)
+            chosen = chosen if isinstance(chosen, list) else [chosen]
+            text = (cleaned.get(name) or "").strip()
+            if question.other_choice.code not in chosen:
+                cleaned[name] = ""
+            elif not text and not self.partial:
+                self.add_error(name, _("Tell us your answer in the box."))
+            else:
+                cleaned[name] = text
+
+    def answers(self) -> dict[str, Any]:
+        """The cleaned answers worth storing (blank ones dropped), by key."""
+        return {
+            key: value for key, value in self.cleaned_data.items() if value not in ("", None, [])
+        }
+
+    def items(self, positions: Sequence[int] | None = None) -> list[FormItem]:
+        """The page's contents in order, each question with its bound field and template.
+
+        Items that other pages' answers hide are left out. An item whose condition uses
+        answers on this page is shown (the server decides when the form is sent), with
+        its condition for static/surveys/logic.js to apply as the resident answers, and
+        in words for those without JavaScript.
+        """
+        items = self.questionnaire.items
+        positions = range(len(items)) if positions is None else positions
+        here = set(self.fields)
+        possible = logic.shown(self.questionnaire, self.earlier, undecided=here)
         result = []
-        for item in self.questionnaire.items:
+        for position in positions:
+            item = items[position]
+            if item.type == "page_break" or not possible[position]:
+                continue
+            if item.is_question and item.key not in here:
+                continue
+            entry: dict[str, Any] = {"item": item, "position": position}
+            if any(rule.key in here for rule in logic.rules(item.condition)):
+                entry["condition"] = logic.to_data(item.condition)
+                entry["condition_text"] = describe(item.condition, self.questionnaire)
             if item.is_question:
-                result.append(
-                    FormItem(
-                        item=item,
-                        field=self[item.key],
-                        template=question_type(item.type).template_for(item),
-                    )
+                other = other_field_name(item.key)
+                entry.update(
+                    field=self[item.key],
+                    template=question_type(item.type).template_for(item),
+                    other=self[other] if other in self.fields else None,
                 )
             else:
-                result.append(FormItem(item=item, template=f"surveys/items/{item.type}.html"))
+                entry["template"] = f"surveys/items/{item.type}.html"
+            result.append(FormItem(**entry))
         return result
+
+    def logic_data(self, entries: Sequence[FormItem]) -> dict:
+        """What static/surveys/logic.js needs to mirror the server's display logic."""
+        numbers = {
+            question.key: {
+                choice.code: logic.as_number(choice.code)
+                for choice in question.choices
+                if not choice.non_substantive and logic.as_number(choice.code) is not None
+            }
+            for question in self.questionnaire.questions
+            if question.key in self.fields and question.choices
+        }
+        facts = {}
+        for key, value in self.earlier.items():
+            question = self.questionnaire.question(key)
+            if question is not None and key not in self.fields:
+                fact = logic.fact_for(question, value)
+                facts[key] = {
+                    "codes": sorted(fact.codes),
+                    "number": fact.number,
+                    "text": fact.text,
+                }
+        return {
+            "prefix": self.prefix,
+            "items": [
+                {
+                    "id": entry.dom_id,
+                    "key": getattr(entry.item, "key", None),
+                    "condition": entry.condition,
+                }
+                for entry in entries
+            ],
+            "numbers": numbers,
+            "facts": facts,
+        }
 
     def error_links(self) -> list[ErrorLink]:
         """Every error, in page order, linking to the input it concerns."""
@@ -107,3 +288,48 @@ class ResponseForm(forms.Form):
             for message in self.errors[key]:
                 links.append(ErrorLink(label=field.label, message=message, anchor=anchor))
         return links
+
+
+def shuffled(choices: list, question: Question, seed: str) -> list:
+    """`choices` in an order random per resident (`seed`) and question; anchored last."""
+    anchored = {choice.code for choice in question.choices if choice.stays_last}
+    blank = [c for c in choices if c[0] == ""]
+    moving = [c for c in choices if c[0] and c[0] not in anchored]
+    last = [c for c in choices if c[0] in anchored]
+    random.Random(f"{seed}:{question.key}").shuffle(moving)
+    return blank + moving + last
+
+
+def describe(condition: logic.Condition | None, questionnaire: Questionnaire) -> str:
+    """A condition in words, for residents without JavaScript: "Answer only if ..."."""
+    if condition is None:
+        return ""
+    if isinstance(condition, logic.Rule):
+        question = questionnaire.question(condition.key)
+        name = f"“{question.label}”" if question else condition.key
+        answers = [
+            f"“{question.choice(v).label}”" if question and question.choice(v) else v
+            for v in condition.values
+        ]
+        return _RULE_WORDS[condition.op]() % {"question": name, "answer": _(" or ").join(answers)}
+    if isinstance(condition, logic.Not):
+        return _("not (%(condition)s)") % {"condition": describe(condition.term, questionnaire)}
+    joiner = _(" and ") if isinstance(condition, logic.All) else _(" or ")
+    parts = [describe(term, questionnaire) for term in condition.terms]
+    return joiner.join(f"({part})" if " " in part and len(parts) > 1 else part for part in parts)
+
+
+_RULE_WORDS = {
+    "equals": lambda: _("you answered %(answer)s to %(question)s"),
+    "not_equals": lambda: _("you did not answer %(answer)s to %(question)s"),
+    "one_of": lambda: _("you answered %(answer)s to %(question)s"),
+    "not_one_of": lambda: _("you did not answer %(answer)s to %(question)s"),
+    "selected": lambda: _("you chose %(answer)s in %(question)s"),
+    "not_selected": lambda: _("you did not choose %(answer)s in %(question)s"),
+    "lt": lambda: _("your answer to %(question)s is less than %(answer)s"),
+    "le": lambda: _("your answer to %(question)s is at most %(answer)s"),
+    "gt": lambda: _("your answer to %(question)s is more than %(answer)s"),
+    "ge": lambda: _("your answer to %(question)s is at least %(answer)s"),
+    "answered": lambda: _("you answered %(question)s"),
+    "not_answered": lambda: _("you did not answer %(question)s"),
+}

@@ -14,7 +14,7 @@ compared with no number (`lt`/`gt`... are false) and `not_equals` anything (true
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -200,27 +200,39 @@ def fact_for(question: Question, value: Any) -> Fact:
 # --- what is shown -----------------------------------------------------------------------
 
 
-def shown(questionnaire: Questionnaire, values: Mapping[str, Any]) -> list[bool]:
+def shown(
+    questionnaire: Questionnaire,
+    values: Mapping[str, Any],
+    *,
+    undecided: Collection[str] = (),
+) -> list[bool]:
     """For each item of `questionnaire`, whether it is shown given cleaned `values`.
 
     Items are decided in order: a condition sees only the answers of questions shown
     before it, so an answer left behind on a question that was then hidden counts for
     nothing. A page break's condition hides its whole page, a section's hides the
-    items up to the next section or page.
+    items up to the next section or page. A condition that uses a key in `undecided`
+    (questions still being answered on the page) counts as holding.
     """
     facts: dict[str, Fact] = {}
+
+    def holds(condition: Condition | None) -> bool:
+        if undecided and any(rule.key in undecided for rule in rules(condition)):
+            return True
+        return evaluate(condition, facts)
+
     result: list[bool] = []
     page_shown = section_shown = True
     for item in questionnaire.items:
         if item.type == "page_break":
-            page_shown, section_shown = evaluate(item.condition, facts), True
+            page_shown, section_shown = holds(item.condition), True
             result.append(page_shown)
             continue
         if item.type == "section":
-            section_shown = page_shown and evaluate(item.condition, facts)
+            section_shown = page_shown and holds(item.condition)
             result.append(section_shown)
             continue
-        visible = page_shown and section_shown and evaluate(item.condition, facts)
+        visible = page_shown and section_shown and holds(item.condition)
         result.append(visible)
         if visible and item.is_question and item.key in values:
             facts[item.key] = fact_for(item, values[item.key])

@@ -186,6 +186,19 @@ class SurveyPage(RoutablePageMixin, Page):
 
         return thank_you(request, self)
 
+    @path("resume/", name="resume")
+    @path("resume/<str:code>/", name="resume")
+    def resume(self, request, code=""):
+        from .views import resume
+
+        return resume(request, self, code)
+
+    @path("invite/<str:code>/", name="invite")
+    def invite(self, request, code):
+        from .views import invitation_link
+
+        return invitation_link(request, self, code)
+
     def unavailable(self, request):
         from .views import survey_unavailable
 

@@ -57,7 +57,8 @@ def find_partial(survey, typed: str | None) -> ResumeCode:
     if code is None:
         raise ResumeError(
             gettext(
-                "A resume code has 12 letters and digits, like 7KQ4-MX2P-9RTA. Check it and try again."
+                "A resume code has 12 letters and digits, like 7KQ4-MX2P-9RTA. "
+                "Check it and try again."
             )
         )
     found = (

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.db import transaction
@@ -19,9 +19,11 @@ from django.utils.datastructures import MultiValueDict
 
 from cms.models import Neighborhood
 
+from . import codes
 from .models import Answer, Response, SurveyPage
 from .question_types import AnswerValue, question_type
 from .questionnaire import Questionnaire
+from .resume import RESUME_CODE_LENGTH, ResumeCode, expiry_for
 
 BULK_BATCH_SIZE = 2000
 
@@ -40,18 +42,31 @@ class ResponseData:
 def answer_values(
     questionnaire: Questionnaire, answers: Mapping[str, Any]
 ) -> list[tuple[str, AnswerValue]]:
-    """The rows to store for cleaned `answers` (keyed by question key)."""
-    unknown = set(answers) - set(questionnaire.keys)
+    """The rows to store for cleaned `answers` (keyed by question key).
+
+    A "please specify" text (under `other_field_name(key)`) is stored on the row of the
+    choice that asked for it.
+    """
+    from .forms import other_field_name  # forms imports cms.protection; keep this import light
+
+    others = {other_field_name(key): key for key in questionnaire.keys}
+    unknown = set(answers) - set(questionnaire.keys) - set(others)
     if unknown:
         raise ValueError(f"Answers to questions not in this questionnaire: {sorted(unknown)}")
     rows = []
     for question in questionnaire.questions:
-        if question.key in answers:
-            qtype = question_type(question.type)
-            rows.extend(
-                (question.key, value)
-                for value in qtype.answer_values(question, answers[question.key])
-            )
+        if question.key not in answers:
+            continue
+        values = question_type(question.type).answer_values(question, answers[question.key])
+        other_text = answers.get(other_field_name(question.key))
+        if other_text and question.other_choice:
+            values = [
+                replace(value, text=other_text)
+                if value.code == question.other_choice.code
+                else value
+                for value in values
+            ]
+        rows.extend((question.key, value) for value in values)
     return rows
 
 
@@ -92,11 +107,17 @@ def record_response(
     channel: str = Response.Channel.WEB,
     status: str = Response.Status.COMPLETE,
     submitted_on: datetime.date | None = None,
+    invitation: str = "",
+    completing: Response | None = None,
 ) -> Response:
-    """Store one response and all its answers in one transaction.
+    """Store one complete response and all its answers in one transaction.
 
     `survey` is the page that was answered (a translation pools under its original);
     `questionnaire` is the revision it answered, `answers` its cleaned answers by key.
+    `invitation` is a code the resident entered: it is redeemed in the same
+    transaction (a used code raises `InvitationError` and nothing is stored) and its
+    neighborhood, if it has one, is the response's. `completing` is the resident's own
+    partial response (save and resume), completed in place; its resume code is deleted.
     """
     if questionnaire.revision_id is None:
         raise ValueError("A response must record the revision it answered.")
@@ -104,16 +125,108 @@ def record_response(
     code = neighborhood_code(questionnaire, answers)
     with transaction.atomic():
         neighborhood = Neighborhood.objects.get(code=code) if code else None
-        response = Response.objects.create(
-            survey=survey.responses_survey,
-            revision_id=questionnaire.revision_id,
+        if invitation:
+            from .invitations import redeem  # invitations imports the models
+
+            neighborhood = redeem(survey, invitation) or neighborhood
+        response = _write(
+            completing or Response(),
+            survey=survey,
+            questionnaire=questionnaire,
+            rows=rows,
             neighborhood=neighborhood,
-            language=questionnaire.language,
             channel=channel,
             status=status,
             submitted_on=submitted_on or timezone.localdate(),
         )
-        Answer.objects.bulk_create(_answer_rows(response, rows))
+        if completing is not None:
+            ResumeCode.objects.filter(response=response).delete()
+    return response
+
+
+def save_partial(
+    *,
+    survey: SurveyPage,
+    questionnaire: Questionnaire,
+    answers: Mapping[str, Any],
+    neighborhood: Neighborhood | None = None,
+    invitation: str = "",
+    replacing: Response | None = None,
+) -> tuple[Response, str]:
+    """Store answers so far as a partial response; return it and a new resume code.
+
+    The code itself is returned once and never stored (only its digest). Saving again
+    replaces the answers and the code. Expired partial responses of the survey are
+    deleted on the way. `invitation` (a code not yet redeemed) is kept with the resume
+    code until the response is completed.
+    """
+    if questionnaire.revision_id is None:
+        raise ValueError("A response must record the revision it answered.")
+    rows = answer_values(questionnaire, answers)
+    code = codes.new_code(RESUME_CODE_LENGTH)
+    with transaction.atomic():
+        delete_expired_partials(survey)
+        area = neighborhood_code(questionnaire, answers)
+        response = _write(
+            replacing or Response(),
+            survey=survey,
+            questionnaire=questionnaire,
+            rows=rows,
+            neighborhood=neighborhood or (Neighborhood.objects.get(code=area) if area else None),
+            channel=Response.Channel.WEB,
+            status=Response.Status.PARTIAL,
+            submitted_on=timezone.localdate(),
+        )
+        ResumeCode.objects.filter(response=response).delete()
+        ResumeCode.objects.create(
+            response=response,
+            digest=codes.digest(code),
+            expires_on=expiry_for(survey),
+            invitation=invitation,
+        )
+    return response, code
+
+
+def delete_expired_partials(survey: SurveyPage | None = None) -> int:
+    """Delete partial responses whose resume code has expired; return how many."""
+    expired = Response.objects.filter(
+        status=Response.Status.PARTIAL, resume_code__expires_on__lt=timezone.localdate()
+    )
+    if survey is not None:
+        expired = expired.filter(survey=survey.responses_survey)
+    with transaction.atomic():
+        count, _ = Response.objects.filter(
+            pk__in=list(expired.values_list("pk", flat=True))
+        ).delete()
+    return count
+
+
+def _write(
+    response: Response,
+    *,
+    survey: SurveyPage,
+    questionnaire: Questionnaire,
+    rows: list[tuple[str, AnswerValue]],
+    neighborhood: Neighborhood | None,
+    channel: str,
+    status: str,
+    submitted_on: datetime.date,
+) -> Response:
+    """Save `response` (new, or a partial one being replaced) with exactly `rows`."""
+    response.survey = survey.responses_survey
+    response.revision_id = questionnaire.revision_id
+    response.neighborhood = neighborhood
+    response.language = questionnaire.language
+    response.channel = channel
+    response.status = status
+    response.submitted_on = submitted_on
+    if response._state.adding:
+        response.save(force_insert=True)
+    else:
+        # The answers carry copies of these fields: they are written afresh below.
+        response.answers.all().delete()
+        response.save()
+    Answer.objects.bulk_create(_answer_rows(response, rows))
     return response
 
 

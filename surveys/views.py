@@ -1,12 +1,17 @@
-"""What residents see: the survey form, the thank-you page and plain refusals.
+"""What residents see: the survey, page by page, and its plain refusals.
 
-Views are thin: they pick the questionnaire revision, let `ResponseForm` validate and
-hand valid answers to `submission.record_response`.
+Views are thin: `Fill` (below) knows where a resident is in a survey; `ResponseForm`
+validates; `submission` writes. A single-page survey is one form and one POST, with no
+session. A multi-page survey keeps the answers in progress in the session
+(`progress.py`) until the resident submits or chooses "Continue later".
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
@@ -24,48 +29,257 @@ from cms.protection import (
 )
 from cms.views import request_too_large, too_many_requests
 
+from . import logic, progress as progress_store
 from .forms import ResponseForm
-from .models import SurveyPage
+from .models import Response, SurveyPage
+from .progress import Progress
 from .questionnaire import Questionnaire, build_questionnaire, questionnaire_for_revision
 from .submission import record_response
 
+ACTIONS = ("next", "back", "save", "submit")
+
+
+@dataclass
+class Fill:
+    """One resident's way through one survey: the revision, the answers so far, the page."""
+
+    page: SurveyPage
+    questionnaire: Questionnaire
+    progress: Progress
+
+    @cached_property
+    def invitation_neighborhood(self):
+        """The neighborhood of the resident's invitation code (None without one)."""
+        if not self.progress.invitation:
+            return None
+        from .invitations import check
+
+        return check(self.page, self.progress.invitation).neighborhood
+
+    @cached_property
+    def skipped(self) -> set[str]:
+        """Questions not asked: the neighborhood, when the invitation code says it."""
+        question = self.questionnaire.neighborhood_question
+        if question and self.invitation_neighborhood is not None:
+            return {question.key}
+        return set()
+
+    @property
+    def keys(self) -> list[str]:
+        return [key for key in self.questionnaire.keys if key not in self.skipped]
+
+    def keys_on(self, index: int) -> list[str]:
+        return [k for k in self.questionnaire.keys_on_page(index) if k not in self.skipped]
+
+    def form(self, index: int | None, data=None, *, partial=False) -> ResponseForm:
+        """The form of page `index` (None: the whole survey), bound to `data` if given."""
+        keys = self.keys if index is None else self.keys_on(index)
+        others = [key for key in self.keys if key not in keys]
+        earlier = ResponseForm(
+            self.questionnaire, self.progress.form_data(others), keys=others, partial=True
+        ).lenient_values()
+        return ResponseForm(
+            self.questionnaire,
+            data,
+            keys=keys,
+            earlier=earlier,
+            seed=self.progress.started,
+            partial=partial,
+        )
+
+    def pages_shown(self) -> list[int]:
+        """The pages the answers so far lead through, in order."""
+        values = ResponseForm(
+            self.questionnaire, self.progress.form_data(), keys=self.keys, partial=True
+        ).lenient_values()
+        return progress_store.visible_pages(
+            self.questionnaire, logic.shown(self.questionnaire, values)
+        )
+
+    def step(self, index: int, by: int) -> int:
+        """The shown page `by` pages before or after `index`, staying in the survey."""
+        shown = self.pages_shown()
+        later = [i for i in shown if i > index] if by > 0 else [i for i in shown if i < index]
+        if not later:
+            return index
+        return later[0] if by > 0 else later[-1]
+
+    def is_last(self, index: int) -> bool:
+        return not any(i > index for i in self.pages_shown())
+
 
 def answer_survey(request: HttpRequest, page: SurveyPage) -> HttpResponse:
-    """Show the survey (GET) or take one response (POST, then redirect)."""
+    """Show the resident's current page (GET) or take what they sent (POST)."""
     state = page.state()
     if state != SurveyPage.State.OPEN:
         return survey_unavailable(request, page, state=state)
     if request.method == "POST":
-        return _take_response(request, page)
-    questionnaire = build_questionnaire(page, revision_id=page.live_revision_id)
-    return _render_form(request, page, ResponseForm(questionnaire))
+        return _take_post(request, page)
+    stored = progress_store.load(request, page)
+    fill = _fill(page, stored)
+    if _needs_code(page, fill):
+        return _render_code_entry(request, page)
+    index = min(fill.progress.page, len(fill.questionnaire.pages) - 1)
+    return _render_page(request, fill, index, fill.form(index, _stored_page_data(fill, index)))
 
 
-def _take_response(request: HttpRequest, page: SurveyPage) -> HttpResponse:
+def _stored_page_data(fill: Fill, index: int):
+    """The page's answers from the session, to show again (unbound when there are none)."""
+    data = fill.progress.form_data(fill.keys_on(index))
+    return data or None
+
+
+def _fill(page: SurveyPage, stored: Progress | None, posted_revision: str | None = None) -> Fill:
+    if stored is not None:
+        questionnaire = _questionnaire_answered(page, str(stored.revision_id))
+        if questionnaire.revision_id != stored.revision_id:
+            stored = None  # that revision is gone: start again on the live one
+    if stored is None:
+        questionnaire = _questionnaire_answered(page, posted_revision)
+        stored = Progress(revision_id=questionnaire.revision_id)
+    return Fill(page=page, questionnaire=questionnaire, progress=stored)
+
+
+def _needs_code(page: SurveyPage, fill: Fill) -> bool:
+    return page.admission == SurveyPage.Admission.CODE and not fill.progress.invitation
+
+
+def _take_post(request: HttpRequest, page: SurveyPage) -> HttpResponse:
     # Oversized bodies were refused before parsing (cms.middleware.PublicRequestLimits).
     try:
         data = request.POST
     except (RequestDataTooBig, TooManyFieldsSent):
         return request_too_large(request)
-    limit, window = settings.SUBMISSION_RATE_LIMIT
-    if over_rate_limit(request, f"survey:{page.pk}", limit=limit, window=window):
+    action = data.get("action") or "submit"
+    if action == "code":
+        return _enter_code(request, page, data.get("invitation"))
+    if action not in ACTIONS:
+        action = "submit"
+    if action in ("save", "submit") and _over_limit(request, page):
         return too_many_requests(request)
-    thanks_url = page.url + page.reverse_subpage("thanks")
+    stored = progress_store.load(request, page)
     if honeypot_filled(data):
         # A robot: it gets what a person would, and nothing is stored.
-        return HttpResponseRedirect(thanks_url)
-    questionnaire = _questionnaire_answered(page, data.get("revision"))
-    form = ResponseForm(questionnaire, data)
-    valid = form.is_valid()
-    elapsed = seconds_since_started(data.get(STARTED_FIELD), _form_scope(page))
+        progress_store.clear(request, page)
+        return HttpResponseRedirect(_url(page, "thanks"))
+    fill = _fill(page, stored, data.get("revision"))
+    if _needs_code(page, fill):
+        return _render_code_entry(request, page)
+    if not fill.progress.started:
+        fill.progress.started = data.get(STARTED_FIELD) or started_token(_form_scope(page))
+    index = _page_index(data.get("page"), fill.questionnaire)
+    keys = fill.keys_on(index)
+    if action == "back":
+        fill.progress.keep(keys, data)
+        fill.progress.page = fill.step(index, -1)
+        progress_store.save(request, page, fill.progress)
+        return HttpResponseRedirect(page.url)
+    form = fill.form(index, data, partial=action == "save")
+    if not form.is_valid():
+        return _render_page(request, fill, index, form)
+    fill.progress.keep(keys, data)
+    if action == "save":
+        return _save_for_later(request, fill)
+    if action == "next" or not fill.is_last(index):
+        fill.progress.page = fill.step(index, +1)
+        progress_store.save(request, page, fill.progress)
+        return HttpResponseRedirect(page.url)
+    return _submit(request, fill, index)
+
+
+def _submit(request: HttpRequest, fill: Fill, index: int) -> HttpResponse:
+    page = fill.page
+    whole = fill.form(None, fill.progress.form_data())
+    if not whole.is_valid():
+        # Only reachable if an earlier page changed behind the resident's back.
+        index = min(fill.questionnaire.page_of(key) for key in whole.errors if key != "__all__")
+        fill.progress.page = index
+        progress_store.save(request, page, fill.progress)
+        return _render_page(request, fill, index, fill.form(index, _stored_page_data(fill, index)))
+    elapsed = seconds_since_started(fill.progress.started, _form_scope(page))
     if elapsed is None or elapsed < settings.MINIMUM_FILL_SECONDS:
         # Faster than a person reads: ask to confirm rather than drop a real answer.
+        form = fill.form(index, fill.progress.form_data(fill.keys_on(index)))
+        form.is_valid()
         form.add_error(None, _("Please check your answers and send them again."))
-        valid = False
-    if not valid:
-        return _render_form(request, page, form)
-    record_response(survey=page, questionnaire=questionnaire, answers=form.cleaned_data)
-    return HttpResponseRedirect(thanks_url)
+        fill.progress.started = started_token(_form_scope(page))
+        return _render_page(request, fill, index, form)
+    record = {
+        "survey": page,
+        "questionnaire": fill.questionnaire,
+        "answers": whole.answers(),
+        "completing": _partial_being_completed(fill),
+    }
+    if fill.progress.invitation:
+        from .invitations import InvitationError
+
+        try:
+            record_response(**record, invitation=fill.progress.invitation)
+        except InvitationError as error:
+            # Used meanwhile (or twice at once): nothing was stored.
+            progress_store.clear(request, page)
+            return _render_code_entry(request, page, error=str(error), status=409)
+    else:
+        record_response(**record)
+    progress_store.clear(request, page)
+    return HttpResponseRedirect(_url(page, "thanks"))
+
+
+def _partial_being_completed(fill: Fill) -> Response | None:
+    if not fill.progress.resuming:
+        return None
+    return Response.objects.filter(
+        pk=fill.progress.resuming,
+        survey=fill.page.responses_survey,
+        status=Response.Status.PARTIAL,
+    ).first()
+
+
+def _save_for_later(request: HttpRequest, fill: Fill) -> HttpResponse:
+    from .submission import save_partial
+
+    whole = fill.form(None, fill.progress.form_data(), partial=True)
+    whole.is_valid()
+    answers = {
+        key: value
+        for key, value in getattr(whole, "cleaned_data", {}).items()
+        if key not in whole.errors and value not in ("", None, [])
+    }
+    response, code = save_partial(
+        survey=fill.page,
+        questionnaire=fill.questionnaire,
+        answers=answers,
+        neighborhood=fill.invitation_neighborhood,
+        invitation=fill.progress.invitation,
+        replacing=_partial_being_completed(fill),
+    )
+    progress_store.clear(request, fill.page)
+    context = fill.page.get_context(request)
+    context.update(
+        {
+            "code": code,
+            "resume_url": request.build_absolute_uri(_url(fill.page, "resume", code)),
+            "expires_on": response.resume_code.expires_on,
+        }
+    )
+    result = TemplateResponse(request, "surveys/saved.html", context)
+    # The code is shown once: no cache may keep this page.
+    result["Cache-Control"] = "no-store"
+    return result
+
+
+def _over_limit(request: HttpRequest, page: SurveyPage) -> bool:
+    limit, window = settings.SUBMISSION_RATE_LIMIT
+    return over_rate_limit(request, f"survey:{page.pk}", limit=limit, window=window)
+
+
+def _page_index(posted: str | None, questionnaire: Questionnaire) -> int:
+    index = _as_id(posted) or 0
+    return min(index, len(questionnaire.pages) - 1)
+
+
+def _url(page: SurveyPage, name: str, *args) -> str:
+    return page.url + page.reverse_subpage(name, args=args)
 
 
 def _form_scope(page: SurveyPage) -> str:
@@ -98,23 +312,133 @@ def _as_id(value: str | None) -> int | None:
     return None
 
 
-def _render_form(request: HttpRequest, page: SurveyPage, form: ResponseForm, *, preview=False):
+def _render_page(request: HttpRequest, fill: Fill, index: int, form: ResponseForm, **extra):
+    page, questionnaire = fill.page, fill.questionnaire
+    shown = fill.pages_shown()
+    if index not in shown:
+        shown = sorted({*shown, index})
+    form_page = questionnaire.pages[index]
+    entries = form.items(form_page.positions)
     context = page.get_context(request)
     context.update(
         {
             "form": form,
-            "questionnaire": form.questionnaire,
-            "is_preview": preview,
-            "started": started_token(_form_scope(page)),
+            "entries": entries,
+            "logic": form.logic_data(entries) if questionnaire.has_logic else None,
+            "questionnaire": questionnaire,
+            "form_page": form_page,
+            "page_index": index,
+            "page_number": shown.index(index) + 1,
+            "page_count": len(shown),
+            "is_first": shown[0] == index,
+            "is_last": shown[-1] == index,
+            "is_preview": False,
+            "started": fill.progress.started or started_token(_form_scope(page)),
+            "invitation_form": page.admission == SurveyPage.Admission.BOTH
+            and not fill.progress.invitation
+            and index == shown[0],
+            "has_invitation": bool(fill.progress.invitation),
+            **extra,
         }
     )
     return TemplateResponse(request, "surveys/survey_page.html", context)
 
 
+# --- invitation codes and resume codes ---------------------------------------------------------
+
+
+def _enter_code(request: HttpRequest, page: SurveyPage, typed: str | None) -> HttpResponse:
+    """Take an invitation code: it is checked now and redeemed when the resident submits."""
+    from .invitations import InvitationError, check
+
+    if page.admission == SurveyPage.Admission.OPEN:
+        return HttpResponseRedirect(page.url)
+    if _over_limit(request, page):
+        return too_many_requests(request)
+    try:
+        invitation = check(page, typed or "")
+    except InvitationError as error:
+        return _render_code_entry(request, page, error=str(error), typed=typed or "", status=400)
+    stored = progress_store.load(request, page)
+    fill = _fill(page, stored)
+    fill.progress.invitation = invitation.code
+    progress_store.save(request, page, fill.progress)
+    return HttpResponseRedirect(page.url)
+
+
+def invitation_link(request: HttpRequest, page: SurveyPage, code: str) -> HttpResponse:
+    """Where an invitation's QR code leads: the code is taken, and the survey begins."""
+    state = page.state()
+    if state != SurveyPage.State.OPEN:
+        return survey_unavailable(request, page, state=state)
+    return _enter_code(request, page, code)
+
+
+def _render_code_entry(request, page, *, error="", typed="", status=200) -> HttpResponse:
+    context = page.get_context(request)
+    context.update({"error": error, "typed": typed})
+    return TemplateResponse(request, "surveys/invitation.html", context, status=status)
+
+
+def resume(request: HttpRequest, page: SurveyPage, code: str = "") -> HttpResponse:
+    """Continue a saved response: a form for the resume code (a link fills it in)."""
+    from .resume import ResumeError, find_partial, stored_form_data
+
+    state = page.state()
+    if state != SurveyPage.State.OPEN:
+        return survey_unavailable(request, page, state=state)
+    context: dict[str, Any] = page.get_context(request)
+    context.update({"typed": code, "error": ""})
+    if request.method != "POST":
+        return TemplateResponse(request, "surveys/resume.html", context)
+    if _over_limit(request, page):
+        return too_many_requests(request)
+    typed = request.POST.get("code", "")
+    try:
+        saved = find_partial(page, typed)
+    except ResumeError as error:
+        context.update({"typed": typed, "error": str(error)})
+        return TemplateResponse(request, "surveys/resume.html", context, status=400)
+    response = saved.response
+    questionnaire = questionnaire_for_revision(response.revision)
+    progress_store.save(
+        request,
+        page,
+        Progress(
+            revision_id=response.revision_id,
+            data=stored_form_data(questionnaire, response),
+            started=started_token(_form_scope(page)),
+            invitation=saved.invitation,
+            resuming=str(response.pk),
+        ),
+    )
+    return HttpResponseRedirect(page.url)
+
+
+# --- preview, thanks, refusals ------------------------------------------------------------------
+
+
 def preview_survey(request: HttpRequest, page: SurveyPage) -> HttpResponse:
-    """The admin preview: the form exactly as residents will see it, never submitted."""
+    """The admin preview: every page as residents will see it, logic included; never sent."""
     questionnaire = build_questionnaire(page)
-    return _render_form(request, page, ResponseForm(questionnaire), preview=True)
+    form = ResponseForm(questionnaire, seed=started_token("preview"))
+    pages = []
+    for index, form_page in enumerate(questionnaire.pages):
+        entries = form.items(form_page.positions)
+        pages.append({"number": index + 1, "page": form_page, "entries": entries})
+    all_entries = [entry for p in pages for entry in p["entries"]]
+    context = page.get_context(request)
+    context.update(
+        {
+            "form": form,
+            "preview_pages": pages,
+            "logic": form.logic_data(all_entries) if questionnaire.has_logic else None,
+            "questionnaire": questionnaire,
+            "is_preview": True,
+            "page_count": len(pages),
+        }
+    )
+    return TemplateResponse(request, "surveys/survey_preview.html", context)
 
 
 def thank_you(request: HttpRequest, page: SurveyPage) -> HttpResponse:
