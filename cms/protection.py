@@ -62,9 +62,10 @@ def over_rate_limit(request: HttpRequest, scope: str, *, limit: int, window: int
     return count > limit
 
 
-def started_token(scope: str) -> str:
-    """A signed token recording when a form was shown (kept in the form, never stored)."""
-    return signing.Signer(salt=_STARTED_SALT).sign(f"{scope}|{int(time.time())}")
+def started_token(scope: str, *, seconds_ago: int = 0) -> str:
+    """A signed token recording when a form was shown (kept in the form, never stored).
+    `seconds_ago` backdates it (a resumed response was begun before)."""
+    return signing.Signer(salt=_STARTED_SALT).sign(f"{scope}|{int(time.time()) - seconds_ago}")
 
 
 def seconds_since_started(token: str | None, scope: str) -> float | None:

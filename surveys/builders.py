@@ -69,3 +69,10 @@ def keep_block_ids(current_stream, body: list[dict]) -> list[dict]:
             ]
         result.append(block)
     return result
+
+
+def page_break(title: str = "", show_if: dict | None = None) -> dict:
+    value = {"title": title}
+    if show_if is not None:
+        value["show_if"] = show_if
+    return {"type": "page_break", "value": value}

@@ -23,18 +23,19 @@ from django.utils.translation import gettext
 if TYPE_CHECKING:
     from .questionnaire import Question, Questionnaire
 
-# Operator -> (needs values, the operator that negates it).
-OPERATORS: dict[str, tuple[bool, str]] = {
+# Operator -> (needs values, the operator that negates it exactly, if any). Comparisons
+# have none: "less than 5" and "at least 5" are both false for an unanswered question.
+OPERATORS: dict[str, tuple[bool, str | None]] = {
     "equals": (True, "not_equals"),
     "not_equals": (True, "equals"),
     "one_of": (True, "not_one_of"),
     "not_one_of": (True, "one_of"),
     "selected": (True, "not_selected"),
     "not_selected": (True, "selected"),
-    "lt": (True, "ge"),
-    "le": (True, "gt"),
-    "gt": (True, "le"),
-    "ge": (True, "lt"),
+    "lt": (True, None),
+    "le": (True, None),
+    "gt": (True, None),
+    "ge": (True, None),
     "answered": (False, "not_answered"),
     "not_answered": (False, "answered"),
 }
@@ -86,8 +87,9 @@ class Rule:
     op: str
     values: tuple[str, ...] = ()
 
-    def negated(self) -> Rule:
-        return Rule(self.key, OPERATORS[self.op][1], self.values)
+    def negated(self) -> Rule | Not:
+        opposite = OPERATORS[self.op][1]
+        return Not(self) if opposite is None else Rule(self.key, opposite, self.values)
 
 
 @dataclass(frozen=True, slots=True)
@@ -375,7 +377,8 @@ def from_match(match: str, terms: Sequence[Condition]) -> Condition | None:
 
 
 def negation_normal_form(condition: Condition) -> Condition:
-    """`condition` with every Not pushed onto its rules (each rule has a negation)."""
+    """`condition` with every Not pushed onto its rules: a rule with an exact negation
+    becomes it, a comparison stays under its Not."""
     if isinstance(condition, Rule):
         return condition
     if isinstance(condition, All):
@@ -398,22 +401,27 @@ class TooDeep(ValueError):
 def to_match(condition: Condition | None) -> tuple[str, list[Rule | tuple[str, list[Rule]]]]:
     """The admin's form of `condition`: (match, [rule | (group match, [rules])]).
 
-    Raises `TooDeep` when even its negation normal form nests and/or three levels deep.
+    A negated comparison becomes a group matching "none" of it. Raises `TooDeep` when
+    even the negation normal form nests and/or three levels deep.
     """
     if condition is None:
         return "all", []
     condition = _flatten(negation_normal_form(condition))
     if isinstance(condition, Rule):
         return "all", [condition]
+    if isinstance(condition, Not):
+        return "none", [condition.term]
     match = "all" if isinstance(condition, All) else "any"
     terms: list = []
     for term in condition.terms:
         if isinstance(term, Rule):
             terms.append(term)
-            continue
-        if not all(isinstance(t, Rule) for t in term.terms):
+        elif isinstance(term, Not):
+            terms.append(("none", [term.term]))
+        elif all(isinstance(t, Rule) for t in term.terms):
+            terms.append(("all" if isinstance(term, All) else "any", list(term.terms)))
+        else:
             raise TooDeep("conditions nest at most two levels deep")
-        terms.append(("all" if isinstance(term, All) else "any", list(term.terms)))
     return match, terms
 
 

@@ -195,10 +195,10 @@ def delete_expired_partials(survey: SurveyPage | None = None) -> int:
     if survey is not None:
         expired = expired.filter(survey=survey.responses_survey)
     with transaction.atomic():
-        count, _ = Response.objects.filter(
+        _, deleted = Response.objects.filter(
             pk__in=list(expired.values_list("pk", flat=True))
         ).delete()
-    return count
+    return deleted.get(Response._meta.label, 0)
 
 
 def _write(

@@ -87,14 +87,21 @@ class Fill:
             partial=partial,
         )
 
-    def pages_shown(self) -> list[int]:
-        """The pages the answers so far lead through, in order."""
+    def pages_shown(self, *, reached: int | None = None) -> list[int]:
+        """The pages the answers so far lead through, in order.
+
+        With `reached`, a later page whose condition rests on questions from page `reached`
+        on counts as shown (for "Page 2 of 5"); without it, only what the answers decide.
+        """
         values = ResponseForm(
             self.questionnaire, self.progress.form_data(), keys=self.keys, partial=True
         ).lenient_values()
-        return progress_store.visible_pages(
-            self.questionnaire, logic.shown(self.questionnaire, values)
-        )
+        undecided = set()
+        if reached is not None:
+            for index in range(reached, len(self.questionnaire.pages)):
+                undecided.update(self.questionnaire.keys_on_page(index))
+        shown = logic.shown(self.questionnaire, values, undecided=undecided)
+        return progress_store.visible_pages(self.questionnaire, shown)
 
     def step(self, index: int, by: int) -> int:
         """The shown page `by` pages before or after `index`, staying in the survey."""
@@ -314,7 +321,7 @@ def _as_id(value: str | None) -> int | None:
 
 def _render_page(request: HttpRequest, fill: Fill, index: int, form: ResponseForm, **extra):
     page, questionnaire = fill.page, fill.questionnaire
-    shown = fill.pages_shown()
+    shown = fill.pages_shown(reached=index)
     if index not in shown:
         shown = sorted({*shown, index})
     form_page = questionnaire.pages[index]
@@ -407,7 +414,8 @@ def resume(request: HttpRequest, page: SurveyPage, code: str = "") -> HttpRespon
         Progress(
             revision_id=response.revision_id,
             data=stored_form_data(questionnaire, response),
-            started=started_token(_form_scope(page)),
+            # Begun before it was saved: the speed check has nothing to catch here.
+            started=started_token(_form_scope(page), seconds_ago=settings.MINIMUM_FILL_SECONDS),
             invitation=saved.invitation,
             resuming=str(response.pk),
         ),

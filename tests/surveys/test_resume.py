@@ -1,0 +1,122 @@
+"""Save and resume: partial responses, resume codes, expiry, completion in place."""
+
+import datetime
+import re
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from surveys import codes
+from surveys.models import Answer, Response
+from surveys.resume import RESUME_CODE_LENGTH, ResumeCode
+from surveys.submission import delete_expired_partials
+from tests.surveys.conftest import Resident
+
+pytestmark = pytest.mark.django_db
+
+
+def save_on_page_two(resident) -> str:
+    resident.post({"area": "area-2", "stopped": "1", "why": "No reason"}, action="next", page=0)
+    saved = resident.post({"years": "3"}, action="save", page=1)
+    assert saved.status_code == 200
+    assert saved["Cache-Control"] == "no-store"
+    return re.search(r'id="resume-code">([^<]+)<', saved.content.decode()).group(1)
+
+
+def test_continue_later_stores_a_partial_response_and_shows_a_code(resident, client):
+    code = save_on_page_two(resident)
+    assert re.fullmatch(r"[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4}", code)
+    assert codes.entropy_bits(RESUME_CODE_LENGTH) > 55
+    response = Response.objects.get()
+    assert response.status == "partial" and response.neighborhood.code == "area-2"
+    assert set(Answer.objects.values_list("key", "status")) == {
+        ("stopped", "partial"),
+        ("why", "partial"),
+        ("years", "partial"),
+    }
+    # Only a digest of the code is stored, never the code.
+    stored = ResumeCode.objects.get()
+    assert stored.digest == codes.digest(code) and code not in str(vars(stored))
+    assert stored.expires_on == timezone.localdate() + datetime.timedelta(days=14)
+    assert not any(key.startswith("survey:") for key in client.session)
+
+
+def test_a_resume_code_restores_answers_on_another_device(resident, paged):
+    code = save_on_page_two(resident)
+    other_device = Resident(Client(), paged)
+    form = other_device.client.get(f"{paged.url}resume/{code}/")
+    assert f'value="{code}"' in form.content.decode()  # the link fills the code in
+    typed = code.lower().replace("-", " ")  # case and separators do not matter
+    restored = other_device.client.post(f"{paged.url}resume/", {"code": typed})
+    assert restored.status_code == 302
+    first = other_device.get().content.decode()
+    assert 'value="area-2" selected' in first and "No reason" in first
+
+    other_device.post({"area": "area-2", "stopped": "1", "why": "No reason"}, action="next", page=0)
+    other_device.post({"years": "3"}, action="next", page=1)
+    done = other_device.post({"newcomer": "5"}, action="submit", page=2)
+    assert done.status_code == 302 and done.url.endswith("/thanks/")
+
+    response = Response.objects.get()  # completed in place: still one response
+    assert response.status == "complete"
+    assert set(Answer.objects.values_list("status", flat=True)) == {"complete"}
+    assert set(Answer.objects.values_list("key", flat=True)) == {
+        "stopped",
+        "why",
+        "years",
+        "newcomer",
+    }
+    assert not ResumeCode.objects.exists()
+    # The code is spent.
+    again = Client().post(f"{paged.url}resume/", {"code": code})
+    assert again.status_code == 400 and "could not find" in again.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("", "A resume code has 12 letters"),
+        ("ABCD", "A resume code has 12 letters"),
+        ("0000-OOOO-1111", "A resume code has 12 letters"),
+        ("ABCD-EFGH-JKMN", "We could not find answers saved with this code"),
+        ("<script>", "A resume code has 12 letters"),
+    ],
+)
+def test_a_wrong_resume_code_gets_a_plain_message(client, paged, resident, typed, message):
+    save_on_page_two(resident)
+    before = list(Answer.objects.values_list("id", flat=True))
+    result = client.post(f"{paged.url}resume/", {"code": typed})
+    assert result.status_code == 400
+    assert message in result.content.decode()
+    assert "&lt;script&gt;" in result.content.decode() or typed != "<script>"
+    assert list(Answer.objects.values_list("id", flat=True)) == before
+
+
+def test_an_expired_code_is_refused_and_its_answers_deleted(client, paged, resident):
+    code = save_on_page_two(resident)
+    ResumeCode.objects.update(expires_on=timezone.localdate() - datetime.timedelta(days=1))
+    result = client.post(f"{paged.url}resume/", {"code": code})
+    assert result.status_code == 400 and "expired" in result.content.decode()
+    assert delete_expired_partials() == 1
+    assert not Response.objects.exists() and not Answer.objects.exists()
+
+
+def test_saving_again_replaces_the_answers_and_the_code(paged, resident):
+    first_code = save_on_page_two(resident)
+    Client().post(f"{paged.url}resume/", {"code": first_code})
+    other = Resident(Client(), paged)
+    other.client.post(f"{paged.url}resume/", {"code": first_code})
+    other.post({"area": "area-2", "stopped": "2"}, action="save", page=0)
+    assert Response.objects.count() == 1
+    assert set(Answer.objects.values_list("key", flat=True)) == {"stopped", "years"}
+    assert ResumeCode.objects.count() == 1
+    assert ResumeCode.objects.get().digest != codes.digest(first_code)
+
+
+def test_partial_responses_are_left_out_of_analysis(paged, resident):
+    from surveys.analysis.counts import Selection
+    from surveys.analysis.report import build_report
+
+    save_on_page_two(resident)
+    assert build_report(Selection(survey=paged)).responses == 0
