@@ -187,7 +187,8 @@ def _take_post(request: HttpRequest, page: SurveyPage) -> HttpResponse:
     fill.progress.keep(keys, data)
     if action == "save":
         return _save_for_later(request, fill)
-    if action == "next" or not fill.is_last(index):
+    if not fill.is_last(index):
+        # "Send" on a page that turned out not to be the last one moves on, too.
         fill.progress.page = fill.step(index, +1)
         progress_store.save(request, page, fill.progress)
         return HttpResponseRedirect(page.url)

@@ -7,6 +7,7 @@ where a missing browser is a failure.
 import importlib
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -94,3 +95,32 @@ def sign_in(page, base_url: str, email: str, password: str = "correct horse batt
     page.get_by_label("Code").fill(totp_code())
     page.get_by_role("button", name="Sign In").click()
     page.wait_for_url("**/admin/**")
+
+
+# --- accessibility: axe-core from npm, run in the page -------------------------------
+
+ROOT = Path(__file__).resolve().parents[2]
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+@pytest.fixture(scope="module")
+def axe_source() -> str:
+    if not AXE.exists():
+        reason = "axe-core is not installed (make test runs npm ci)"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    return AXE.read_text()
+
+
+def check(page, axe_source: str, what: str) -> None:
+    page.add_script_tag(content=axe_source)
+    result = page.evaluate(
+        "(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_22_AA
+    )
+    problems = [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+    ]
+    assert not problems, f"{what}: {problems}"

@@ -5,32 +5,17 @@ a page type declares, the survey's states (errors, closed) and the staff sign-in
 A page type added later is checked without editing this file.
 """
 
-import os
 from io import StringIO
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from wagtail.models import Page
 
 from surveys.models import SurveyPage
+from tests.browser.conftest import check
 from tests.factories import every_type_body, make_survey
 
-ROOT = Path(__file__).resolve().parents[2]
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(scope="module")
-def axe_source() -> str:
-    if not AXE.exists():
-        reason = "axe-core is not installed (make test runs npm ci)"
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(reason)
-        pytest.skip(reason)
-    return AXE.read_text()
 
 
 @pytest.fixture
@@ -58,18 +43,6 @@ def page_type_urls() -> list[tuple[str, str]]:
             if route.name and not route.pattern.converters:
                 urls.append((f"{kind} {route.name}", page.url + page.reverse_subpage(route.name)))
     return urls
-
-
-def check(page, axe_source: str, what: str) -> None:
-    page.add_script_tag(content=axe_source)
-    result = page.evaluate(
-        "(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_22_AA
-    )
-    problems = [
-        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
-        for v in result["violations"]
-    ]
-    assert not problems, f"{what}: {problems}"
 
 
 @pytest.mark.parametrize("language", ["en", "ar"])

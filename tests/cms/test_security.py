@@ -144,9 +144,9 @@ def public_pages(home, survey):
     urls = ["/en/", "/accounts/login/", "/accounts/password/reset/", "/en/no-such-page/"]
     for page in Page.objects.live().descendant_of(home, inclusive=True).specific():
         urls.append(page.url)
-        if hasattr(page, "reverse_subpage"):
-            for name in ("thanks",):
-                urls.append(page.url + page.reverse_subpage(name))
+        for route in getattr(page, "get_subpage_urls", lambda: [])():
+            if route.name and not route.pattern.converters:
+                urls.append(page.url + page.reverse_subpage(route.name))
     return urls
 
 
@@ -219,3 +219,25 @@ def test_settings_keep_cookies_and_tokens_tight():
     assert settings.SESSION_COOKIE_HTTPONLY and settings.CSRF_COOKIE_AGE is None
     assert settings.SECURE_REFERRER_POLICY == "same-origin"
     assert settings.WAGTAIL_ENABLE_UPDATE_CHECK is False and settings.WAGTAILEMBEDS_FINDERS == []
+
+
+def test_the_steps_of_a_multi_page_survey_reference_only_this_site(client, home, neighborhoods):
+    """Pages, continue later, resume and invitation entry: every step a resident sees."""
+    from surveys.models import SurveyPage
+    from tests.surveys.conftest import Resident, paged_body
+
+    survey = make_survey(home, paged_body(), slug="paged", admission=SurveyPage.Admission.BOTH)
+    resident = Resident(client, survey)
+    steps = {"first page": resident.get()}
+    resident.post({"area": "area-1", "stopped": "1", "why": "x"}, action="next", page=0)
+    steps["second page"] = resident.get()
+    steps["saved"] = resident.post({"years": "2"}, action="save", page=1)
+    steps["resume"] = client.get(f"{survey.url}resume/")
+    steps["resume error"] = client.post(f"{survey.url}resume/", {"code": "nope"})
+    steps["code error"] = client.post(survey.url, {"action": "code", "invitation": "nope"})
+    survey.admission = SurveyPage.Admission.CODE
+    survey.save_revision().publish()
+    steps["code entry"] = client.get(survey.url)
+    for what, response in steps.items():
+        assert response.status_code in (200, 400), what
+        assert_same_origin(response.content.decode(), what)

@@ -39,7 +39,7 @@ def test_continue_later_stores_a_partial_response_and_shows_a_code(resident, cli
     stored = ResumeCode.objects.get()
     assert stored.digest == codes.digest(code) and code not in str(vars(stored))
     assert stored.expires_on == timezone.localdate() + datetime.timedelta(days=14)
-    assert not any(key.startswith("survey:") for key in client.session)
+    assert not any(key.startswith("survey:") for key in client.session.keys())  # noqa: SIM118 (no __iter__)
 
 
 def test_a_resume_code_restores_answers_on_another_device(resident, paged):
@@ -120,3 +120,17 @@ def test_partial_responses_are_left_out_of_analysis(paged, resident):
 
     save_on_page_two(resident)
     assert build_report(Selection(survey=paged)).responses == 0
+
+
+def test_the_daily_command_deletes_expired_partials(paged, resident):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    save_on_page_two(resident)
+    out = StringIO()
+    call_command("expire_partials", stdout=out)
+    assert Response.objects.count() == 1 and "Deleted 0" in out.getvalue()
+    ResumeCode.objects.update(expires_on=timezone.localdate() - datetime.timedelta(days=1))
+    call_command("expire_partials", stdout=out)
+    assert not Response.objects.exists() and "Deleted 1" in out.getvalue()
