@@ -65,7 +65,9 @@ class QuestionType:
         labels = []
         for value in sorted(values, key=lambda v: order.get(v.code, len(order))):
             choice = question.choice(value.code) if value.code is not None else None
-            labels.append(choice.label if choice else value.code or "")
+            label = choice.label if choice else value.code or ""
+            # "Other (please specify)": the resident's own words follow the choice.
+            labels.append(f"{label}: {value.text}" if value.text else label)
         return "; ".join(labels)
 
 

@@ -56,6 +56,20 @@ class Fill:
 
         return check(self.page, self.progress.invitation).neighborhood
 
+    def invitation_problem(self) -> str:
+        """Why the invitation code held for this resident no longer admits them, if it
+        does not (used meanwhile, e.g. from another phone); the code is then dropped."""
+        if not self.progress.invitation:
+            return ""
+        from .invitations import InvitationError
+
+        try:
+            self.invitation_neighborhood  # noqa: B018 (checks the code)
+        except InvitationError as error:
+            self.progress.invitation = ""
+            return str(error)
+        return ""
+
     @cached_property
     def skipped(self) -> set[str]:
         """Questions not asked: the neighborhood, when the invitation code says it."""
@@ -124,6 +138,9 @@ def answer_survey(request: HttpRequest, page: SurveyPage) -> HttpResponse:
         return _take_post(request, page)
     stored = progress_store.load(request, page)
     fill = _fill(page, stored)
+    if problem := fill.invitation_problem():
+        progress_store.save(request, page, fill.progress)
+        return _render_code_entry(request, page, error=problem, status=409)
     if _needs_code(page, fill):
         return _render_code_entry(request, page)
     index = min(fill.progress.page, len(fill.questionnaire.pages) - 1)
@@ -170,6 +187,9 @@ def _take_post(request: HttpRequest, page: SurveyPage) -> HttpResponse:
         progress_store.clear(request, page)
         return HttpResponseRedirect(_url(page, "thanks"))
     fill = _fill(page, stored, data.get("revision"))
+    if problem := fill.invitation_problem():
+        progress_store.save(request, page, fill.progress)
+        return _render_code_entry(request, page, error=problem, status=409)
     if _needs_code(page, fill):
         return _render_code_entry(request, page)
     if not fill.progress.started:

@@ -69,3 +69,31 @@ def test_query_counts_do_not_grow_with_the_number_of_questions(client, home, big
             )
         counts.append((len(get_queries), len(post_queries)))
     assert counts[0] == counts[1]
+
+
+# A page of a multi-page survey: the above, plus reading (and after Next, writing) the
+# session; Next redirects instead of rendering.
+PAGE_GET_BUDGET = GET_BUDGET + 1
+PAGE_NEXT_BUDGET = GET_BUDGET + 2
+
+
+def test_pages_of_a_long_survey_do_a_bounded_number_of_queries(
+    client, home, neighborhoods, django_assert_max_num_queries
+):
+    from surveys.builders import page_break
+    from tests.surveys.conftest import Resident
+
+    counts = []
+    for size in (4, 40):
+        body = [question("neighborhood", "area", "Where?")] + numbered_body(size - 1)
+        body.insert(len(body) // 2, page_break("Second half"))
+        survey = make_survey(home, body, slug=f"paged-{size}")
+        resident = Resident(client, survey)
+        resident.get()
+        with CaptureQueriesContext(connection) as next_queries:
+            assert resident.post({"area": "area-1"}, action="next", page=0).status_code == 302
+        with CaptureQueriesContext(connection) as get_queries:
+            assert resident.get().status_code == 200
+        counts.append((len(next_queries), len(get_queries)))
+    assert counts[0] == counts[1]
+    assert counts[1][0] <= PAGE_NEXT_BUDGET and counts[1][1] <= PAGE_GET_BUDGET, counts
