@@ -15,7 +15,7 @@ from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
 
 from . import logic
-from .questionnaire import KEY_MAX_LENGTH, KEY_PATTERN
+from .questionnaire import FAVORABLE_PATTERN, KEY_MAX_LENGTH, KEY_PATTERN
 
 OPERATOR_CHOICES = [
     ("equals", _("is")),
@@ -49,9 +49,12 @@ class RuleBlock(blocks.StructBlock):
         error_messages={"invalid": _("Enter the key of an earlier question.")},
     )
     operator = blocks.ChoiceBlock(choices=OPERATOR_CHOICES, default="equals", label=_("Test"))
-    value = blocks.CharBlock(
+    # A RegexBlock, not a CharBlock: codes and numbers are not offered for translation.
+    value = blocks.RegexBlock(
+        regex=FAVORABLE_PATTERN.pattern,
         required=False,
         max_length=500,
+        error_messages={"invalid": _("Codes and numbers only, separated by spaces.")},
         label=_("Answer"),
         help_text=_(
             "A choice code or a number; for 'is one of', codes separated by spaces. "

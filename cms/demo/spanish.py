@@ -186,6 +186,7 @@ SPANISH = {
     "Yes, I was stopped on foot": "Sí, me detuvieron caminando",
     "Yes, another kind of contact": "Sí, otro tipo de contacto",
     "If you had contact: I was treated fairly.": "Si tuvo contacto: me trataron con justicia.",
+    "In that contact, I was treated fairly.": "En ese contacto, me trataron con justicia.",
     "Skip this if you had no contact with the police.": (
         "Sáltese esta pregunta si no tuvo contacto con la policía."
     ),

@@ -10,7 +10,9 @@ from __future__ import annotations
 from wagtail.models import PageLogEntry, Revision
 
 from cms.models import HomePage
+from surveys import logic
 from surveys.builders import choices, keep_block_ids, likert as agreement, note, question, section
+from surveys.condition_blocks import condition_value
 from surveys.models import SurveyPage
 
 SLUG = "community-trust-and-safety"
@@ -118,11 +120,7 @@ def questions(revision: int) -> list[dict]:
             ),
             widget="radio",
         ),
-        likert(
-            "contact_fair",
-            "If you had contact: I was treated fairly.",
-            help_text="Skip this if you had no contact with the police.",
-        ),
+        contact_fair(revision),
         section("About you (optional)", "These help us check that every group is heard."),
         question(
             "single_choice",
@@ -162,6 +160,27 @@ def questions(revision: int) -> list[dict]:
         ),
     ]
     return body
+
+
+def contact_fair(revision: int) -> dict:
+    """Asked of everyone in revision 1; from revision 2 only after a contact (display logic)."""
+    if revision == 1:
+        return likert(
+            "contact_fair",
+            "If you had contact: I was treated fairly.",
+            help_text="Skip this if you had no contact with the police.",
+        )
+    had_contact = logic.All(
+        (
+            logic.Rule("police_contact", "answered"),
+            logic.Rule("police_contact", "not_equals", ("none",)),
+        )
+    )
+    return likert(
+        "contact_fair",
+        "In that contact, I was treated fairly.",
+        show_if=condition_value(had_contact),
+    )
 
 
 INDICES = [

@@ -209,3 +209,15 @@ def test_the_preview_shows_every_page_with_its_logic(paged):
     page = result.render().content.decode()
     assert "Page 3 of 3" in page and "New here" in page
     assert 'id="survey-logic"' in page
+
+
+def test_conditions_are_not_offered_for_translation(paged):
+    from wagtail_localize.segments.extract import extract_segments
+
+    texts = {getattr(segment, "source", "") for segment in extract_segments(paged)}
+    texts |= {
+        getattr(segment, "string", None) and segment.string.data
+        for segment in extract_segments(paged)
+    }
+    assert "What reason were you given?" in texts and "New here" in texts
+    assert not {"stopped", "years", "1", "5"} & texts
