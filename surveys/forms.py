@@ -126,17 +126,13 @@ class ResponseForm(forms.Form):
     def full_clean(self):
         if self.is_bound and self.questionnaire.has_logic:
             self.hidden = self.hidden_keys()
-            for key in self.hidden:
-                # Whatever was posted for a hidden question is not even looked at.
-                self.fields[key] = forms.Field(required=False)
-                other = other_field_name(key)
-                if other in self.fields:
-                    self.fields[other] = forms.Field(required=False)
         super().full_clean()
-        if hasattr(self, "cleaned_data"):
-            for key in self.hidden:
-                self.cleaned_data.pop(key, None)
-                self.cleaned_data.pop(other_field_name(key), None)
+        # Whatever was posted for a hidden question, valid or not, counts for nothing.
+        for key in self.hidden:
+            for name in (key, other_field_name(key)):
+                self._errors.pop(name, None)
+                if hasattr(self, "cleaned_data"):
+                    self.cleaned_data.pop(name, None)
 
     def hidden_keys(self) -> set[str]:
         """The questions of this form that the answers given so far hide."""
