@@ -377,10 +377,10 @@ def _render_page(request: HttpRequest, fill: Fill, index: int, form: ResponseFor
 
 def _enter_code(request: HttpRequest, page: SurveyPage, typed: str | None) -> HttpResponse:
     """Take an invitation code: it is checked now and redeemed when the resident submits."""
-    from .invitations import InvitationError, check
-
     if page.admission == SurveyPage.Admission.OPEN:
         return HttpResponseRedirect(page.url)
+    from .invitations import InvitationError, check
+
     if _over_limit(request, page):
         return too_many_requests(request)
     try:

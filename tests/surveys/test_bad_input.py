@@ -151,3 +151,48 @@ def test_a_malformed_content_length_is_refused_plainly(survey, length):
     )
     assert result.status_code == 413
     assert Response.objects.count() == 0
+
+
+@pytest.mark.parametrize("page", ["99", "-1", "x", "²", "", "1" * 40])
+def test_a_tampered_page_number_never_causes_a_500(paged, page):
+    from tests.surveys.conftest import Resident
+
+    resident = Resident(Client(raise_request_exception=False), paged)
+    result = resident.post({"area": "area-1", "stopped": "2"}, action="next", page=0, **{})
+    result = resident.client.post(
+        paged.url, {"action": "next", "page": page, "started": resident.started, "q-years": "3"}
+    )
+    assert result.status_code in (200, 302)
+    assert Response.objects.count() == 0
+
+
+@pytest.mark.parametrize("action", ["delete", "", "NEXT", "save\x00"])
+def test_an_unknown_action_is_taken_as_send(paged, action):
+    from tests.surveys.conftest import Resident
+
+    resident = Resident(Client(raise_request_exception=False), paged)
+    result = resident.post({"area": "area-1"}, action=action, page=0)
+    assert result.status_code == 200  # page 1 checked like a send: "stopped" is required
+    assert "Answer this question." in result.content.decode()
+    assert Response.objects.count() == 0
+
+
+def test_answers_to_another_page_are_refused(paged):
+    from tests.surveys.conftest import Resident
+
+    resident = Resident(Client(), paged)
+    result = resident.post({"area": "area-1", "stopped": "2", "years": "3"}, action="next", page=0)
+    assert result.status_code == 200
+    assert "not in this survey" in result.content.decode()
+
+
+@pytest.mark.parametrize(
+    "code", ["x" * 5000, "ÄÖÜ-ÄÖÜ-ÄÖÜ", "%00", "'; DROP TABLE surveys_response; --"]
+)
+def test_resume_and_invitation_links_take_any_text_plainly(paged, code):
+    client = Client(raise_request_exception=False)
+    assert client.get(f"{paged.url}resume/").status_code == 200
+    assert client.post(f"{paged.url}resume/", {"code": code}).status_code == 400
+    # An open survey takes no invitation codes: the link just opens it.
+    assert client.get(f"{paged.url}invite/{code[:200]}/").status_code in (302, 404)
+    assert Response.objects.count() == 0
