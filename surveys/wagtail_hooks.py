@@ -1,4 +1,4 @@
-"""Survey responses in the Wagtail admin, and protection of stored responses."""
+"""Survey responses and invitation codes in the Wagtail admin; protection of stored responses."""
 
 from django.contrib import messages
 from django.db.models import Q
@@ -17,7 +17,7 @@ from wagtail.models import Page
 from cms.models import Neighborhood
 
 from . import admin_urls
-from .access import can_view_responses, surveys_visible_to
+from .access import can_organize, can_view_responses, surveys_visible_to
 from .models import Response, SurveyAccess, SurveyPage
 
 
@@ -80,6 +80,19 @@ def responses_button(page, user, next_url=None):
             reverse("surveys_admin:responses", args=[page.pk]),
             icon_name="form",
             priority=15,
+        )
+
+
+@hooks.register("register_page_listing_more_buttons")
+def invitations_button(page, user, next_url=None):
+    if isinstance(page.specific_deferred, SurveyPage) and can_organize(
+        user, page.specific_deferred
+    ):
+        yield Button(
+            gettext("Invitation codes"),
+            reverse("surveys_admin:invitations", args=[page.pk]),
+            icon_name="key",
+            priority=16,
         )
 
 
