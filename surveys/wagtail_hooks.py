@@ -18,7 +18,7 @@ from cms.models import Neighborhood
 
 from . import admin_urls
 from .access import can_organize, can_view_responses, surveys_visible_to
-from .models import Response, SurveyAccess, SurveyPage
+from .models import InvitationCode, Response, SurveyAccess, SurveyPage
 
 
 class SurveyAccessViewSet(ModelViewSet):
@@ -132,16 +132,20 @@ def protect_responses_on_delete(request, page):
 
 def _refuse_neighborhood_delete(request, neighborhoods):
     count = Response.objects.filter(neighborhood__in=neighborhoods).count()
-    if not count:
-        return None
-    messages.error(
-        request,
-        gettext(
+    if count:
+        message = gettext(
             "Not deleted: %(count)d stored survey responses belong to this neighborhood, "
             "and its code must stay readable in every export."
         )
-        % {"count": count},
-    )
+    else:
+        count = InvitationCode.objects.filter(neighborhood__in=neighborhoods).count()
+        message = gettext(
+            "Not deleted: %(count)d invitation codes were handed out in this neighborhood, "
+            "and a response they admit is counted in it."
+        )
+    if not count:
+        return None
+    messages.error(request, message % {"count": count})
     return redirect("wagtailsnippets_cms_neighborhood:list")
 
 

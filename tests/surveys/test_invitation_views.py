@@ -5,6 +5,7 @@ import re
 import pytest
 from django.contrib.auth.models import Group
 
+from cms.models import Neighborhood
 from surveys.access import grant
 from surveys.invitations import InvitationCode, generate, redeem
 from tests.factories import make_staff
@@ -173,3 +174,12 @@ def test_a_bad_sheet_filter_is_explained(client, organizer, survey, neighborhood
     result = client.get(sheet_url(survey), query)
     assert result.status_code == 200 and not result.context.get("cards")
     assert "error-message" in result.content.decode()
+
+
+def test_a_neighborhood_with_codes_cannot_be_deleted(client, staff, survey, neighborhoods):
+    generate(survey, 1, neighborhoods[:1])
+    client.force_login(staff)
+    url = f"/admin/snippets/cms/neighborhood/delete/{neighborhoods[0].pk}/"
+    result = client.post(url, follow=True)
+    assert "Not deleted: 1 invitation codes were handed out" in result.content.decode()
+    assert Neighborhood.objects.filter(pk=neighborhoods[0].pk).exists()
