@@ -55,3 +55,13 @@ def grant(*, user: AbstractBaseUser, page: Page) -> SurveyAccess:
     """Let `user` see the surveys at or below `page` (as far as their role allows)."""
     access, _ = SurveyAccess.objects.get_or_create(user=user, page=page)
     return access
+
+
+def can_organize(user: AbstractBaseUser | AnonymousUser, survey: SurveyPage) -> bool:
+    """Whether `user` may run `survey` in the field (e.g. hand out invitation codes).
+
+    They must both see its data (role and grant: its codes show how many answered in
+    each neighborhood) and be allowed to edit its page, which Analysts never are.
+    """
+    original = survey.responses_survey
+    return can_view_responses(user, original) and original.permissions_for_user(user).can_edit()

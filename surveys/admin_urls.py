@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import admin_views
+from . import admin_views, invitation_views
 
 app_name = "surveys_admin"
 urlpatterns = [
@@ -16,5 +16,15 @@ urlpatterns = [
         "<int:survey_id>/responses/partial/",
         admin_views.ResponseListView.as_view(results_only=True),
         name="responses_results",
+    ),
+    path(
+        "<int:survey_id>/invitations/",
+        invitation_views.InvitationsView.as_view(),
+        name="invitations",
+    ),
+    path(
+        "<int:survey_id>/invitations/print/",
+        invitation_views.InvitationSheetView.as_view(),
+        name="invitations_print",
     ),
 ]

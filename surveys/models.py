@@ -469,4 +469,5 @@ class SurveyAccess(models.Model):
 
 
 # Models kept beside the code that uses them.
+from .invitations import InvitationCode  # noqa: E402,F401
 from .resume import ResumeCode  # noqa: E402,F401

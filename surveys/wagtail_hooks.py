@@ -1,4 +1,4 @@
-"""Survey responses in the Wagtail admin, and protection of stored responses."""
+"""Survey responses and invitation codes in the Wagtail admin; protection of stored responses."""
 
 from django.contrib import messages
 from django.db.models import Q
@@ -17,8 +17,8 @@ from wagtail.models import Page
 from cms.models import Neighborhood
 
 from . import admin_urls
-from .access import can_view_responses, surveys_visible_to
-from .models import Response, SurveyAccess, SurveyPage
+from .access import can_organize, can_view_responses, surveys_visible_to
+from .models import InvitationCode, Response, SurveyAccess, SurveyPage
 
 
 class SurveyAccessViewSet(ModelViewSet):
@@ -83,6 +83,19 @@ def responses_button(page, user, next_url=None):
         )
 
 
+@hooks.register("register_page_listing_more_buttons")
+def invitations_button(page, user, next_url=None):
+    if isinstance(page.specific_deferred, SurveyPage) and can_organize(
+        user, page.specific_deferred
+    ):
+        yield Button(
+            gettext("Invitation codes"),
+            reverse("surveys_admin:invitations", args=[page.pk]),
+            icon_name="key",
+            priority=16,
+        )
+
+
 def stored_responses_under(pages) -> int:
     """How many responses answered any of `pages` or a page below them."""
     page_ids = set()
@@ -119,16 +132,20 @@ def protect_responses_on_delete(request, page):
 
 def _refuse_neighborhood_delete(request, neighborhoods):
     count = Response.objects.filter(neighborhood__in=neighborhoods).count()
-    if not count:
-        return None
-    messages.error(
-        request,
-        gettext(
+    if count:
+        message = gettext(
             "Not deleted: %(count)d stored survey responses belong to this neighborhood, "
             "and its code must stay readable in every export."
         )
-        % {"count": count},
-    )
+    else:
+        count = InvitationCode.objects.filter(neighborhood__in=neighborhoods).count()
+        message = gettext(
+            "Not deleted: %(count)d invitation codes were handed out in this neighborhood, "
+            "and a response they admit is counted in it."
+        )
+    if not count:
+        return None
+    messages.error(request, message % {"count": count})
     return redirect("wagtailsnippets_cms_neighborhood:list")
 
 

@@ -1,7 +1,9 @@
 """Every URL that reveals response data checks role and grant; every view is audited.
 
 The URLs are discovered from the `surveys_admin` namespace: a view added there with a
-`survey_id` joins these checks without editing this file.
+`survey_id` joins these checks without editing this file. Organizer tools (views built
+on `OrganizerViewMixin`, e.g. invitation codes) also need the right to edit the survey,
+which Analysts never have.
 """
 
 import pytest
@@ -11,16 +13,19 @@ from django.urls import reverse
 from cms.models import AuditEvent
 from surveys import admin_urls
 from surveys.access import grant
+from surveys.invitation_views import OrganizerViewMixin
 from tests.factories import every_type_body, make_staff, make_survey, post_data, valid_answers
 
 pytestmark = pytest.mark.django_db
 
 
-def survey_data_urls(survey_id: int) -> list[str]:
+def survey_data_urls(survey_id: int, *, organizer_tools: bool | None = None) -> list[str]:
+    """The survey's admin URLs: all, or only (True) or all but (False) organizer tools."""
     return [
         reverse(f"surveys_admin:{pattern.name}", kwargs={"survey_id": survey_id})
         for pattern in admin_urls.urlpatterns
         if "survey_id" in pattern.pattern.converters
+        and organizer_tools in (None, issubclass(pattern.callback.view_class, OrganizerViewMixin))
     ]
 
 
@@ -56,14 +61,26 @@ def test_an_analyst_sees_only_the_granted_survey(client, two_surveys):
     analyst = role("Analyst", "ana")
     grant(user=analyst, page=ours)
     client.force_login(analyst)
-    for url in survey_data_urls(ours.pk):
+    for url in survey_data_urls(ours.pk, organizer_tools=False):
         assert client.get(url).status_code == 200, url
-    for url in survey_data_urls(theirs.pk):
+    for url in survey_data_urls(ours.pk, organizer_tools=True) + survey_data_urls(theirs.pk):
         result = client.get(url)
         assert result.status_code in (302, 403), url
         assert "response_table" not in (result.context or {})
     listed = client.get("/admin/surveys/").context["object_list"]
     assert [survey.pk for survey in listed] == [ours.pk]
+
+
+def test_an_organizer_reaches_every_url_of_the_granted_survey_only(client, two_surveys):
+    ours, theirs = two_surveys
+    organizer = role("Organizer", "org")
+    grant(user=organizer, page=ours)
+    client.force_login(organizer)
+    assert survey_data_urls(ours.pk, organizer_tools=True)
+    for url in survey_data_urls(ours.pk):
+        assert client.get(url).status_code == 200, url
+    for url in survey_data_urls(theirs.pk):
+        assert client.get(url).status_code in (302, 403), url
 
 
 def test_a_grant_on_a_parent_page_covers_the_surveys_below_it(client, two_surveys, home):

@@ -1,0 +1,159 @@
+"""Organizer views for invitation codes: how many are out and used, more, and print them.
+
+Only organizers of the survey (`access.can_organize`) reach these views: printed codes
+admit responses, so whoever may print them may in effect answer the survey.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, gettext_lazy as _, ngettext
+from django.views.generic import FormView, TemplateView
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+
+from cms.models import Neighborhood
+
+from .access import can_organize
+from .invitations import (
+    MAX_CODES_PER_REQUEST,
+    generate,
+    invitation_url,
+    qr_svg,
+    summary,
+    unused_codes,
+)
+from .models import SurveyPage
+
+CODES_PER_SHEET = 200
+
+
+class GenerateForm(forms.Form):
+    count = forms.IntegerField(
+        label=_("Number of codes"),
+        min_value=1,
+        max_value=MAX_CODES_PER_REQUEST,
+        help_text=_("For each chosen neighborhood, or in all if you choose none."),
+    )
+    neighborhoods = forms.ModelMultipleChoiceField(
+        label=_("Neighborhoods"),
+        queryset=Neighborhood.objects.order_by("name"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("A code's response is counted in its neighborhood."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        count, areas = cleaned.get("count"), cleaned.get("neighborhoods")
+        if count and areas and count * len(areas) > MAX_CODES_PER_REQUEST:
+            raise forms.ValidationError(
+                _(
+                    "At most %(max)d codes at a time: %(count)d codes for each of "
+                    "%(areas)d neighborhoods is %(total)d."
+                )
+                % {
+                    "max": MAX_CODES_PER_REQUEST,
+                    "count": count,
+                    "areas": len(areas),
+                    "total": count * len(areas),
+                }
+            )
+        return cleaned
+
+
+class SheetForm(forms.Form):
+    neighborhood = forms.ModelChoiceField(
+        label=_("Neighborhood"),
+        queryset=Neighborhood.objects.order_by("name"),
+        to_field_name="code",
+        required=False,
+        empty_label=_("All neighborhoods"),
+    )
+    page = forms.IntegerField(min_value=1, required=False)
+
+
+class OrganizerViewMixin(WagtailAdminTemplateMixin):
+    """Finds the survey in the URL and refuses whoever may not organize it."""
+
+    header_icon = "key"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.survey = get_object_or_404(SurveyPage, pk=kwargs["survey_id"]).responses_survey
+        if not can_organize(request.user, self.survey):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_subtitle(self):
+        return self.survey.get_admin_display_title()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(survey=self.survey, **kwargs)
+
+
+class InvitationsView(OrganizerViewMixin, FormView):
+    """Codes generated, redeemed and unused per neighborhood, and a form for more."""
+
+    template_name = "surveys/admin/invitations.html"
+    form_class = GenerateForm
+
+    def get_page_title(self):
+        return gettext("Invitation codes")
+
+    def form_valid(self, form):
+        created = generate(
+            self.survey, form.cleaned_data["count"], form.cleaned_data["neighborhoods"]
+        )
+        messages.success(
+            self.request,
+            ngettext(
+                "%(count)d invitation code generated.",
+                "%(count)d invitation codes generated.",
+                len(created),
+            )
+            % {"count": len(created)},
+        )
+        return redirect("surveys_admin:invitations", survey_id=self.survey.pk)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(rows=summary(self.survey), **kwargs)
+
+
+class InvitationSheetView(OrganizerViewMixin, TemplateView):
+    """A printable sheet of unused codes as cut-out cards, each with its QR code."""
+
+    template_name = "surveys/admin/invitation_sheet.html"
+
+    def get_page_title(self):
+        return gettext("Invitation codes to print")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = SheetForm(self.request.GET)
+        context["form"] = form
+        if not form.is_valid():
+            return context
+        codes = unused_codes(self.survey, form.cleaned_data["neighborhood"])
+        sheet = Paginator(codes, CODES_PER_SHEET).get_page(form.cleaned_data["page"] or 1)
+        context.update(
+            sheet=sheet,
+            cards=[self._card(code) for code in sheet],
+            survey_url=self.survey.get_full_url(self.request),
+        )
+        return context
+
+    def _card(self, invitation) -> dict:
+        url = invitation_url(self.survey, invitation.code, self.request)
+        label = gettext("QR code linking to the survey with code %(code)s") % {
+            "code": invitation.code
+        }
+        return {
+            "code": invitation.code,
+            "neighborhood": invitation.neighborhood,
+            "url": url,
+            "qr": mark_safe(qr_svg(url, label)),  # noqa: S308 - ElementTree escaped it
+        }

@@ -1,0 +1,185 @@
+"""The organizer's invitation-code pages: who may use them, generating, printing."""
+
+import re
+
+import pytest
+from django.contrib.auth.models import Group
+
+from cms.models import Neighborhood
+from surveys.access import grant
+from surveys.invitations import InvitationCode, generate, redeem
+from tests.factories import make_staff
+
+pytestmark = pytest.mark.django_db
+
+
+def page_url(survey) -> str:
+    return f"/admin/surveys/{survey.pk}/invitations/"
+
+
+def sheet_url(survey) -> str:
+    return f"/admin/surveys/{survey.pk}/invitations/print/"
+
+
+def member(role: str, survey=None):
+    user = make_staff(role.lower())
+    user.groups.add(Group.objects.get(name=role))
+    if survey is not None:
+        grant(user=user, page=survey)
+    return user
+
+
+@pytest.fixture
+def organizer(survey):
+    return member("Organizer", survey)
+
+
+def refused(result) -> bool:
+    return result.status_code == 403 or (
+        result.status_code == 302 and "invitations" not in result["Location"]
+    )
+
+
+# --- who may -------------------------------------------------------------------------
+
+
+def test_a_superuser_and_a_granted_organizer_generate_codes(client, staff, organizer, survey):
+    for user in (staff, organizer):
+        client.force_login(user)
+        assert client.get(page_url(survey)).status_code == 200
+        result = client.post(page_url(survey), {"count": "2"})
+        assert result.status_code == 302 and result["Location"] == page_url(survey)
+    assert InvitationCode.objects.filter(survey=survey).count() == 4
+
+
+@pytest.mark.parametrize(
+    ("role", "granted"), [("Analyst", True), ("Moderator", True), ("Organizer", False)]
+)
+def test_analysts_moderators_and_ungranted_organizers_are_refused(client, survey, role, granted):
+    generate(survey, 1)
+    client.force_login(member(role, survey if granted else None))
+    for url in (page_url(survey), sheet_url(survey)):
+        result = client.get(url)
+        assert refused(result), url
+        assert "cards" not in (result.context or {})
+    assert refused(client.post(page_url(survey), {"count": "5"}))
+    assert InvitationCode.objects.count() == 1
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client, survey):
+    for url in (page_url(survey), sheet_url(survey)):
+        assert client.get(url)["Location"].startswith("/accounts/login/")
+    client.post(page_url(survey), {"count": "5"})
+    assert not InvitationCode.objects.exists()
+
+
+def test_the_page_listing_offers_the_button_to_organizers_only(client, home, survey, organizer):
+    client.force_login(organizer)
+    assert page_url(survey) in client.get(f"/admin/pages/{home.pk}/").content.decode()
+    analyst = member("Analyst", survey)
+    client.force_login(analyst)
+    assert page_url(survey) not in client.get(f"/admin/pages/{home.pk}/").content.decode()
+
+
+# --- the summary and the form ----------------------------------------------------------
+
+
+def test_the_summary_counts_codes_per_neighborhood(client, organizer, survey, neighborhoods):
+    client.force_login(organizer)
+    result = client.post(
+        page_url(survey), {"count": "200", "neighborhoods": [n.pk for n in neighborhoods]}
+    )
+    assert result.status_code == 302
+    first = InvitationCode.objects.filter(neighborhood=neighborhoods[0]).first()
+    redeem(survey, first.code)
+    page = client.get(page_url(survey))
+    assert "600 invitation codes generated." in page.content.decode()
+    rows = {row["neighborhood__code"]: row for row in page.context["rows"]}
+    assert (rows["area-1"]["generated"], rows["area-1"]["redeemed"], rows["area-1"]["unused"]) == (
+        200,
+        1,
+        199,
+    )
+    assert rows["area-2"]["unused"] == rows["area-3"]["unused"] == 200
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({}, "This field is required."),
+        ({"count": "0"}, "greater than or equal to 1"),
+        ({"count": "many"}, "Enter a whole number."),
+        ({"count": "5001"}, "less than or equal to 5000"),
+        ({"count": "2000", "neighborhoods": "ALL"}, "At most 5000 codes at a time: 2000 codes"),
+        ({"count": "3", "neighborhoods": "999999"}, "Select a valid choice."),
+    ],
+)
+def test_bad_input_is_explained_and_creates_nothing(
+    client, organizer, survey, neighborhoods, data, message
+):
+    if data.get("neighborhoods") == "ALL":
+        data["neighborhoods"] = [n.pk for n in neighborhoods]
+    client.force_login(organizer)
+    result = client.post(page_url(survey), data)
+    assert result.status_code == 200
+    assert message in result.content.decode()
+    assert not InvitationCode.objects.exists()
+
+
+# --- the printable sheet -------------------------------------------------------------
+
+
+def test_the_sheet_prints_unused_codes_with_their_qr_codes(client, organizer, survey):
+    unused, used = (invitation.code for invitation in generate(survey, 2))
+    redeem(survey, used)
+    client.force_login(organizer)
+    result = client.get(sheet_url(survey))
+    html = result.content.decode()
+    assert unused in html and used not in html
+    assert html.count("<svg") == 1 and 'role="img"' in html
+    assert [card["url"] for card in result.context["cards"]] == [
+        f"{survey.get_full_url()}invite/{unused}/"
+    ]
+    assert survey.title in html and "invitation_sheet.css" in html
+
+
+def test_the_sheet_uses_no_script_and_no_other_site(client, organizer, survey):
+    generate(survey, 3)
+    client.force_login(organizer)
+    html = client.get(sheet_url(survey)).content.decode()
+    assert "<script" not in html
+    assert not re.search(r"""(src|href)=["']https?://""", html)
+    assert not re.search(r"\son[a-z]+=", html)
+
+
+def test_the_sheet_can_show_one_neighborhood(client, organizer, survey, neighborhoods):
+    generate(survey, 2, neighborhoods[:2])
+    client.force_login(organizer)
+    result = client.get(sheet_url(survey), {"neighborhood": "area-2"})
+    cards = result.context["cards"]
+    assert len(cards) == 2 and {card["neighborhood"] for card in cards} == {neighborhoods[1]}
+
+
+def test_a_long_sheet_is_split_into_pages(client, organizer, survey):
+    generate(survey, 201)
+    client.force_login(organizer)
+    assert len(client.get(sheet_url(survey)).context["cards"]) == 200
+    assert len(client.get(sheet_url(survey), {"page": "2"}).context["cards"]) == 1
+
+
+@pytest.mark.parametrize("query", [{"neighborhood": "atlantis"}, {"page": "first"}])
+def test_a_bad_sheet_filter_is_explained(client, organizer, survey, neighborhoods, query):
+    generate(survey, 2)
+    client.force_login(organizer)
+    result = client.get(sheet_url(survey), query)
+    assert result.status_code == 200 and not result.context.get("cards")
+    assert "error-message" in result.content.decode()
+
+
+def test_a_neighborhood_with_codes_cannot_be_deleted(client, staff, survey, neighborhoods):
+    generate(survey, 1, neighborhoods[:1])
+    client.force_login(staff)
+    url = f"/admin/snippets/cms/neighborhood/delete/{neighborhoods[0].pk}/"
+    result = client.post(url, follow=True)
+    assert "Not deleted: 1 invitation codes were handed out" in result.content.decode()
+    assert Neighborhood.objects.filter(pk=neighborhoods[0].pk).exists()
