@@ -62,8 +62,10 @@ def _read(sheets: dict[str, Sheet]) -> ImportedForm:
         body, rows = builder.build()
         form.bodies[language] = body
         form.titles[language] = _title(setting, language, form.default_language)
-        if not form.problems:
-            for problem in validation_problems(body, rows):
+        # The editor's checks, on rows with no problem yet (one reason per row is enough).
+        seen = {problem.row for problem in form.problems}
+        for problem in validation_problems(body, rows):
+            if problem.row not in seen and (default or not form.problems):
                 form.problems.append(problem if default else _in_language(problem, language))
     if not any(row.get("type") for row in survey.rows):
         form.problems.append(Problem("survey", None, gettext("The survey sheet has no rows.")))

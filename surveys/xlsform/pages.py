@@ -24,7 +24,13 @@ from .problems import Problem, XLSFormError
 
 def import_xlsform(file, *, parent: Page, slug: str | None = None, user=None) -> SurveyPage:
     """Create a draft survey under `parent` from the XLSForm in `file`; raises XLSFormError."""
-    form = read_xlsform(file)
+    return create_survey(read_xlsform(file), parent=parent, slug=slug, user=user)
+
+
+def create_survey(
+    form: ImportedForm, *, parent: Page, slug: str | None = None, user=None
+) -> SurveyPage:
+    """Write the survey `read_xlsform` read (when it has no problems); raises XLSFormError."""
     problems = form.problems + _placement_problems(parent, slug)
     if problems:
         raise XLSFormError(problems)
@@ -125,7 +131,7 @@ def translated_strings(survey: SurveyPage, body: list[dict]) -> dict[str, str]:
             strings[f"{path}.text"] = _note_text(value["text"])
         stored = getattr(child.value.get("choices"), "bound_blocks", ())
         for item, choice in zip(stored, value.get("choices", ()), strict=True):
-            strings[f"{path}.choices.{item.id}.label"] = choice["label"]
+            strings[f"{path}.choices.{item.id}.label"] = choice["value"]["label"]
     return strings
 
 

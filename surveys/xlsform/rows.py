@@ -204,8 +204,18 @@ class BodyBuilder:
                 )
             )
         options = {
+            # In block format with ids, as the editor saves them: wagtail-localize
+            # translates list items only then.
             "choices": [
-                {"label": self.text(c, "label"), "code": c.get("name"), "non_substantive": False}
+                {
+                    "type": "item",
+                    "id": str(uuid.uuid4()),
+                    "value": {
+                        "label": self.text(c, "label"),
+                        "code": c.get("name"),
+                        "non_substantive": False,
+                    },
+                }
                 for c in choices
             ],
             "randomize": "randomize=true" in row.get("parameters").replace(" ", "").lower(),
