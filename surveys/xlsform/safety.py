@@ -102,8 +102,8 @@ def _macros() -> str:
 class CellBudget:
     """How many more cells may be read from one workbook."""
 
-    def __init__(self, limit: int = MAX_CELLS):
-        self.left = limit
+    def __init__(self, limit: int | None = None):
+        self.left = MAX_CELLS if limit is None else limit
 
     def spend(self, count: int, sheet: str) -> None:
         self.left -= count
