@@ -49,27 +49,31 @@ def read_xlsform(file) -> ImportedForm:
 
 def _read(sheets: dict[str, Sheet]) -> ImportedForm:
     form = ImportedForm()
-    survey = sheets["survey"]
     settings_sheet = sheets.get("settings")
     setting = settings_sheet.rows[0] if settings_sheet and settings_sheet.rows else None
     _choose_languages(form, sheets, setting)
+    if not any(row.get("type") for row in sheets["survey"].rows):
+        form.problems.append(Problem("survey", None, gettext("The survey sheet has no rows.")))
     if form.problems:
         return form
     for language in form.languages:
-        default = language == form.default_language
-        problems, warnings = (form.problems, form.warnings) if default else ([], [])
-        builder = BodyBuilder(sheets, language, form.default_language, problems, warnings)
-        body, rows = builder.build()
-        form.bodies[language] = body
         form.titles[language] = _title(setting, language, form.default_language)
-        # The editor's checks, on rows with no problem yet (one reason per row is enough).
-        seen = {problem.row for problem in form.problems}
-        for problem in validation_problems(body, rows):
-            if problem.row not in seen and (default or not form.problems):
-                form.problems.append(problem if default else _in_language(problem, language))
-    if not any(row.get("type") for row in survey.rows):
-        form.problems.append(Problem("survey", None, gettext("The survey sheet has no rows.")))
+        _read_body(form, sheets, language)
     return form
+
+
+def _read_body(form: ImportedForm, sheets: dict[str, Sheet], language: str) -> None:
+    """Build `language`'s body; problems are the default language's (the rows are the
+    same in every language), and what only a translation breaks (a label too long)."""
+    default = language == form.default_language
+    problems, warnings = (form.problems, form.warnings) if default else ([], [])
+    body, rows = BodyBuilder(sheets, language, form.default_language, problems, warnings).build()
+    form.bodies[language] = body
+    # The editor's checks, on rows with no problem yet (one reason per row is enough).
+    seen = {problem.row for problem in form.problems}
+    for problem in validation_problems(body, rows):
+        if problem.row not in seen and (default or not form.problems):
+            form.problems.append(problem if default else _in_language(problem, language))
 
 
 def _in_language(problem: Problem, language: str) -> Problem:

@@ -216,3 +216,35 @@ def test_a_survey_cannot_go_where_surveys_do_not_belong(home):
     assert Page.objects.count() == count
     second = import_xlsform(FIXTURE, parent=home)
     assert second.slug != survey.slug
+
+
+def test_the_default_language_decides_the_original_page(home):
+    header = ("type", "name", "label::English (en)", "label::Spanish")
+    rows = [header, ("integer", "age", "Age?", "¿Edad?")]
+    settings = [
+        ("form_title::Spanish", "form_title::English (en)", "default_language"),
+        ("Encuesta", "Survey", "Spanish"),
+    ]
+    buffer = io.BytesIO()
+    workbook({"survey": rows, "settings": settings}).save(buffer)
+    survey = import_xlsform(buffer, parent=home)
+    assert (survey.locale.language_code, survey.title) == ("es", "Encuesta")
+    english = SurveyPage.objects.get(
+        translation_key=survey.translation_key, locale__language_code="en"
+    )
+    assert build_questionnaire(latest(english)).question("age").label == "Age?"
+
+
+def test_what_only_a_translation_breaks_is_a_problem_too(home):
+    header = ("type", "name", "label::English (en)", "label::Español (es)")
+    buffer = io.BytesIO()
+    workbook({"survey": [header, ("text", "a", "A?", "¿" + "a" * 600 + "?")]}).save(buffer)
+    problems = read_xlsform(buffer).problems
+    assert [(p.sheet, p.row) for p in problems] == [("survey", 2)]
+    assert problems[0].reason.startswith("(es) ")
+
+
+def test_an_empty_survey_sheet_is_a_problem():
+    buffer = io.BytesIO()
+    workbook({"survey": [HEADER]}).save(buffer)
+    assert "The survey sheet has no rows." in [p.reason for p in read_xlsform(buffer).problems]
