@@ -10,6 +10,7 @@ XLSForm (survey sheet)           our block (QuestionStreamBlock child)
 select_one L                     single_choice (appearance minimal: dropdown)
 select_one L named neighborhood  neighborhood (when L's codes are neighborhoods)
 select_multiple L                multiple_choice
+select_... L or_other            + a choice "other" that asks to specify
 integer / decimal                number (integer=True / False); constraint
                                  `. >= a and . <= b` -> min_value / max_value
 text                             short_text (appearance multiline: long_text)

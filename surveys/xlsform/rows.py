@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.utils import translation
 from django.utils.html import escape
 from django.utils.translation import gettext
 
@@ -124,6 +125,8 @@ class BodyBuilder:
             self.note(row)
         elif parts[0] in ("select_one", "select_multiple") and len(parts) == 2:
             self.select(row, parts[0], parts[1])
+        elif parts[0] in ("select_one", "select_multiple") and parts[2:] == ["or_other"]:
+            self.select(row, parts[0], parts[1], or_other=True)
         elif parts[0] in SIMPLE_TYPES and len(parts) == 1:
             self.simple(row, parts[0])
         else:
@@ -186,7 +189,7 @@ class BodyBuilder:
             options = {"max_length": 2000 if multiline else 255}
         self.question(row, block_type, options)
 
-    def select(self, row: Row, kind: str, list_name: str) -> None:
+    def select(self, row: Row, kind: str, list_name: str, or_other: bool = False) -> None:
         choices = self.lists.get(list_name)
         if choices is None:
             self.problem(
@@ -203,21 +206,18 @@ class BodyBuilder:
                     gettext("choice_filter is ignored: all choices are shown."),
                 )
             )
+        values = [
+            {"label": self.text(c, "label"), "code": c.get("name"), "non_substantive": False}
+            for c in choices
+        ]
+        if or_other:
+            # ODK's `or_other`: an "Other" choice whose text the resident specifies.
+            with translation.override(self.language):
+                values.append({"label": gettext("Other"), "code": "other", "other": True})
         options = {
             # In block format with ids, as the editor saves them: wagtail-localize
             # translates list items only then.
-            "choices": [
-                {
-                    "type": "item",
-                    "id": str(uuid.uuid4()),
-                    "value": {
-                        "label": self.text(c, "label"),
-                        "code": c.get("name"),
-                        "non_substantive": False,
-                    },
-                }
-                for c in choices
-            ],
+            "choices": [{"type": "item", "id": str(uuid.uuid4()), "value": v} for v in values],
             "randomize": "randomize=true" in row.get("parameters").replace(" ", "").lower(),
         }
         if kind == "select_one":

@@ -126,7 +126,8 @@ PROBLEMS = [
     ([("geopoint", "where", "Where?")], 2, "'geopoint' is not supported"),
     ([("begin_repeat", "kids", "Kids")], 2, "not supported"),
     ([("select_one colours", "c", "Colour?")], 2, "'colours' is not on the choices sheet"),
-    ([("select_one yes_no or_other", "c", "C?")], 2, "not supported"),
+    ([("select_one_from_file towns.csv", "c", "C?")], 2, "not supported"),
+    ([("select_one yes_no extra", "c", "C?")], 2, "not supported"),
     ([("text", "1st", "First?")], 2, "A key starts with a letter"),
     ([("text", "", "No name?")], 2, "needs a name"),
     ([("text", "status", "Status?")], 2, "reserved"),
@@ -248,3 +249,18 @@ def test_an_empty_survey_sheet_is_a_problem():
     buffer = io.BytesIO()
     workbook({"survey": [HEADER]}).save(buffer)
     assert "The survey sheet has no rows." in [p.reason for p in read_xlsform(buffer).problems]
+
+
+def test_or_other_adds_a_choice_to_specify_in_each_language(home):
+    header = ("type", "name", "label::English (en)", "label::Español (es)")
+    choices = [
+        ("list_name", "name", "label::English (en)", "label::Español (es)"),
+        ("yes_no", "yes", "Yes", "Sí"),
+        ("yes_no", "no", "No", "No"),
+    ]
+    buffer = io.BytesIO()
+    rows = [header, ("select_one yes_no or_other", "a", "A?", "¿A?")]
+    workbook({"survey": rows, "choices": choices}).save(buffer)
+    survey = import_xlsform(buffer, parent=home)
+    other = build_questionnaire(latest(survey)).question("a").other_choice
+    assert (other.code, other.label) == ("other", "Other")
