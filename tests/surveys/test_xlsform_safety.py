@@ -2,6 +2,7 @@
 
 import io
 import os
+import struct
 import zipfile
 
 import openpyxl
@@ -141,3 +142,26 @@ def test_a_refused_file_writes_nothing(home):
     with pytest.raises(XLSFormError, match="macros"):
         import_xlsform(rezipped(extra={"xl/vbaProject.bin": b"x"}), parent=home)
     assert Page.objects.count() == count
+
+
+def lying_about_size(archive: io.BytesIO, name: str, declared: int) -> io.BytesIO:
+    """`archive` with `name`'s inflated size understated in both zip headers."""
+    data = bytearray(archive.getvalue())
+    with zipfile.ZipFile(io.BytesIO(bytes(data))) as z:
+        info = z.getinfo(name)
+    struct.pack_into("<I", data, info.header_offset + 22, declared)  # local header
+    central = data.find(
+        b"PK\x01\x02" + bytes(data[info.header_offset + 4 : info.header_offset + 6])
+    )
+    while data[central + 46 : central + 46 + len(name)] != name.encode():
+        central = data.find(b"PK\x01\x02", central + 4)
+    struct.pack_into("<I", data, central + 24, declared)  # central directory
+    return io.BytesIO(bytes(data))
+
+
+def test_a_zip_that_understates_an_entry_is_refused_when_read():
+    bomb = b"<worksheet>" + b" " * 5 * 2**20 + b"</worksheet>"
+    file = lying_about_size(
+        rezipped(replace={"xl/worksheets/sheet1.xml": bomb}), "xl/worksheets/sheet1.xml", 4000
+    )
+    assert reasons(file).endswith("(BadZipFile).")
