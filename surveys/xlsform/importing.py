@@ -21,6 +21,25 @@ from .reading import Sheet, language_code, read_sheets
 from .rows import BodyBuilder
 from .safety import open_workbook
 
+# What the import reads; `constraint_message` and `required_message` are replaced by
+# the form's own clear messages.
+SURVEY_COLUMNS = frozenset(
+    {
+        "type",
+        "name",
+        "label",
+        "hint",
+        "required",
+        "required_message",
+        "relevant",
+        "constraint",
+        "constraint_message",
+        "appearance",
+        "choice_filter",
+        "parameters",
+    }
+)
+
 
 @dataclass
 class ImportedForm:
@@ -59,7 +78,23 @@ def _read(sheets: dict[str, Sheet]) -> ImportedForm:
     for language in form.languages:
         form.titles[language] = _title(setting, language, form.default_language)
         _read_body(form, sheets, language)
+    form.warnings.extend(_ignored_columns(sheets["survey"]))
     return form
+
+
+def _ignored_columns(survey: Sheet) -> list[Problem]:
+    """A warning for each survey column that says something the import leaves out."""
+    used = {
+        column for row in survey.rows for (column, _language), value in row.cells.items() if value
+    }
+    return [
+        Problem(
+            "survey",
+            1,
+            gettext("The column '%(column)s' is not imported.") % {"column": column},
+        )
+        for column in sorted(used - SURVEY_COLUMNS)
+    ]
 
 
 def _read_body(form: ImportedForm, sheets: dict[str, Sheet], language: str) -> None:

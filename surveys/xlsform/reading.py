@@ -19,6 +19,11 @@ from .problems import Problem, XLSFormError
 from .safety import CellBudget, refuse, sheet_rows
 
 SHEETS = ("survey", "choices", "settings")
+# Columns that XLSForm writes once per language (`label::Español (es)`); in others
+# (`media::image`) what follows `::` is not a language.
+TRANSLATED_COLUMNS = frozenset(
+    {"label", "hint", "guidance_hint", "constraint_message", "required_message", "form_title"}
+)
 _LANGUAGE_COLUMN = re.compile(r"^(?P<column>[^:]+)::\s*(?P<language>.+?)\s*$")
 _CODE_IN_NAME = re.compile(r"\(\s*(?P<code>[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]+)?)\s*\)$")
 
@@ -113,7 +118,7 @@ def _column(value) -> tuple[str, str | None] | None:
     if not text:
         return None
     match = _LANGUAGE_COLUMN.match(text)
-    if match:
+    if match and match.group("column").strip().lower() in TRANSLATED_COLUMNS:
         return match.group("column").strip().lower(), language_code(match.group("language"))
     return text.lower(), None
 

@@ -112,6 +112,18 @@ def test_warnings_say_what_is_left_out_on_purpose():
     assert any(row == 9 and "choice_filter" in reason for _s, row, reason in reasons)
 
 
+def test_columns_the_import_leaves_out_are_warned_about():
+    buffer = io.BytesIO()
+    header = ("type", "name", "label", "default", "media::image", "constraint_message")
+    workbook({"survey": [header, ("integer", "n", "N?", "3", "n.png", "Too big")]}).save(buffer)
+    form = read_xlsform(buffer)
+    assert not form.problems
+    assert [w.reason for w in form.warnings] == [
+        "The column 'default' is not imported.",
+        "The column 'media::image' is not imported.",
+    ]
+
+
 def test_a_language_the_site_lacks_is_a_warning_not_an_error():
     buffer = io.BytesIO()
     header = ("type", "name", "label::English (en)", "label::Français (fr)")
