@@ -1,10 +1,11 @@
 from django.urls import path
 
-from . import admin_views, invitation_views
+from . import admin_views, invitation_views, xlsform_views
 
 app_name = "surveys_admin"
 urlpatterns = [
     path("", admin_views.SurveyIndexView.as_view(), name="index"),
+    path("xlsform/import/", xlsform_views.XLSFormImportView.as_view(), name="xlsform_import"),
     path("partial/", admin_views.SurveyIndexView.as_view(results_only=True), name="index_results"),
     path(
         "<int:survey_id>/responses/",

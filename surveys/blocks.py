@@ -374,6 +374,30 @@ class LongTextBlock(QuestionBlock):
         label = _("Long text")
 
 
+class DateBlock(QuestionBlock):
+    """A calendar date (e.g. when something happened), optionally within limits."""
+
+    question_type = "date"
+    min_date = blocks.DateBlock(required=False, label=_("Earliest date"))
+    max_date = blocks.DateBlock(required=False, label=_("Latest date"))
+
+    def question_options(self, value):
+        return {"min_date": value.get("min_date"), "max_date": value.get("max_date")}
+
+    def clean(self, value):
+        value = super().clean(value)
+        low, high = value.get("min_date"), value.get("max_date")
+        if low is not None and high is not None and low > high:
+            raise StructBlockValidationError(
+                {"max_date": ValidationError(gettext("The latest date is before the earliest."))}
+            )
+        return value
+
+    class Meta:
+        icon = "date"
+        label = _("Date")
+
+
 class NeighborhoodBlock(QuestionBlock):
     """Which neighborhood the resident lives in; choices are the Neighborhood snippets."""
 
@@ -507,6 +531,7 @@ class QuestionStreamBlock(blocks.StreamBlock):
     number = NumberBlock()
     short_text = ShortTextBlock()
     long_text = LongTextBlock()
+    date = DateBlock()
     neighborhood = NeighborhoodBlock()
     section = SectionBlock()
     note = NoteBlock()

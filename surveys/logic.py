@@ -9,10 +9,12 @@ that is hidden is never required, and anything posted for it is discarded.
 
 Semantics follow ODK where they overlap: an unanswered question equals nothing, is
 compared with no number (`lt`/`gt`... are false) and `not_equals` anything (true).
+Dates are compared as ISO text (`YYYY-MM-DD` sorts as the calendar does).
 """
 
 from __future__ import annotations
 
+import datetime
 import math
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -77,6 +79,7 @@ OPERATORS_BY_TYPE["neighborhood"] = (
     "not_answered",
 )
 OPERATORS_BY_TYPE["long_text"] = OPERATORS_BY_TYPE["short_text"]
+OPERATORS_BY_TYPE["date"] = ("equals", "not_equals", *COMPARISONS, "answered", "not_answered")
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,14 +159,17 @@ def _rule_holds(rule: Rule, fact: Fact) -> bool:
         return values[0] in fact.codes
     if op == "not_selected":
         return values[0] not in fact.codes
-    limit = as_number(values[0]) if values else None
-    if fact.number is None or limit is None:
+    if fact.text and values and as_date(values[0]) is not None:
+        answer, limit = fact.text, values[0]
+    else:
+        answer, limit = fact.number, as_number(values[0]) if values else None
+    if answer is None or limit is None:
         return False
     return {
-        "lt": fact.number < limit,
-        "le": fact.number <= limit,
-        "gt": fact.number > limit,
-        "ge": fact.number >= limit,
+        "lt": answer < limit,
+        "le": answer <= limit,
+        "gt": answer > limit,
+        "ge": answer >= limit,
     }[op]
 
 
@@ -183,6 +189,14 @@ def as_number(text: str | None) -> float | None:
     return number if math.isfinite(number) else None
 
 
+def as_date(text: str | None) -> datetime.date | None:
+    """The date an ISO `YYYY-MM-DD` text names, or None."""
+    try:
+        return datetime.date.fromisoformat(text) if len(text or "") == 10 else None
+    except ValueError:
+        return None
+
+
 def fact_for(question: Question, value: Any) -> Fact:
     """The `Fact` of a cleaned form value of `question`."""
     if value in (None, "", [], ()):
@@ -196,6 +210,8 @@ def fact_for(question: Question, value: Any) -> Fact:
         return Fact(codes=frozenset({code}), number=as_number(code) if substantive else None)
     if question.type == "number":
         return Fact(number=float(value))
+    if isinstance(value, datetime.date):
+        return Fact(text=value.isoformat())
     return Fact(text=str(value))
 
 
@@ -313,6 +329,11 @@ def _rule_problems(rule: Rule, question: Question) -> list[str]:
             gettext("Give one answer for the condition on '%(key)s', or use 'is one of'.")
             % {"key": question.key}
         ]
+    if question.type == "date":
+        bad = [value for value in rule.values if as_date(value) is None]
+        if bad:
+            return [gettext("'%(value)s' is not a date like 2024-05-31.") % {"value": bad[0]}]
+        return []
     if rule.op in COMPARISONS or question.type == "number":
         bad = [value for value in rule.values if as_number(value) is None]
         if bad:

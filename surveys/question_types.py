@@ -9,12 +9,14 @@ per chosen code.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, ClassVar
 
 from django import forms
-from django.utils.formats import number_format
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext_lazy as _
 
 from .questionnaire import Question
@@ -36,7 +38,7 @@ class QuestionType:
     """Base class: a question type's form field, storage and display."""
 
     name: ClassVar[str]
-    # How analysis treats the answers: "nominal", "ordinal", "numeric", "text" or "area".
+    # How analysis treats the answers: "nominal", "ordinal", "numeric", "text", "date" or "area".
     measure: ClassVar[str]
     template: ClassVar[str] = "surveys/questions/choices.html"
 
@@ -287,6 +289,63 @@ class LongText(ShortText):
     widget_class = forms.Textarea
 
 
+class DateInput(forms.DateInput):
+    """The browser's date picker where there is one; a text box taking YYYY-MM-DD where
+    there is not (no script either way)."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs={"autocomplete": "off", **(attrs or {})}, format="%Y-%m-%d")
+
+
+class DateQuestion(QuestionType):
+    """A calendar date, stored as ISO text (`YYYY-MM-DD`): listed and exported, not
+    counted in results."""
+
+    name = "date"
+    measure = "date"
+    template = "surveys/questions/field.html"
+
+    def form_field(self, question, *, required):
+        validators = []
+        if question.min_date:
+            validators.append(MinValueValidator(question.min_date))
+        if question.max_date:
+            validators.append(MaxValueValidator(question.max_date))
+        return forms.DateField(
+            required=required,
+            input_formats=["%Y-%m-%d"],
+            widget=DateInput(
+                attrs={
+                    "min": question.min_date.isoformat() if question.min_date else None,
+                    "max": question.max_date.isoformat() if question.max_date else None,
+                }
+            ),
+            validators=validators,
+            error_messages={
+                "required": _("Answer this question."),
+                "invalid": _("Enter a date as year-month-day, like 2024-05-31."),
+                "min_value": _("Enter a date no earlier than %(limit_value)s."),
+                "max_value": _("Enter a date no later than %(limit_value)s."),
+            },
+        )
+
+    def answer_values(self, question, value):
+        return [AnswerValue(text=value.isoformat())] if value else []
+
+    def form_value(self, question, values):
+        return values[0].text if values else None
+
+    def display(self, question, values):
+        if not values or not values[0].text:
+            return ""
+        try:
+            return date_format(datetime.date.fromisoformat(values[0].text))
+        except ValueError:
+            return values[0].text
+
+
 class NeighborhoodQuestion(QuestionType):
     """Where the resident lives; stored on the response itself, not as an answer row."""
 
@@ -316,6 +375,7 @@ QUESTION_TYPES: dict[str, QuestionType] = {
         Number(),
         ShortText(),
         LongText(),
+        DateQuestion(),
         NeighborhoodQuestion(),
     )
 }

@@ -9,6 +9,7 @@ store.
 
 from __future__ import annotations
 
+import datetime
 import re
 import threading
 from collections.abc import Sequence
@@ -71,6 +72,8 @@ class Question:
     min_value: float | None = None
     max_value: float | None = None
     integer: bool = False
+    min_date: datetime.date | None = None
+    max_date: datetime.date | None = None
     max_length: int | None = None
     min_label: str = ""
     max_label: str = ""

@@ -19,6 +19,7 @@ from cms.models import Neighborhood
 from . import admin_urls
 from .access import can_organize, can_view_responses, surveys_visible_to
 from .models import InvitationCode, Response, SurveyAccess, SurveyPage
+from .xlsform_views import survey_parents_for
 
 
 class SurveyAccessViewSet(ModelViewSet):
@@ -67,6 +68,22 @@ def register_surveys_menu_item():
         name="survey-responses",
         icon_name="form",
         order=250,
+    )
+
+
+class XLSFormImportMenuItem(MenuItem):
+    def is_shown(self, request):
+        return survey_parents_for(request.user).exists()
+
+
+@hooks.register("register_admin_menu_item")
+def register_xlsform_import_menu_item():
+    return XLSFormImportMenuItem(
+        _("Import an XLSForm"),
+        reverse("surveys_admin:xlsform_import"),
+        name="xlsform-import",
+        icon_name="upload",
+        order=260,
     )
 
 

@@ -88,6 +88,7 @@ def every_type_body() -> list[dict]:
         question("number", "hours", "Hours?", min_value=0, max_value=24, integer=False),
         question("short_text", "nickname", "A word?", max_length=20),
         question("long_text", "story", "Tell us more", max_length=100),
+        question("date", "stopped_on", "When?", min_date="2020-01-01", max_date="2030-12-31"),
     ]
 
 
@@ -105,6 +106,7 @@ def valid_answers() -> dict[str, str | list[str]]:
         "hours": "2,5",
         "nickname": "hola",
         "story": "Line one\nline two",
+        "stopped_on": "2024-05-31",
     }
 
 

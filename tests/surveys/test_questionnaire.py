@@ -34,6 +34,7 @@ def test_every_block_becomes_a_plain_item(survey, neighborhoods):
         "hours",
         "nickname",
         "story",
+        "stopped_on",
     )
     assert q.neighborhood_question.key == "area"
     assert [c.code for c in q.question("area").choices] == [n.code for n in neighborhoods]
