@@ -1,0 +1,1 @@
+"""XLSForm, the spreadsheet format of KoboToolbox and ODK: import and export."""
