@@ -81,6 +81,8 @@ TYPES = {
 SURVEY_OPTIONS = ("type", "randomize", "about_respondent", "favorable")
 CHOICE_OPTIONS = ("non_substantive", "other", "anchored")
 END_GROUP = {"type": "end_group"}
+# Names of groups and notes without a heading or title to derive one from.
+FALLBACK_NAMES = {"note": "note", "section": "section", "page_break": "page"}
 
 
 @dataclass(frozen=True)
@@ -240,10 +242,10 @@ def _item_row(item: Item, languages: list[_Language], names: _Names) -> dict[str
         return lambda language: clean(getattr(language.item(item.block_id), attribute, ""))
 
     if item.type == "note":
-        return {"type": "note", "name": names.unique(item.type)} | _texts(
+        return {"type": "note", "name": names.unique(FALLBACK_NAMES[item.type])} | _texts(
             "label", languages, same("text", plain_text)
         )
-    row = {"type": "begin_group", "name": names.unique(item.type, _heading(item))}
+    row = {"type": "begin_group", "name": names.unique(FALLBACK_NAMES[item.type], _heading(item))}
     if item.type == "page_break":
         return row | _texts("label", languages, same("title")) | {"appearance": "field-list"}
     return (
