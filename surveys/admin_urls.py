@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import admin_views
+from . import admin_views, xlsform_views
 
 app_name = "surveys_admin"
 urlpatterns = [
@@ -12,6 +12,11 @@ urlpatterns = [
         name="responses",
     ),
     path("<int:survey_id>/results/", admin_views.SurveyResultsView.as_view(), name="results"),
+    path(
+        "<int:survey_id>/xlsform/",
+        xlsform_views.download_xlsform,
+        name="xlsform_export",
+    ),
     path(
         "<int:survey_id>/responses/partial/",
         admin_views.ResponseListView.as_view(results_only=True),

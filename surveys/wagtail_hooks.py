@@ -17,7 +17,7 @@ from wagtail.models import Page
 from cms.models import Neighborhood
 
 from . import admin_urls
-from .access import can_view_responses, surveys_visible_to
+from .access import can_download_questionnaire, can_view_responses, surveys_visible_to
 from .models import Response, SurveyAccess, SurveyPage
 
 
@@ -80,6 +80,18 @@ def responses_button(page, user, next_url=None):
             reverse("surveys_admin:responses", args=[page.pk]),
             icon_name="form",
             priority=15,
+        )
+
+
+@hooks.register("register_page_listing_more_buttons")
+def xlsform_button(page, user, next_url=None):
+    survey = page.specific_deferred
+    if isinstance(survey, SurveyPage) and can_download_questionnaire(user, survey):
+        yield Button(
+            gettext("Download XLSForm"),
+            reverse("surveys_admin:xlsform_export", args=[page.pk]),
+            icon_name="download",
+            priority=16,
         )
 
 
