@@ -81,8 +81,6 @@ TYPES = {
 SURVEY_OPTIONS = ("type", "randomize", "about_respondent", "favorable")
 CHOICE_OPTIONS = ("non_substantive", "other", "anchored")
 END_GROUP = {"type": "end_group"}
-# Names of groups and notes without a heading or title to derive one from.
-FALLBACK_NAMES = {"note": "note", "section": "section", "page_break": "page"}
 
 
 @dataclass(frozen=True)
@@ -236,35 +234,40 @@ def _survey_rows(languages: list[_Language]) -> Iterable[dict[str, str]]:
 
 def _item_row(item: Item, languages: list[_Language], names: _Names) -> dict[str, str]:
     if item.is_question:
-        return _question_row(item, languages, questionnaire=languages[0].questionnaire)
-
-    def same(attribute: str, clean: Callable[[str], str] = str) -> Callable[[_Language], str]:
-        return lambda language: clean(getattr(language.item(item.block_id), attribute, ""))
-
+        return _question_row(item, languages)
     if item.type == "note":
-        return {"type": "note", "name": names.unique(FALLBACK_NAMES[item.type])} | _texts(
-            "label", languages, same("text", plain_text)
+        return {"type": "note", "name": names.unique("note")} | _item_texts(
+            "label", languages, item, "text", plain_text
         )
-    row = {"type": "begin_group", "name": names.unique(FALLBACK_NAMES[item.type], _heading(item))}
-    if item.type == "page_break":
-        return row | _texts("label", languages, same("title")) | {"appearance": "field-list"}
-    return (
-        row | _texts("label", languages, same("heading")) | _texts("hint", languages, same("text"))
+    if item.type == "section":
+        row = {"type": "begin_group", "name": names.unique("section", item.heading)}
+        return (
+            row
+            | _item_texts("label", languages, item, "heading")
+            | _item_texts("hint", languages, item, "text")
+        )
+    row = {"type": "begin_group", "name": names.unique("page", item.title)}
+    return row | _item_texts("label", languages, item, "title") | {"appearance": "field-list"}
+
+
+def _item_texts(
+    column: str, languages: list[_Language], item: Item, attribute: str, clean=str
+) -> dict[str, str]:
+    """The cells of `column`: `attribute` of the same item (by block id) in each language."""
+    return _texts(
+        column,
+        languages,
+        lambda language: clean(getattr(language.item(item.block_id), attribute, "")),
     )
 
 
-def _heading(item: Item) -> str:
-    return getattr(item, "heading", "") or getattr(item, "title", "")
-
-
-def _question_row(
-    question: Question, languages: list[_Language], *, questionnaire: Questionnaire
-) -> dict[str, str]:
+def _question_row(question: Question, languages: list[_Language]) -> dict[str, str]:
     def text(attribute: str) -> Callable[[_Language], str]:
         return lambda language: getattr(language.question(question.key), attribute, "")
 
     required = question.required or (
-        question.type == "neighborhood" and questionnaire.settings.neighborhood_required
+        question.type == "neighborhood"
+        and languages[0].questionnaire.settings.neighborhood_required
     )
     row = {
         "type": _type(question),

@@ -11,7 +11,7 @@ from wagtail.models import Locale
 from surveys.builders import choices, likert, note, question, section
 from surveys.condition_blocks import condition_value
 from surveys.logic import All, Any_, Not, Rule
-from surveys.xlsform.exporting import _expression, export_xlsform, plain_text
+from surveys.xlsform.exporting import _expression, _Names, export_xlsform, plain_text
 from tests.factories import body_with_ids, every_type_body, make_survey, publish_body
 
 pytestmark = pytest.mark.django_db
@@ -386,3 +386,24 @@ def test_a_translation_exports_with_its_own_language_first(spanish):
     assert read(workbook, "survey")[0][2:4] == [f"label::{ES}", f"label::{EN}"]
     assert read(workbook, "settings")[1]["default_language"] == ES
     assert read(workbook, "settings")[1]["form_title"] == "Encuesta"
+
+
+def test_group_names_are_identifiers_that_never_repeat_a_key():
+    names = _Names(["about_you"])
+    assert [
+        names.unique("section", "About you"),
+        names.unique("section", "2025 wave"),
+        names.unique("section", "عن الشرطة"),
+        names.unique("section", ""),
+        names.unique("page", "Neighborhood"),
+        names.unique("note"),
+        names.unique("note"),
+    ] == [
+        "about_you_2",
+        "section_2025_wave",
+        "section",
+        "section_2",
+        "neighborhood_2",
+        "note",
+        "note_2",
+    ]
