@@ -407,3 +407,11 @@ def test_group_names_are_identifiers_that_never_repeat_a_key():
         "note",
         "note_2",
     ]
+
+
+def test_header_rows_are_bold_and_frozen(survey):
+    workbook = load_workbook(io.BytesIO(export_xlsform(survey)))
+    assert workbook.sheetnames == ["survey", "choices", "settings"]
+    for sheet in workbook:
+        assert sheet.freeze_panes == "A2"
+        assert sheet["A1"].font.bold and not sheet["A2"].font.bold
