@@ -51,6 +51,17 @@ def can_view_responses(user: AbstractBaseUser | AnonymousUser, survey: SurveyPag
     return can_see(user, survey, VIEW_RESPONSES)
 
 
+def can_download_questionnaire(user: AbstractBaseUser | AnonymousUser, survey: SurveyPage) -> bool:
+    """Whether `user` may download `survey`'s questionnaire (an XLSForm: no answers).
+
+    Those who may edit the page see its questions in the editor; those granted its
+    responses see them in every response table and export.
+    """
+    if not user.is_active:
+        return False
+    return survey.permissions_for_user(user).can_edit() or can_view_responses(user, survey)
+
+
 def grant(*, user: AbstractBaseUser, page: Page) -> SurveyAccess:
     """Let `user` see the surveys at or below `page` (as far as their role allows)."""
     access, _ = SurveyAccess.objects.get_or_create(user=user, page=page)

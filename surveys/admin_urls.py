@@ -14,6 +14,11 @@ urlpatterns = [
     ),
     path("<int:survey_id>/results/", admin_views.SurveyResultsView.as_view(), name="results"),
     path(
+        "<int:survey_id>/xlsform/",
+        xlsform_views.download_xlsform,
+        name="xlsform_export",
+    ),
+    path(
         "<int:survey_id>/responses/partial/",
         admin_views.ResponseListView.as_view(results_only=True),
         name="responses_results",

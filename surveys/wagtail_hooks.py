@@ -17,7 +17,12 @@ from wagtail.models import Page
 from cms.models import Neighborhood
 
 from . import admin_urls
-from .access import can_organize, can_view_responses, surveys_visible_to
+from .access import (
+    can_download_questionnaire,
+    can_organize,
+    can_view_responses,
+    surveys_visible_to,
+)
 from .models import InvitationCode, Response, SurveyAccess, SurveyPage
 from .xlsform_views import survey_parents_for
 
@@ -110,6 +115,18 @@ def invitations_button(page, user, next_url=None):
             reverse("surveys_admin:invitations", args=[page.pk]),
             icon_name="key",
             priority=16,
+        )
+
+
+@hooks.register("register_page_listing_more_buttons")
+def xlsform_button(page, user, next_url=None):
+    survey = page.specific_deferred
+    if isinstance(survey, SurveyPage) and can_download_questionnaire(user, survey):
+        yield Button(
+            gettext("Download XLSForm"),
+            reverse("surveys_admin:xlsform_export", args=[page.pk]),
+            icon_name="download",
+            priority=17,
         )
 
 

@@ -1,14 +1,21 @@
-"""The admin's XLSForm upload: a form in, a draft survey (or a table of problems) out.
+"""The admin's XLSForm upload and download.
+
+Upload: a form in, a draft survey (or a table of problems) out.
 
 Only users who may add pages somewhere a survey can live see it. The upload is read
 by `surveys.xlsform`, which treats it as hostile; this view only parses the request,
-calls it and renders.
+calls it and renders. Download: the survey's questionnaire as an XLSForm, for
+KoboToolbox / ODK or a later import; it holds no answers, so who may edit the page or
+see its responses may download it (`access.can_download_questionnaire`).
 """
 
 from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.views.decorators.http import require_GET
 from django.shortcuts import redirect
 from django.utils.translation import gettext, gettext_lazy as _
 from django.views.generic import FormView
@@ -19,6 +26,9 @@ from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from cms.models import ContentPage, HomePage
 
+from .access import can_download_questionnaire
+from .models import SurveyPage
+from .xlsform.exporting import CONTENT_TYPE, export_xlsform
 from .xlsform.importing import read_xlsform
 from .xlsform.pages import create_survey
 from .xlsform.problems import XLSFormError
@@ -96,3 +106,15 @@ class XLSFormImportView(WagtailAdminTemplateMixin, FormView):
         for warning in imported.warnings:
             messages.warning(self.request, str(warning))
         return redirect("wagtailadmin_pages:edit", survey.pk)
+
+
+@require_GET
+def download_xlsform(request: HttpRequest, survey_id: int) -> HttpResponse:
+    survey = get_object_or_404(SurveyPage, pk=survey_id)
+    if not can_download_questionnaire(request.user, survey):
+        raise PermissionDenied
+    return HttpResponse(
+        export_xlsform(survey),
+        content_type=CONTENT_TYPE,
+        headers={"Content-Disposition": f'attachment; filename="{survey.slug}.xlsx"'},
+    )
