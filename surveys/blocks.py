@@ -9,6 +9,7 @@ StreamField.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
@@ -38,6 +39,7 @@ from .questionnaire import (
 )
 
 DONT_KNOW_CODE = "98"
+BANK_SOURCE_PATTERN = re.compile(r"^[-A-Za-z0-9_]+ v[0-9]+\Z")
 PREFER_NOT_TO_SAY_CODE = "99"
 
 AGREEMENT_LABELS = {
@@ -399,9 +401,11 @@ class NeighborhoodBlock(QuestionBlock):
 class SectionBlock(blocks.StructBlock):
     heading = blocks.CharBlock(max_length=200, label=_("Heading"))
     text = blocks.TextBlock(required=False, label=_("Introduction"))
-    source = blocks.CharBlock(
-        required=False,
+    # An identifier, not text: translations keep it as it is.
+    source = IdentifierBlock(
+        pattern=BANK_SOURCE_PATTERN,
         max_length=100,
+        message=_("A bank's name and version, like 'trust_police v1'."),
         label=_("From question bank"),
         help_text=_(
             "Filled in when a question bank is inserted (its name and version), so that "

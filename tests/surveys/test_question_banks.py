@@ -3,6 +3,7 @@
 import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
+from wagtail.test.utils.form_data import nested_form_data
 
 from surveys.bank_blocks import QuestionBankBlock, bank_copies
 from surveys.banks import BankStreamBlock, QuestionBank, ensure_shipped_banks
@@ -10,7 +11,13 @@ from surveys.blocks import QuestionStreamBlock
 from surveys.builders import likert, question
 from surveys.models import SurveyPage
 from surveys.questionnaire import build_questionnaire
-from tests.factories import body_with_ids, edit_form_data, make_staff, make_survey
+from tests.factories import (
+    body_with_ids,
+    edit_form_data,
+    make_staff,
+    make_survey,
+    stream_form_data,
+)
 from tests.surveys.test_editing import editor_errors
 
 pytestmark = pytest.mark.django_db
@@ -180,12 +187,17 @@ def test_a_removed_published_key_in_a_bank_asks_for_a_prefix(client, staff, home
     assert "The bank's key 'trust_right' cannot be used" in editor_errors(result)
 
 
-def test_an_existing_index_key_is_not_added_twice(client, staff, fresh):
-    trust = bank("trust_police")
-    body = [*body_with_ids(fresh), bank_block(trust)]
-    assert edit(client, staff, fresh, body).status_code == 302
-    fresh = SurveyPage.objects.get(pk=fresh.pk)
-    assert [c.value["key"] for c in fresh.indices] == ["trust_index"]
+def test_an_existing_index_key_is_not_added_twice(client, staff, home):
+    survey = make_survey(home, [likert("a", "A"), likert("b", "B")], slug="own-index")
+    own = {"label": "Our trust", "key": "trust_index", "items": "a b", "reversed_items": ""}
+    indices = {"count": "1", "0": {"type": "index", "value": own, "deleted": "", "order": "0"}}
+    body = [*body_with_ids(survey), bank_block(bank("trust_police"))]
+    client.force_login(staff)
+    data = edit_form_data(survey, body, indices=indices)
+    result = client.post(f"/admin/pages/{survey.pk}/edit/", data)
+    assert result.status_code == 302, editor_errors(result)
+    survey = SurveyPage.objects.get(pk=survey.pk)
+    assert [(c.value["key"], c.value["items"]) for c in survey.indices] == [("trust_index", "a b")]
 
 
 # --- versions and roles --------------------------------------------------------------------
@@ -219,9 +231,30 @@ def test_a_used_version_cannot_be_edited_or_deleted(client, staff, fresh):
 
 def test_copying_a_version_starts_the_next_one(client):
     client.force_login(organizer())
-    copy = reverse("wagtailsnippets_surveys_questionbank:copy", args=[bank("trust_police").pk])
+    trust = bank("trust_police")
+    copy = reverse("wagtailsnippets_surveys_questionbank:copy", args=[trust.pk])
     form = client.get(copy).context["form"]
     assert form.initial["slug"] == "trust_police" and form.initial["version"] == 2
+    body = list(trust.body.raw_data)[:2]
+    body[1]["value"]["label"] = "Local police keep their word."
+    data = {
+        "slug": "trust_police",
+        "version": "2",
+        "title": trust.title,
+        "description": "Shorter.",
+        "body": stream_form_data(body),
+        "index": {"count": "0"},
+    }
+    assert client.post(copy, nested_form_data(data)).status_code == 302
+    second = bank("trust_police", 2)
+    assert not second.shipped and second.locked_reason() is None
+    assert second.body[1].value["label"] == "Local police keep their word."
+    assert bank("trust_police").body[1].value["label"] != second.body[1].value["label"]
+    # The same version twice is refused, and nothing is created.
+    result = client.post(copy, nested_form_data(data))
+    assert (
+        result.status_code == 200 and QuestionBank.objects.filter(slug="trust_police").count() == 2
+    )
 
 
 def test_roles_organizers_make_versions_analysts_only_read():
@@ -240,5 +273,18 @@ def test_an_analyst_can_read_a_bank_but_not_change_it(client):
     inspect = reverse("wagtailsnippets_surveys_questionbank:inspect", args=[trust.pk])
     assert client.get(inspect).status_code == 200
     mine = QuestionBank.objects.create(slug="mine", title="Mine", body=[likert("a", "A")])
-    client.post(edit_url(mine), {"title": "Changed"})
-    assert QuestionBank.objects.get(pk=mine.pk).title == "Mine"
+    assert client.get(edit_url(mine)).status_code != 200
+    assert client.get(reverse("wagtailsnippets_surveys_questionbank:add")).status_code != 200
+
+
+def test_organizers_list_read_and_choose_banks(client, fresh):
+    client.force_login(organizer())
+    listing = client.get(reverse("wagtailsnippets_surveys_questionbank:list")).content.decode()
+    assert "Trust in local police" in listing and "Police contact history" in listing
+    trust = bank("trust_police")
+    inspect = reverse("wagtailsnippets_surveys_questionbank:inspect", args=[trust.pk])
+    assert "trust_right" in client.get(inspect).content.decode()
+    chooser = client.get(reverse("wagtailsnippetchoosers_surveys_questionbank:choose"))
+    assert chooser.status_code == 200 and "Trust in local police" in chooser.content.decode()
+    editor = client.get(f"/admin/pages/{fresh.pk}/edit/")
+    assert editor.status_code == 200 and "question_bank" in editor.content.decode()
