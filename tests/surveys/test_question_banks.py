@@ -3,6 +3,7 @@
 import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
+from wagtail.blocks.stream_block import StreamBlockValidationError
 from wagtail.test.utils.form_data import nested_form_data
 
 from surveys.bank_blocks import QuestionBankBlock, bank_copies
@@ -116,7 +117,7 @@ def test_a_bank_question_with_display_logic_is_refused():
         "match": "all",
         "rules": [{"type": "rule", "value": {"question": "y", "operator": "answered"}}],
     }
-    with pytest.raises(Exception, match="StreamBlock") as error:
+    with pytest.raises(StreamBlockValidationError) as error:
         block.clean(block.to_python([raw]))
     assert "always shown" in str(error.value.block_errors[0].block_errors["show_if"])
 
@@ -185,6 +186,20 @@ def test_a_removed_published_key_in_a_bank_asks_for_a_prefix(client, staff, home
     result = edit(client, staff, survey, [*kept, bank_block(bank("trust_police"))])
     assert result.status_code == 200
     assert "The bank's key 'trust_right' cannot be used" in editor_errors(result)
+
+
+def test_errors_after_a_bank_point_at_the_block_the_organizer_posted(client, staff, fresh):
+    later = question("short_text", "later", "Later?", max_length=50)
+    later["value"]["show_if"] = {
+        "match": "all",
+        "rules": [{"type": "rule", "value": {"question": "nope", "operator": "answered"}}],
+    }
+    body = [bank_block(bank("trust_police")), *body_with_ids(fresh), later]
+    result = edit(client, staff, fresh, body)
+    assert result.status_code == 200
+    errors = result.context["form"].errors.as_data()["body"][0].block_errors
+    assert list(errors) == [2]  # not 7, its place once the bank's six blocks are in
+    assert "refers to 'nope'" in str(errors[2].as_json_data())
 
 
 def test_an_existing_index_key_is_not_added_twice(client, staff, home):
