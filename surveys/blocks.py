@@ -9,6 +9,7 @@ StreamField.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
@@ -19,6 +20,7 @@ from wagtail import blocks
 from wagtail.blocks.stream_block import StreamBlockValidationError
 from wagtail.blocks.struct_block import StructBlockValidationError
 
+from .bank_blocks import QuestionBankBlock, as_posted, expand_banks
 from .condition_blocks import ConditionBlock, check_conditions
 from .identifiers import assign_identifiers
 from .questionnaire import (
@@ -37,6 +39,7 @@ from .questionnaire import (
 )
 
 DONT_KNOW_CODE = "98"
+BANK_SOURCE_PATTERN = re.compile(r"^[-A-Za-z0-9_]+ v[0-9]+\Z")
 PREFER_NOT_TO_SAY_CODE = "99"
 
 AGREEMENT_LABELS = {
@@ -422,6 +425,17 @@ class NeighborhoodBlock(QuestionBlock):
 class SectionBlock(blocks.StructBlock):
     heading = blocks.CharBlock(max_length=200, label=_("Heading"))
     text = blocks.TextBlock(required=False, label=_("Introduction"))
+    # An identifier, not text: translations keep it as it is.
+    source = IdentifierBlock(
+        pattern=BANK_SOURCE_PATTERN,
+        max_length=100,
+        message=_("A bank's name and version, like 'trust_police v1'."),
+        label=_("From question bank"),
+        help_text=_(
+            "Filled in when a question bank is inserted (its name and version), so that "
+            "everyone can see where the questions below came from. Not shown to residents."
+        ),
+    )
     show_if = ConditionBlock(required=False)
 
     def to_item(self, value, block_id: str) -> Section:
@@ -536,16 +550,20 @@ class QuestionStreamBlock(blocks.StreamBlock):
     section = SectionBlock()
     note = NoteBlock()
     page_break = PageBreakBlock()
+    question_bank = QuestionBankBlock()
 
     def clean(self, value):
         value = super().clean(value)
-        errors = assign_identifiers(
-            value, is_question=lambda child: isinstance(child.block, QuestionBlock)
-        )
+        value = expand_banks(value, is_question=is_question)
+        errors = assign_identifiers(value, is_question=is_question)
         if not errors:
             # Keys are all filled in now: conditions may only use earlier questions.
             items = [child.block.to_item(child.value, child.id) for child in value]
             errors = check_conditions(value, items)
         if errors:
-            raise StreamBlockValidationError(block_errors=errors)
+            raise StreamBlockValidationError(block_errors=as_posted(value, errors))
         return value
+
+
+def is_question(child) -> bool:
+    return isinstance(child.block, QuestionBlock)

@@ -26,10 +26,46 @@ from wagtail.url_routing import RouteResult
 
 from cms.models import RICH_TEXT_FEATURES, Neighborhood
 
+from .bank_blocks import as_posted
 from .blocks import IndexBlock, QuestionBlock, QuestionStreamBlock
 from .stability import changed_identifier_errors
 
 MIN_SMALL_CELL_THRESHOLD = 5
+
+
+def index_errors(questions, indices) -> dict[int, ValidationError]:
+    """Errors, by position in `indices`: an index averages scale questions of one kind
+    among `questions` (stream children), and its key is its own."""
+    scales = {
+        child.value["key"]: (child.block_type, child.value.get("points"))
+        for child in questions
+        if child.block_type in ("likert", "rating")
+    }
+    all_keys = {child.value["key"] for child in questions}
+    errors, seen = {}, set()
+    for index, child in enumerate(indices):
+        value = child.value
+        items = value["items"].split()
+        reversed_items = (value.get("reversed_items") or "").split()
+        problem = None
+        if value["key"] in all_keys or value["key"] in seen:
+            problem = gettext("The key '%(key)s' is already used.") % {"key": value["key"]}
+        elif len(items) < 2:
+            problem = gettext("An index needs at least two questions.")
+        elif missing := [key for key in items if key not in scales]:
+            problem = gettext(
+                "These are not agreement-scale or rating questions of this survey: %(keys)s"
+            ) % {"keys": ", ".join(missing)}
+        elif len({scales[key] for key in items}) > 1:
+            problem = gettext("All questions of an index must use the same scale.")
+        elif stray := [key for key in reversed_items if key not in items]:
+            problem = gettext("Reverse-coded questions must be among the index's: %(keys)s") % {
+                "keys": ", ".join(stray)
+            }
+        seen.add(value["key"])
+        if problem:
+            errors[index] = StructBlockValidationError(non_block_errors=[problem])
+    return errors
 
 
 class SurveyPageQuerySet(PageQuerySet):
@@ -244,7 +280,8 @@ class SurveyPage(RoutablePageMixin, Page):
             errors.setdefault("neighborhood_required", []).append(
                 gettext("Add a Neighborhood question to require a neighborhood.")
             )
-        stream_errors = changed_identifier_errors(self)
+        add_bank_indices(self)
+        stream_errors = as_posted(self.body, changed_identifier_errors(self))
         if stream_errors:
             errors["body"] = [StreamBlockValidationError(block_errors=stream_errors)]
         if self.raking_margins:
@@ -254,44 +291,11 @@ class SurveyPage(RoutablePageMixin, Page):
                 check_margins(self.raking_margins, self)
             except MarginsError as error:
                 errors["raking_margins"] = [str(error)]
-        index_errors = self._index_errors(questions)
-        if index_errors:
-            errors["indices"] = [StreamBlockValidationError(block_errors=index_errors)]
+        bad_indices = index_errors(questions, self.indices)
+        if bad_indices:
+            errors["indices"] = [StreamBlockValidationError(block_errors=bad_indices)]
         if errors:
             raise ValidationError(errors)
-
-    def _index_errors(self, questions) -> dict[int, ValidationError]:
-        """An index averages scale questions of one kind that the survey asks."""
-        scales = {
-            child.value["key"]: (child.block_type, child.value.get("points"))
-            for child in questions
-            if child.block_type in ("likert", "rating")
-        }
-        all_keys = {child.value["key"] for child in questions}
-        errors, seen = {}, set()
-        for index, child in enumerate(self.indices):
-            value = child.value
-            items = value["items"].split()
-            reversed_items = (value.get("reversed_items") or "").split()
-            problem = None
-            if value["key"] in all_keys or value["key"] in seen:
-                problem = gettext("The key '%(key)s' is already used.") % {"key": value["key"]}
-            elif len(items) < 2:
-                problem = gettext("An index needs at least two questions.")
-            elif missing := [key for key in items if key not in scales]:
-                problem = gettext(
-                    "These are not agreement-scale or rating questions of this survey: %(keys)s"
-                ) % {"keys": ", ".join(missing)}
-            elif len({scales[key] for key in items}) > 1:
-                problem = gettext("All questions of an index must use the same scale.")
-            elif stray := [key for key in reversed_items if key not in items]:
-                problem = gettext("Reverse-coded questions must be among the index's: %(keys)s") % {
-                    "keys": ", ".join(stray)
-                }
-            seen.add(value["key"])
-            if problem:
-                errors[index] = StructBlockValidationError(non_block_errors=[problem])
-        return errors
 
     def save(self, *args, **kwargs):
         result = super().save(*args, **kwargs)
@@ -469,5 +473,6 @@ class SurveyAccess(models.Model):
 
 
 # Models kept beside the code that uses them.
+from .banks import QuestionBank, add_bank_indices  # noqa: E402,F401
 from .invitations import InvitationCode  # noqa: E402,F401
 from .resume import ResumeCode  # noqa: E402,F401

@@ -13,6 +13,7 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import Button
 from wagtail.models import Page
+from wagtail.snippets.models import register_snippet
 
 from cms.models import Neighborhood
 
@@ -23,8 +24,11 @@ from .access import (
     can_view_responses,
     surveys_visible_to,
 )
-from .models import InvitationCode, Response, SurveyAccess, SurveyPage
+from .bank_admin import QuestionBankViewSet, refuse_delete, refuse_edit
+from .models import InvitationCode, QuestionBank, Response, SurveyAccess, SurveyPage
 from .xlsform_views import survey_parents_for
+
+register_snippet(QuestionBankViewSet)
 
 
 class SurveyAccessViewSet(ModelViewSet):
@@ -187,6 +191,15 @@ def _refuse_neighborhood_delete(request, neighborhoods):
 def protect_responses_on_neighborhood_delete(request, instances):
     if instances and isinstance(instances[0], Neighborhood):
         return _refuse_neighborhood_delete(request, instances)
+    if instances and isinstance(instances[0], QuestionBank):
+        return refuse_delete(request, instances)
+    return None
+
+
+@hooks.register("before_edit_snippet")
+def protect_bank_versions_on_edit(request, instance):
+    if isinstance(instance, QuestionBank):
+        return refuse_edit(request, instance)
     return None
 
 
@@ -198,4 +211,6 @@ def protect_responses_on_bulk_delete(request, action_type, objects, action_class
         return _refuse_delete(request, list(objects))
     if isinstance(objects[0], Neighborhood):
         return _refuse_neighborhood_delete(request, list(objects))
+    if isinstance(objects[0], QuestionBank):
+        return refuse_delete(request, list(objects))
     return None

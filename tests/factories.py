@@ -196,13 +196,9 @@ def _condition_form_value(show_if) -> dict:
     return {"match": show_if["match"], "rules": rules}
 
 
-def edit_form_data(survey, body_with_ids: list[dict], **fields) -> dict:
-    """POST data for Wagtail's page editor publishing `survey` with this body.
-
-    Each body item is {"type", "value", "id"}; keeping a block's id is what tells Wagtail
-    (and the key-stability check) that it is the same question, edited.
-    """
-    from wagtail.test.utils.form_data import nested_form_data, rich_text
+def stream_form_data(body_with_ids: list[dict]) -> dict:
+    """A question stream as the admin form posts it (before `nested_form_data`)."""
+    from wagtail.test.utils.form_data import rich_text
 
     stream = {"count": str(len(body_with_ids))}
     for index, item in enumerate(body_with_ids):
@@ -218,6 +214,18 @@ def edit_form_data(survey, body_with_ids: list[dict], **fields) -> dict:
             "order": str(index),
             "id": item.get("id", ""),
         }
+    return stream
+
+
+def edit_form_data(survey, body_with_ids: list[dict], **fields) -> dict:
+    """POST data for Wagtail's page editor publishing `survey` with this body.
+
+    Each body item is {"type", "value", "id"}; keeping a block's id is what tells Wagtail
+    (and the key-stability check) that it is the same question, edited.
+    """
+    from wagtail.test.utils.form_data import nested_form_data, rich_text
+
+    stream = stream_form_data(body_with_ids)
     data = {
         "title": survey.title,
         "slug": survey.slug,

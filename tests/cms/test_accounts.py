@@ -133,6 +133,7 @@ def test_roles_exist_with_their_permissions():
         "surveys.view_responses",
         "surveys.view_results",
         "surveys.export_responses",
+        "surveys.view_questionbank",  # reads the banks' recommended indices
     }
     organizer = perms("Organizer")
     assert {"surveys.view_results", "cms.change_neighborhood"} <= organizer
