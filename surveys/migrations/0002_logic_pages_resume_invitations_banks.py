@@ -38,7 +38,6 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("cms", "0003_staff_roles"),
-        ('cms', '0003_staff_roles'),
         ('surveys', '0001_initial'),
     ]
 
