@@ -286,6 +286,7 @@ def _save_for_later(request: HttpRequest, fill: Fill) -> HttpResponse:
     context.update(
         {
             "code": code,
+            "resume_path": _url(fill.page, "resume", code),
             "resume_url": request.build_absolute_uri(_url(fill.page, "resume", code)),
             "expires_on": response.resume_code.expires_on,
         }

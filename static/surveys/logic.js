@@ -70,12 +70,15 @@
       case "selected": return fact.codes.indexOf(values[0]) !== -1;
       case "not_selected": return fact.codes.indexOf(values[0]) === -1;
     }
-    var limit = asNumber(values[0]);
-    if (fact.number === null || limit === null) return false;
-    if (rule.op === "lt") return fact.number < limit;
-    if (rule.op === "le") return fact.number <= limit;
-    if (rule.op === "gt") return fact.number > limit;
-    if (rule.op === "ge") return fact.number >= limit;
+    // Dates compare as ISO text (YYYY-MM-DD), numbers as numbers.
+    var isDate = fact.text !== "" && /^\d{4}-\d{2}-\d{2}$/.test(values[0] || "");
+    var answer = isDate ? fact.text : fact.number;
+    var limit = isDate ? values[0] : asNumber(values[0]);
+    if (answer === null || limit === null) return false;
+    if (rule.op === "lt") return answer < limit;
+    if (rule.op === "le") return answer <= limit;
+    if (rule.op === "gt") return answer > limit;
+    if (rule.op === "ge") return answer >= limit;
     return false;
   }
 

@@ -8,6 +8,7 @@ carries its `relevant` down to what it holds.
 
 from __future__ import annotations
 
+import re
 import uuid
 
 from django.utils import translation
@@ -181,12 +182,14 @@ class BodyBuilder:
         options = {}
         if kind in ("integer", "decimal"):
             options = {"integer": kind == "integer", **self.limits(row, kind == "integer")}
-        elif row.get("constraint"):
-            self.problem(row, gettext("Constraints are supported on numbers only."))
         if kind == "text":
             multiline = "multiline" in row.get("appearance").lower()
             block_type = "long_text" if multiline else "short_text"
-            options = {"max_length": 2000 if multiline else 255}
+            longest = 10000 if multiline else 255
+            limit = self.upper_bound(row, "string-length", longest)
+            options = {"max_length": limit or (2000 if multiline else 255)}
+        elif kind not in ("integer", "decimal") and row.get("constraint"):
+            self.problem(row, gettext("Constraints are supported on numbers only."))
         self.question(row, block_type, options)
 
     def select(self, row: Row, kind: str, list_name: str, or_other: bool = False) -> None:
@@ -223,6 +226,10 @@ class BodyBuilder:
         if kind == "select_one":
             minimal = "minimal" in row.get("appearance").lower()
             options["widget"] = "dropdown" if minimal else "radio"
+            if row.get("constraint"):
+                self.problem(row, gettext("Constraints are supported on numbers only."))
+        else:
+            options["max_selections"] = self.upper_bound(row, "count-selected", len(values))
         self.question(row, "single_choice" if kind == "select_one" else "multiple_choice", options)
 
     def question(self, row: Row, block_type: str, options: dict) -> None:
@@ -284,6 +291,21 @@ class BodyBuilder:
         if isinstance(condition, Not):
             return Not(self.adapted(condition.term))
         return type(condition)(tuple(self.adapted(term) for term in condition.terms))
+
+    def upper_bound(self, row: Row, function: str, largest: int) -> int | None:
+        """N from a `constraint` `function(.) <= N` (text length, selections), if any."""
+        text = row.get("constraint")
+        if not text:
+            return None
+        match = re.fullmatch(rf"\s*{function}\(\s*\.\s*\)\s*<=\s*([0-9]{{1,6}})\s*", text)
+        if match is None or not 1 <= int(match.group(1)) <= largest:
+            self.problem(
+                row,
+                gettext("Only '%(form)s' (at most %(largest)d) is supported as this constraint.")
+                % {"form": f"{function}(.) <= N", "largest": largest},
+            )
+            return None
+        return int(match.group(1))
 
     def limits(self, row: Row, integer: bool) -> dict:
         text = row.get("constraint")

@@ -145,6 +145,7 @@ def test_every_question_type_and_its_options(survey):
         | {"constraint": "string-length(.) <= 20", kind: "short_text"},
         {"type": "text", "name": "story", label: "Tell us more"}
         | {"constraint": "string-length(.) <= 100", "appearance": "multiline", kind: "long_text"},
+        {"type": "date", "name": "stopped_on", label: "When?", kind: "date"},
         {"type": "end_group"},
     ]
 

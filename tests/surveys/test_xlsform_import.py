@@ -97,11 +97,17 @@ def test_the_imported_form_validates_residents_answers(home):
         good[f"q-{key}"] = value
     assert ResponseForm(q, good).is_valid()
     bad = good.copy()
-    bad["q-age"], bad["q-stopped_on"], bad["q-district"] = "12", "2025-02-30", "east"
+    bad["q-stopped_on"], bad["q-district"] = "2025-02-30", "east"
     form = ResponseForm(q, bad)
     assert not form.is_valid()
-    assert set(form.errors) == {"age", "stopped_on", "district"}
+    assert set(form.errors) == {"stopped_on", "district"}
     assert "year-month-day" in form.errors["stopped_on"][0]
+    # An age below the constraint is refused, and the page for adults it would open
+    # stays closed: its questions are neither required nor checked.
+    bad["q-age"] = "12"
+    form = ResponseForm(q, bad)
+    assert not form.is_valid()
+    assert set(form.errors) == {"age", "district"}
 
 
 def test_warnings_say_what_is_left_out_on_purpose():
@@ -149,7 +155,12 @@ PROBLEMS = [
     ([("text", "a", "A?", "${b} = 'x'"), ("text", "b", "B?")], 2, "not a question asked before"),
     ([("select_one yes_no", "a", "A?"), ("text", "b", "B?", "${a} = 'maybe'")], 3, "no answer"),
     ([("integer", "n", "N?", "", "regex(., '[0-9]')")], 2, "constraint: Only number ranges"),
-    ([("text", "t", "T?", "", ". != 'x'")], 2, "Constraints are supported on numbers only"),
+    ([("text", "t", "T?", "", ". != 'x'")], 2, "Only 'string-length(.) <= N'"),
+    (
+        [("select_one yn", "s", "S?", "", ". = 'yes'")],
+        2,
+        "Constraints are supported on numbers only",
+    ),
     ([("begin_group", "g", "G"), ("text", "t", "T?")], 2, "never closed"),
     ([("end_group", "", "")], 2, "without a begin_group"),
     (
