@@ -108,7 +108,7 @@ class Fill:
         on counts as shown (for "Page 2 of 5"); without it, only what the answers decide.
         """
         values = ResponseForm(
-            self.questionnaire, self.progress.form_data(), keys=self.keys, partial=True
+            self.questionnaire, self.progress.form_data(self.keys), keys=self.keys, partial=True
         ).lenient_values()
         undecided = set()
         if reached is not None:
@@ -217,10 +217,15 @@ def _take_post(request: HttpRequest, page: SurveyPage) -> HttpResponse:
 
 def _submit(request: HttpRequest, fill: Fill, index: int) -> HttpResponse:
     page = fill.page
-    whole = fill.form(None, fill.progress.form_data())
+    whole = fill.form(None, fill.progress.form_data(fill.keys))
     if not whole.is_valid():
         # Only reachable if an earlier page changed behind the resident's back.
-        index = min(fill.questionnaire.page_of(key) for key in whole.errors if key != "__all__")
+        pages = [
+            fill.questionnaire.page_of(key.removesuffix("-other"))
+            for key in whole.errors
+            if key != "__all__"
+        ]
+        index = min(pages, default=index)
         fill.progress.page = index
         progress_store.save(request, page, fill.progress)
         return _render_page(request, fill, index, fill.form(index, _stored_page_data(fill, index)))
@@ -266,7 +271,7 @@ def _partial_being_completed(fill: Fill) -> Response | None:
 def _save_for_later(request: HttpRequest, fill: Fill) -> HttpResponse:
     from .submission import save_partial
 
-    whole = fill.form(None, fill.progress.form_data(), partial=True)
+    whole = fill.form(None, fill.progress.form_data(fill.keys), partial=True)
     whole.is_valid()
     answers = {
         key: value

@@ -1,0 +1,100 @@
+"""A resident with an invitation code: entry, the QR link, one response, no reuse.
+
+The code sets the response's neighborhood (the neighborhood question is not asked),
+is redeemed in the transaction that stores the response, survives "continue later"
+on another device, and a code used meanwhile stores nothing.
+"""
+
+import re
+
+import pytest
+from django.test import Client
+
+from surveys.invitations import InvitationCode, generate
+from surveys.models import Answer, Response, SurveyPage
+from tests.factories import make_survey
+from tests.surveys.conftest import Resident, paged_body
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def door_hangers(home, neighborhoods):
+    survey = make_survey(home, paged_body(), slug="coded", admission=SurveyPage.Admission.CODE)
+    codes = generate(survey, 5, neighborhoods[1:2])
+    return survey, [c.code for c in codes], neighborhoods[1]
+
+
+def answer_all(resident: Resident):
+    """Pages 1-3 without the neighborhood question (the code gave it)."""
+    assert resident.post({"stopped": "2"}, action="next", page=0).status_code == 302
+    assert resident.post({"years": "2"}, action="next", page=1).status_code == 302
+    return resident.post({"newcomer": "4"}, action="submit", page=2)
+
+
+def test_a_code_only_survey_asks_for_a_code_first(client, door_hangers):
+    survey, codes, _ = door_hangers
+    page = client.get(survey.url).content.decode()
+    assert 'name="invitation"' in page and 'name="q-stopped"' not in page
+    wrong = client.post(survey.url, {"action": "code", "invitation": "ABCD-EFGH"})
+    assert wrong.status_code == 400
+    assert 'name="q-stopped"' not in wrong.content.decode()
+    assert Response.objects.count() == 0
+
+
+def test_the_qr_link_admits_one_response_in_the_codes_neighborhood(client, door_hangers):
+    survey, codes, area = door_hangers
+    followed = client.get(f"{survey.url}invite/{codes[0].lower()}/")  # typed case does not matter
+    assert followed.status_code == 302
+    first = client.get(survey.url).content.decode()
+    assert "Your invitation code has been accepted." in first
+    assert 'name="q-area"' not in first  # the code says where
+    done = answer_all(Resident(client, survey))
+    assert done.status_code == 302 and done.url.endswith("/thanks/")
+    response = Response.objects.get()
+    assert response.neighborhood == area
+    code = InvitationCode.objects.get(code=codes[0])
+    assert code.redeemed_on == response.submitted_on  # the day only, and no link
+    # The same code again: a plain message, nothing stored.
+    again = Client().get(f"{survey.url}invite/{codes[0]}/")
+    assert again.status_code == 400 and "already been used" in again.content.decode()
+    assert Response.objects.count() == 1
+
+
+def test_a_code_used_meanwhile_stores_nothing(client, door_hangers):
+    survey, codes, _ = door_hangers
+    client.get(f"{survey.url}invite/{codes[1]}/")
+    resident = Resident(client, survey)
+    resident.post({"stopped": "2"}, action="next", page=0)
+    InvitationCode.objects.filter(code=codes[1]).update(redeemed_on="2026-01-01")
+    refused = resident.post({"years": "30"}, action="submit", page=1)
+    assert refused.status_code == 409 and "already been used" in refused.content.decode()
+    assert Response.objects.count() == 0 and Answer.objects.count() == 0
+
+
+def test_a_code_waits_through_continue_later_on_another_device(client, door_hangers):
+    survey, codes, area = door_hangers
+    client.get(f"{survey.url}invite/{codes[2]}/")
+    resident = Resident(client, survey)
+    resident.post({"stopped": "2"}, action="next", page=0)
+    saved = resident.post({"years": "2"}, action="save", page=1)
+    resume_code = re.search(r'id="resume-code">([^<]+)<', saved.content.decode()).group(1)
+    assert Response.objects.get().neighborhood == area
+    assert InvitationCode.objects.get(code=codes[2]).redeemed_on is None  # not yet
+
+    phone = Resident(Client(), survey)
+    assert phone.client.post(f"{survey.url}resume/", {"code": resume_code}).status_code == 302
+    assert 'name="q-stopped"' in phone.get().content.decode()  # no second code asked for
+    assert answer_all(phone).status_code == 302
+    response = Response.objects.get()
+    assert response.status == "complete" and response.neighborhood == area
+    assert InvitationCode.objects.get(code=codes[2]).redeemed_on is not None
+
+
+def test_an_open_survey_takes_an_optional_code(client, home, neighborhoods):
+    survey = make_survey(home, paged_body(), slug="both", admission=SurveyPage.Admission.BOTH)
+    [code] = generate(survey, 1, neighborhoods[2:3])
+    page = client.get(survey.url).content.decode()
+    assert "Have an invitation code? (optional)" in page and 'name="q-area"' in page
+    client.post(survey.url, {"action": "code", "invitation": code.code})
+    assert 'name="q-area"' not in client.get(survey.url).content.decode()
