@@ -141,12 +141,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     INSTALLED_APPS.append("django.contrib.postgres")
 
 # --- Background work ---------------------------------------------------------------------
-# Exports (and Wagtail's own tasks) go through Django's tasks API. With no worker they run
+# Exports run through Django's tasks API on the "exports" backend: with no worker they run
 # at once, in the request that asks; TASK_QUEUE=database queues them in the database for
-# `manage.py db_worker` processes (production, `make serve`).
-TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+# `manage.py db_worker --backend exports` processes (production, `make serve`).
+# "default" is Wagtail's own (reference index, renditions): Wagtail 8 enqueues through the
+# django-tasks backport, whose immediate backend runs them after the transaction commits.
+TASKS = {
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    "exports": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"},
+}
 if os.environ.get("TASK_QUEUE", "").lower() == "database":
-    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    TASKS["exports"] = {"BACKEND": "django_tasks_db.DatabaseBackend"}
 # Finished exports live here, outside public media, served only through a checked view.
 EXPORT_ROOT = Path(os.environ.get("EXPORT_ROOT", VAR_DIR / "exports"))
 
