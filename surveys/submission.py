@@ -37,6 +37,8 @@ class ResponseData:
     language: str
     channel: str = Response.Channel.WEB
     status: str = Response.Status.COMPLETE
+    # A neighborhood code, for questionnaires without a neighborhood question (paper).
+    neighborhood: str | None = None
 
 
 def answer_values(
@@ -254,7 +256,7 @@ def record_responses(
                 answers = cleaned_answers(questionnaire, data.answers)
             except InvalidAnswers as invalid:
                 raise InvalidAnswers(invalid.errors, index) from None
-            code = neighborhood_code(questionnaire, answers)
+            code = neighborhood_code(questionnaire, answers) or data.neighborhood
             response = Response(
                 survey=original,
                 revision_id=questionnaire.revision_id,

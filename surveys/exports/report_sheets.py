@@ -1,14 +1,12 @@
 """The analysis report as spreadsheet sheets: Summary, Distributions, Comparisons, Periods.
 
-Rows are plain lists so that any writer (openpyxl write-only, CSV) can take them. These
+Rows are plain lists, header first, so that any writer (exports/writers.py) can take them. These
 are analysts' sheets: suppressed and unreliable figures are present and marked.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-
-from openpyxl import Workbook
 
 from ..analysis.report import QuestionResult, Report
 
@@ -185,18 +183,3 @@ SHEETS = {
     "Comparisons": comparison_rows,
     "Periods": period_rows,
 }
-
-
-def add_report_sheets(workbook: Workbook, report: Report) -> None:
-    """Append the report's sheets to a write-only workbook."""
-    for title, rows in SHEETS.items():
-        sheet = workbook.create_sheet(title)
-        sheet.freeze_panes = "A2"
-        for row in rows(report):
-            sheet.append([_cell(v) for v in row])
-
-
-def _cell(value):
-    if isinstance(value, float) and value != value:  # NaN
-        return None
-    return value

@@ -11,14 +11,14 @@ import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from openpyxl import Workbook
 
 from cms.audit import record_command_access
 from cms.models import AuditEvent
 from surveys.analysis.counts import Selection
 from surveys.analysis.margins import MarginsError, read_margins
 from surveys.analysis.report import build_report
-from surveys.exports.report_sheets import add_report_sheets
+from surveys.exports.report_sheets import SHEETS
+from surveys.exports.writers import Sheet, write_xlsx
 from surveys.models import SurveyPage
 
 
@@ -124,8 +124,10 @@ class Command(BaseCommand):
         else:
             if output == "-":
                 raise CommandError("XLSX needs a file: -o report.xlsx")
-            workbook = Workbook(write_only=True)
-            add_report_sheets(workbook, report)
-            workbook.save(output)
+            sheets = []
+            for title, produce in SHEETS.items():
+                rows = produce(report)
+                sheets.append(Sheet(title, next(rows), rows))
+            write_xlsx(Path(output), sheets)
         if output != "-":
             self.stderr.write(f"{report.responses} responses analysed; written to {output}.")

@@ -1,0 +1,117 @@
+"""A whole responses export: the Responses sheet, its codebook and the analysis.
+
+`write_export` is what the admin's background job and `manage.py export_responses` both
+call. The file is written under a temporary name beside `path` and renamed into place
+only when complete, so a half-written file is never found at `path`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from django.utils import timezone
+
+from ..analysis.counts import Selection
+from ..analysis.report import build_report
+from ..models import SurveyPage
+from .codebook import codebook_header, codebook_rows, survey_languages
+from .options import ExportOptions
+from .plan import RESPONSE_COLUMNS
+from .report_sheets import SHEETS
+from .stream import plan_for, response_rows
+from .writers import Sheet, write_csv, write_xlsx
+
+COLUMN_NOTES = {
+    "response_id": "A random identifier: it reveals neither the order nor the time of answers.",
+    "submitted_on": "The day the response was submitted (never the time of day).",
+    "neighborhood": "The neighborhood's code.",
+    "language": "The language the resident answered in.",
+    "channel": "web, paper or kiosk.",
+    "status": "complete, or partial (saved to continue later, not yet submitted).",
+    "revision": "The questionnaire revision the response answered (see the Codebook).",
+}
+
+
+def count_responses(survey: SurveyPage, options: ExportOptions) -> int:
+    return options.responses(survey.responses_survey).count()
+
+
+def write_export(
+    survey: SurveyPage,
+    options: ExportOptions,
+    path: Path,
+    *,
+    progress: Callable[[int], None] | None = None,
+    extra_sheets: Callable[[], list[Sheet]] | None = None,
+) -> None:
+    """Write `survey`'s responses (as `options` select) to `path`, atomically."""
+    options.check_neighborhoods()
+    survey = survey.responses_survey
+    plan = plan_for(survey, options)
+    rows = response_rows(survey, options, plan, progress=progress)
+    partial = path.with_name(f".{path.name}.part")
+    try:
+        if options.format == "csv":
+            write_csv(partial, plan.headers, rows, bom=options.bom)
+        else:
+            sheets = [
+                Sheet("Responses", plan.headers, rows, plan.widths),
+                Sheet(
+                    "Codebook",
+                    codebook_header(survey_languages(survey)),
+                    codebook_rows(survey, options, plan),
+                ),
+                *_report_sheets(survey, options),
+                *(extra_sheets() if extra_sheets else []),
+                Sheet("About", ["item", "value"], _about_rows(survey, options), [24, 90]),
+            ]
+            write_xlsx(partial, sheets)
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def _report_sheets(survey: SurveyPage, options: ExportOptions) -> list[Sheet]:
+    """The analysis the results page shows, for the export's dates; suppressed and
+    unreliable figures are present and marked, as analysts need them."""
+    report = build_report(
+        Selection(
+            survey=survey,
+            since=options.since,
+            until=options.until,
+            include_partial=options.include_partial,
+        )
+    )
+    sheets = []
+    for title, rows in SHEETS.items():
+        produced = rows(report)
+        header = next(produced)
+        sheets.append(Sheet(title, header, produced))
+    return sheets
+
+
+def _about_rows(survey: SurveyPage, options: ExportOptions) -> Iterator[list]:
+    yield ["survey", survey.title]
+    yield ["exported", timezone.localdate().isoformat()]
+    for name, value in options.describe():
+        yield [f"filter: {name}", value]
+    yield [
+        "Summary, Distributions, Comparisons, Periods",
+        "The results page's analysis of the same dates (all neighborhoods and channels). "
+        f"Figures resting on fewer than {survey.small_cell_threshold} responses are marked "
+        "'suppressed (n < k)': they must not be published.",
+    ]
+    for name in RESPONSE_COLUMNS:
+        yield [f"column: {name}", COLUMN_NOTES[name]]
+    yield [
+        "column: key/code",
+        "Multiple choice: 1 if the choice was selected, 0 if not, blank if the question "
+        "was not answered. The column `key` lists the chosen codes separated by spaces.",
+    ]
+    yield [
+        "column: key/other",
+        "The resident's own words for 'Other (please specify)' (key/other_text when a "
+        "choice coded 'other' has the 0/1 column key/other).",
+    ]

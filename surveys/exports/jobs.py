@@ -1,0 +1,184 @@
+"""Exports as background jobs: queued, run by a task worker, downloaded, expired.
+
+The admin asks for an export; a job row records who asked, the filters and its
+progress; the task (Django's tasks API, backend "exports") writes the file under
+EXPORT_ROOT, outside public media, and marks the job done only once the file is
+complete and in place. With no worker (the embedded default and tests) the task runs
+at once in the request. A worker killed mid-export leaves a job whose heartbeat stops:
+after STALE_AFTER it counts as failed, its partial file is never served, and the
+analyst can start it again. Files expire after EXPIRES_AFTER.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.db import models, transaction
+from django.tasks import task
+from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy as _
+
+from .options import ExportError, ExportOptions
+
+logger = logging.getLogger(__name__)
+
+EXPIRES_AFTER = datetime.timedelta(hours=24)
+STALE_AFTER = datetime.timedelta(minutes=2)
+# Progress is written to the database at most this often (in responses).
+PROGRESS_EVERY = 2000
+
+
+class ExportJob(models.Model):
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting for a worker")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    survey = models.ForeignKey(
+        "surveys.SurveyPage", on_delete=models.CASCADE, related_name="+", verbose_name=_("survey")
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    options = models.JSONField(default=dict)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    file_name = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("export")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.survey_id}/{self.pk}"
+
+    @property
+    def export_options(self) -> ExportOptions:
+        return ExportOptions.from_json(self.options)
+
+    @property
+    def path(self) -> Path:
+        return export_root() / f"{self.pk}.{self.export_options.format}"
+
+    @property
+    def expires_at(self) -> datetime.datetime | None:
+        return self.finished_at + EXPIRES_AFTER if self.finished_at else None
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        return int(100 * self.done / self.total) if self.total else 0
+
+    def is_stale(self, now=None) -> bool:
+        """A job whose worker stopped reporting: killed, or the machine went down."""
+        if self.status not in (self.Status.QUEUED, self.Status.RUNNING):
+            return False
+        if self.status == self.Status.QUEUED:
+            return False
+        last = self.heartbeat_at or self.created_at
+        return (now or timezone.now()) - last > STALE_AFTER
+
+    def is_downloadable(self, now=None) -> bool:
+        return (
+            self.status == self.Status.DONE
+            and (now or timezone.now()) < self.expires_at
+            and self.path.is_file()
+        )
+
+    def state(self, now=None) -> str:
+        """The status as shown: a stalled job is failed, an expired one gone."""
+        if self.is_stale(now):
+            return "failed"
+        if self.status == self.Status.DONE and not self.is_downloadable(now):
+            return "expired"
+        return self.status
+
+
+def export_root() -> Path:
+    root = Path(settings.EXPORT_ROOT)
+    root.mkdir(parents=True, exist_ok=True)
+    return root
+
+
+def start_export(*, survey, user, options: ExportOptions) -> ExportJob:
+    """Record a job for `survey` and queue it (it runs at once with no worker)."""
+    from .build import count_responses
+
+    options.check_neighborhoods()
+    job = ExportJob.objects.create(
+        survey=survey.responses_survey,
+        requested_by=user,
+        options=options.to_json(),
+        total=count_responses(survey, options),
+    )
+    transaction.on_commit(lambda: run_export.enqueue(str(job.pk)))
+    return job
+
+
+@task(backend="exports")
+def run_export(job_id: str) -> str:
+    """Write a job's file; the job records progress, then done or failed."""
+    from .build import write_export
+
+    job = ExportJob.objects.select_related("survey").get(pk=job_id)
+    if job.status != ExportJob.Status.QUEUED:
+        return job.status  # a retry of a job that already ran
+    now = timezone.now()
+    ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.RUNNING, heartbeat_at=now)
+
+    def progress(done: int) -> None:
+        ExportJob.objects.filter(pk=job.pk).update(done=done, heartbeat_at=timezone.now())
+
+    try:
+        write_export(job.survey.specific, job.export_options, job.path, progress=progress)
+    except ExportError as error:
+        _fail(job, str(error))
+        return "failed"
+    except Exception:
+        logger.exception("Export %s failed", job.pk)
+        _fail(job, gettext("The export failed. Try again; if it fails again, tell an admin."))
+        raise
+    ExportJob.objects.filter(pk=job.pk).update(
+        status=ExportJob.Status.DONE,
+        finished_at=timezone.now(),
+        heartbeat_at=timezone.now(),
+        file_name=job.export_options.file_name(job.survey, timezone.localdate()),
+    )
+    return "done"
+
+
+def _fail(job: ExportJob, message: str) -> None:
+    ExportJob.objects.filter(pk=job.pk).update(
+        status=ExportJob.Status.FAILED, error=message, finished_at=timezone.now()
+    )
+
+
+def delete_expired_exports(now=None) -> int:
+    """Delete expired jobs' files and rows, stale jobs' leftovers; return files deleted."""
+    now = now or timezone.now()
+    deleted = 0
+    expired = ExportJob.objects.filter(finished_at__lt=now - EXPIRES_AFTER)
+    for job in expired:
+        if job.path.exists():
+            job.path.unlink()
+            deleted += 1
+    expired.delete()
+    # Half-written files of jobs whose worker died (the writer renames complete ones).
+    for leftover in export_root().glob(".*.part"):
+        modified = datetime.datetime.fromtimestamp(leftover.stat().st_mtime, tz=datetime.UTC)
+        if now - modified > STALE_AFTER:
+            leftover.unlink(missing_ok=True)
+            deleted += 1
+    return deleted

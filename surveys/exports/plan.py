@@ -1,0 +1,107 @@
+"""The columns of a responses export, across every revision the responses answered.
+
+Today's questions come first in questionnaire order, then questions removed since (as
+last asked), so a removed question keeps its column and a question added later is
+blank for older responses. Per question:
+
+- single choice, agreement scale, rating: `key` (the code, or its label on request),
+  and `key/other` for an "Other (please specify)" text (`key/other_text` when a choice
+  coded `other` has the 0/1 column `key/other`);
+- multiple choice: `key` with the chosen codes separated by spaces (XLSForm's
+  convention), then one 0/1 column per choice, `key/code`, and `key/other`;
+- number: `key`, a number; text: `key`; date: `key`, a date.
+
+The neighborhood question has no column of its own: every response has `neighborhood`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from ..questionnaire import Choice, Question, Questionnaire, questions_across_revisions
+
+RESPONSE_COLUMNS = (
+    "response_id",
+    "submitted_on",
+    "neighborhood",
+    "language",
+    "channel",
+    "status",
+    "revision",
+)
+KINDS = {
+    "single_choice": "single",
+    "likert": "single",
+    "rating": "single",
+    "multiple_choice": "multi",
+    "number": "number",
+    "short_text": "text",
+    "long_text": "text",
+    "date": "date",
+}
+WIDTHS = {"single": 12, "multi": 16, "number": 10, "text": 40, "date": 12, "choice": 8}
+
+
+@dataclass
+class QuestionColumns:
+    """Where one question's answers go in a row."""
+
+    question: Question
+    kind: str
+    value: int
+    choices: tuple[Choice, ...] = ()
+    choice_columns: dict[str, int] = field(default_factory=dict)
+    other: int | None = None
+
+    def __post_init__(self):
+        self.order = {choice.code: index for index, choice in enumerate(self.choices)}
+        self.labels = {choice.code: choice.label for choice in self.choices}
+
+
+@dataclass
+class ColumnPlan:
+    headers: list[str]
+    widths: list[int]
+    questions: dict[str, QuestionColumns]
+
+
+def _choices_across(key: str, questionnaires: Sequence[Questionnaire]) -> tuple[Choice, ...]:
+    """Every choice a question ever offered: the newest revision's first, in its order."""
+    seen: dict[str, Choice] = {}
+    for questionnaire in questionnaires:
+        question = questionnaire.question(key)
+        for choice in question.choices if question else ():
+            seen.setdefault(choice.code, choice)
+    return tuple(seen.values())
+
+
+def column_plan(current: Questionnaire, older: Sequence[Questionnaire]) -> ColumnPlan:
+    """The columns for responses to `current` and `older` revisions (newest first)."""
+    headers = list(RESPONSE_COLUMNS)
+    widths = [36, 12, 14, 9, 8, 9, 9]
+    questions: dict[str, QuestionColumns] = {}
+    everything = [current, *older]
+
+    def add(header: str, width: int) -> int:
+        headers.append(header)
+        widths.append(max(width, min(len(header) + 2, 40)))
+        return len(headers) - 1
+
+    for question in questions_across_revisions(current, older):
+        kind = KINDS.get(question.type)
+        if kind is None:
+            continue
+        choices = _choices_across(question.key, everything) if kind in ("single", "multi") else ()
+        columns = QuestionColumns(question, kind, add(question.key, WIDTHS[kind]), choices)
+        if kind == "multi":
+            for choice in choices:
+                columns.choice_columns[choice.code] = add(
+                    f"{question.key}/{choice.code}", WIDTHS["choice"]
+                )
+        if any(choice.other for choice in choices):
+            # `key/other`, unless a choice coded "other" already has that 0/1 column.
+            name = f"{question.key}/other"
+            columns.other = add(name if name not in headers else f"{name}_text", WIDTHS["text"])
+        questions[question.key] = columns
+    return ColumnPlan(headers, widths, questions)

@@ -1,0 +1,102 @@
+"""Sheets to files: XLSX through xlsxwriter's constant-memory mode, CSV through `csv`.
+
+xlsxwriter in constant-memory mode writes each row to disk as it comes and keeps none;
+measured here it writes the same matrix about twice as fast as openpyxl's write-only
+mode (docs/BENCHMARKS.md). Cells are written by type, never through xlsxwriter's
+guessing `write()`: a text is always a text cell, never a formula or a link.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import xlsxwriter
+
+from .cells import csv_text, is_dangerous
+
+EXCEL_MAX_ROWS = 1_048_576
+EXCEL_MAX_TEXT = 32_767
+
+
+@dataclass
+class Sheet:
+    """A sheet to write: a title (at most 31 characters), a header and rows."""
+
+    title: str
+    header: list[str]
+    rows: Iterable[list]
+    widths: list[int] | None = None
+
+
+class TooManyRows(ValueError):
+    pass
+
+
+def write_xlsx(path: Path, sheets: Iterable[Sheet]) -> None:
+    workbook = xlsxwriter.Workbook(
+        str(path),
+        {
+            "constant_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+            "tmpdir": str(path.parent),
+        },
+    )
+    bold = workbook.add_format({"bold": True})
+    day = workbook.add_format({"num_format": "yyyy-mm-dd"})
+    quoted = workbook.add_format({"quote_prefix": True})
+    try:
+        for sheet in sheets:
+            _write_sheet(workbook, sheet, bold, day, quoted)
+    finally:
+        workbook.close()
+
+
+def _write_sheet(workbook, sheet: Sheet, bold, day, quoted) -> None:
+    worksheet = workbook.add_worksheet(sheet.title[:31])
+    widths = sheet.widths or [max(10, min(len(str(name)) + 2, 40)) for name in sheet.header]
+    for index, width in enumerate(widths):
+        worksheet.set_column(index, index, width)
+    worksheet.freeze_panes(1, 0)
+    worksheet.write_row(0, 0, sheet.header, bold)
+    write_string, write_number = worksheet.write_string, worksheet.write_number
+    write_date = worksheet.write_datetime
+    number = 0
+    for number, row in enumerate(sheet.rows, start=1):
+        if number >= EXCEL_MAX_ROWS:
+            raise TooManyRows(f"More than {EXCEL_MAX_ROWS - 1} rows do not fit in one sheet.")
+        for column, value in enumerate(row):
+            if value is None:
+                continue
+            kind = type(value)
+            if kind is str:
+                if len(value) > EXCEL_MAX_TEXT:
+                    value = value[:EXCEL_MAX_TEXT]
+                if is_dangerous(value):
+                    write_string(number, column, value, quoted)
+                else:
+                    write_string(number, column, value)
+            elif kind is int:
+                write_number(number, column, value)
+            elif kind is datetime.date:
+                write_date(number, column, value, day)
+            elif isinstance(value, int | float):  # bool, float, numpy's numbers
+                if math.isfinite(value):
+                    write_number(number, column, float(value))
+            else:
+                write_string(number, column, str(value))
+    worksheet.autofilter(0, 0, max(number, 1), max(len(sheet.header) - 1, 0))
+
+
+def write_csv(path: Path, header: list[str], rows: Iterable[list], *, bom: bool = False) -> None:
+    with path.open("w", encoding="utf-8-sig" if bom else "utf-8", newline="") as file:
+        writer = csv.writer(file)
+        writer.writerow(header)
+        for row in rows:
+            writer.writerow([csv_text(value) for value in row])

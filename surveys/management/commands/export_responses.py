@@ -1,0 +1,89 @@
+"""Export a survey's responses from the shell:
+`manage.py export_responses SLUG -o FILE.xlsx|FILE.csv [--since D] [--until D]
+[--neighborhood CODE ...] [--channel web|paper|kiosk] [--include-partial] [--labels] [--bom]`.
+
+Shell access to the server is access to every survey; each run is written to the audit
+log (user: the shell). A progress bar is drawn when stderr is a terminal.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from cms.audit import record_command_access
+from cms.models import AuditEvent
+from surveys.exports.build import count_responses, write_export
+from surveys.exports.options import ExportError, ExportOptions
+
+from .analyze import _date, find_survey
+
+
+class Command(BaseCommand):
+    help = "Write a survey's responses, codebook and analysis as XLSX, or its responses as CSV."
+
+    def add_arguments(self, parser):
+        parser.add_argument("survey", help="the survey's slug")
+        parser.add_argument("-o", "--output", required=True, help="FILE.xlsx or FILE.csv")
+        parser.add_argument("--since", type=_date, help="first day included (YYYY-MM-DD)")
+        parser.add_argument("--until", type=_date, help="last day included (YYYY-MM-DD)")
+        parser.add_argument(
+            "--neighborhood", action="append", default=[], help="a neighborhood code (repeatable)"
+        )
+        parser.add_argument("--channel", default="", help="web, paper or kiosk")
+        parser.add_argument("--include-partial", action="store_true")
+        parser.add_argument("--labels", action="store_true", help="choice labels, not codes")
+        parser.add_argument("--bom", action="store_true", help="CSV: a byte-order mark for Excel")
+
+    def handle(self, *args, **options):
+        survey = find_survey(options["survey"])
+        output = Path(options["output"])
+        suffix = output.suffix.lower().lstrip(".")
+        if suffix not in ("xlsx", "csv"):
+            raise CommandError("The output file must end in .xlsx or .csv.")
+        if not output.parent.is_dir():
+            raise CommandError(f"The folder {output.parent} does not exist.")
+        try:
+            export = ExportOptions(
+                format=suffix,
+                since=options["since"],
+                until=options["until"],
+                neighborhoods=tuple(options["neighborhood"]),
+                channel=options["channel"],
+                include_partial=options["include_partial"],
+                labels=options["labels"],
+                bom=options["bom"],
+            )
+            export.check_neighborhoods()
+            total = count_responses(survey, export)
+            bar = ProgressBar(total, self.stderr) if sys.stderr.isatty() else None
+            write_export(survey, export, output, progress=bar.update if bar else None)
+        except ExportError as error:
+            raise CommandError(str(error)) from error
+        if bar:
+            bar.finish()
+        record_command_access(
+            action=AuditEvent.Action.EXPORT,
+            page=survey,
+            detail={"command": "export_responses", **export.to_json()},
+        )
+        self.stderr.write(f"{total} responses written to {output}.")
+
+
+class ProgressBar:
+    WIDTH = 40
+
+    def __init__(self, total: int, stream):
+        self.total, self.stream = max(total, 1), stream
+
+    def update(self, done: int) -> None:
+        filled = int(self.WIDTH * done / self.total)
+        self.stream.write(
+            f"\r[{'#' * filled}{'.' * (self.WIDTH - filled)}] {done}/{self.total}", ending=""
+        )
+        self.stream.flush()
+
+    def finish(self) -> None:
+        self.stream.write("")
