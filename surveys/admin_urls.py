@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import admin_views, invitation_views, xlsform_views
+from . import admin_views, export_views, invitation_views, xlsform_views
 
 app_name = "surveys_admin"
 urlpatterns = [
@@ -22,6 +22,16 @@ urlpatterns = [
         "<int:survey_id>/responses/partial/",
         admin_views.ResponseListView.as_view(results_only=True),
         name="responses_results",
+    ),
+    path("<int:survey_id>/export/", export_views.ExportView.as_view(), name="export"),
+    path("exports/<uuid:job_id>/", export_views.ExportJobView.as_view(), name="export_job"),
+    path("exports/<uuid:job_id>/status/", export_views.export_status, name="export_status"),
+    path("exports/<uuid:job_id>/download/", export_views.download_export, name="export_download"),
+    path("<int:survey_id>/paper/", export_views.PaperEntryView.as_view(), name="paper"),
+    path(
+        "<int:survey_id>/paper/template/",
+        export_views.PaperTemplateView.as_view(),
+        name="paper_template",
     ),
     path(
         "<int:survey_id>/invitations/",

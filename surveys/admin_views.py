@@ -16,7 +16,14 @@ from wagtail.admin.views.generic.base import BaseListingView, WagtailAdminTempla
 from cms.audit import record_access
 from cms.models import AuditEvent, Neighborhood
 
-from .access import VIEW_RESULTS, can_see, can_view_responses, surveys_visible_to
+from .access import (
+    EXPORT_RESPONSES,
+    VIEW_RESULTS,
+    can_organize,
+    can_see,
+    can_view_responses,
+    surveys_visible_to,
+)
 from .analysis.counts import Selection
 from .analysis.report import build_report
 from .models import Response, SurveyPage
@@ -121,6 +128,8 @@ class ResponseListView(BaseListingView):
         context["survey"] = self.survey
         context["response_table"] = response_table(self.survey, list(context["object_list"]))
         context["total_responses"] = responses_of(self.survey).count()
+        context["can_export"] = can_see(self.request.user, self.survey, EXPORT_RESPONSES)
+        context["can_enter_paper"] = can_organize(self.request.user, self.survey)
         return context
 
 

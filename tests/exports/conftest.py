@@ -58,3 +58,10 @@ def read_sheet(path, title: str) -> list[list]:
 def as_dicts(rows: list[list]) -> list[dict]:
     header, *body = rows
     return [dict(zip(header, row, strict=False)) for row in body]
+
+
+@pytest.fixture(autouse=True)
+def export_root(settings, tmp_path):
+    """Export files go to a fresh folder per test."""
+    settings.EXPORT_ROOT = tmp_path / "exports"
+    return settings.EXPORT_ROOT
