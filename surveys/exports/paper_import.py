@@ -138,7 +138,7 @@ def _template_questionnaire(workbook, survey: SurveyPage) -> Questionnaire:
             gettext("This is not a data-entry template: download the template for this survey.")
         )
     about = {}
-    for row in sheet_rows(workbook, "about", CellBudget(100)):
+    for row in sheet_rows(workbook, "about", CellBudget(2000)):
         if row and row[0] is not None:
             about[str(row[0])] = str(row[1]) if len(row) > 1 and row[1] is not None else ""
     if TEMPLATE_MARK not in about:
