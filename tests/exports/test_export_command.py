@@ -1,5 +1,6 @@
 """`manage.py export_responses`: the same export from the shell, with clear errors."""
 
+import csv
 import datetime
 import io
 
@@ -24,8 +25,9 @@ def test_exports_xlsx_and_csv_with_filters(export_survey, tmp_path):
         "export_responses", "trust", "-o", str(tmp_path / "one.csv"),
         "--neighborhood", "area-2", "--since", "2026-02-01", "--labels", stderr=io.StringIO(),
     )  # fmt: skip
-    lines = (tmp_path / "one.csv").read_text(encoding="utf-8").splitlines()
-    assert len(lines) == 2 and ",Green," in lines[1]
+    with (tmp_path / "one.csv").open(encoding="utf-8", newline="") as file:
+        rows = list(csv.reader(file))
+    assert len(rows) == 2 and rows[1][rows[0].index("color")] == "Green"
     assert AuditEvent.objects.filter(action="export", username="(shell)").count() == 2
 
 
