@@ -13,20 +13,28 @@ from django.urls import reverse
 from cms.models import AuditEvent
 from surveys import admin_urls
 from surveys.access import grant
+from surveys.export_views import ExporterMixin
 from surveys.invitation_views import OrganizerViewMixin
 from tests.factories import every_type_body, make_staff, make_survey, post_data, valid_answers
 
 pytestmark = pytest.mark.django_db
 
 
-def survey_data_urls(survey_id: int, *, organizer_tools: bool | None = None) -> list[str]:
-    """The survey's admin URLs: all, or only (True) or all but (False) organizer tools."""
+def survey_data_urls(
+    survey_id: int, *, organizer_tools: bool | None = None, exports: bool | None = None
+) -> list[str]:
+    """The survey's admin URLs: all, or only (True) or all but (False) organizer tools,
+    or only (True) or all but (False) the views that export responses."""
+
+    def is_a(pattern, mixin) -> bool:
+        return issubclass(getattr(pattern.callback, "view_class", object), mixin)
+
     return [
         reverse(f"surveys_admin:{pattern.name}", kwargs={"survey_id": survey_id})
         for pattern in admin_urls.urlpatterns
         if "survey_id" in pattern.pattern.converters
-        and organizer_tools
-        in (None, issubclass(getattr(pattern.callback, "view_class", object), OrganizerViewMixin))
+        and organizer_tools in (None, is_a(pattern, OrganizerViewMixin))
+        and exports in (None, is_a(pattern, ExporterMixin))
     ]
 
 
@@ -78,8 +86,12 @@ def test_an_organizer_reaches_every_url_of_the_granted_survey_only(client, two_s
     grant(user=organizer, page=ours)
     client.force_login(organizer)
     assert survey_data_urls(ours.pk, organizer_tools=True)
-    for url in survey_data_urls(ours.pk):
+    for url in survey_data_urls(ours.pk, exports=False):
         assert client.get(url).status_code == 200, url
+    # Organizers see responses but do not take them away: exporting is the Analyst's.
+    assert survey_data_urls(ours.pk, exports=True)
+    for url in survey_data_urls(ours.pk, exports=True):
+        assert client.get(url).status_code in (302, 403), url
     questionnaire = reverse("surveys_admin:xlsform_export", kwargs={"survey_id": theirs.pk})
     for url in survey_data_urls(theirs.pk):
         if url == questionnaire:
