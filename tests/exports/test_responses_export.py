@@ -183,3 +183,25 @@ def test_many_responses_span_several_pages_in_order(export_survey, tmp_path, mon
     assert sorted(row["response_id"] for row in rows) == sorted(ids)
     keys = [(row["submitted_on"], row["response_id"]) for row in rows]
     assert keys == sorted(keys)
+
+
+def test_queries_grow_with_pages_not_with_responses(export_survey, tmp_path, monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from surveys.exports import stream
+
+    monkeypatch.setattr(stream, "PAGE_SIZE", 5)
+
+    def queries(responses: int) -> int:
+        while export_survey.responses.count() < responses:
+            answer(export_survey, full_answers())
+        write_export(export_survey, ExportOptions(format="csv"), tmp_path / "q.csv")  # warm
+        with CaptureQueriesContext(connection) as captured:
+            write_export(export_survey, ExportOptions(format="csv"), tmp_path / "q.csv")
+        return len(captured)
+
+    one_page, three_pages = queries(4), queries(14)
+    # Each further page of responses costs two queries: its responses, their answers.
+    assert three_pages == one_page + 4
+    assert one_page <= 16
