@@ -54,7 +54,13 @@ def write_export(
     partial = path.with_name(f".{path.name}.part")
     try:
         if options.format == "csv":
-            write_csv(partial, plan.headers, rows, bom=options.bom)
+            write_csv(
+                partial,
+                plan.headers,
+                rows,
+                bom=options.bom,
+                text_columns=plan.text_columns(options.labels),
+            )
         else:
             sheets = [
                 Sheet("Responses", plan.headers, rows, plan.widths),

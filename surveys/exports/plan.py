@@ -65,6 +65,18 @@ class ColumnPlan:
     widths: list[int]
     questions: dict[str, QuestionColumns]
 
+    def text_columns(self, labels: bool) -> list[int]:
+        """Columns that can hold text someone typed (residents' answers; organizers'
+        labels when choices are exported as labels); the others hold codes, numbers,
+        dates and identifiers, which never start with a formula character."""
+        columns = []
+        for question in self.questions.values():
+            if question.kind == "text" or (labels and question.kind in ("single", "multi")):
+                columns.append(question.value)
+            if question.other is not None:
+                columns.append(question.other)
+        return sorted(columns)
+
 
 def _choices_across(key: str, questionnaires: Sequence[Questionnaire]) -> tuple[Choice, ...]:
     """Every choice a question ever offered: the newest revision's first, in its order."""

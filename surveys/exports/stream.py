@@ -51,6 +51,9 @@ def response_rows(
     """One list of cell values per selected response, in `plan`'s column order."""
     queryset = options.responses(survey.responses_survey).order_by("submitted_on", "id")
     areas = dict(Neighborhood.objects.values_list("pk", "code"))
+    handlers = _handlers(plan, options.labels)
+    # The answer table's response ids as the database returns them in raw SQL.
+    raw_id = (lambda value: value) if connection.vendor == "postgresql" else _hex
     width = len(plan.headers)
     done, after = 0, None
     while True:
@@ -66,20 +69,52 @@ def response_rows(
         )  # fmt: skip
         if not responses:
             return
-        answers = _answers_by_response([row[0] for row in responses])
+        rows, by_id = [], {}
         for response_id, day, area, language, channel, status, revision in responses:
             row = [None] * width
             row[0:7] = [str(response_id), day, areas.get(area), language, channel, status, revision]
-            _fill(row, plan, answers.get(response_id.hex, ()), options.labels)
-            yield row
+            rows.append(row)
+            by_id[raw_id(response_id)] = row
+        _fill_page(by_id, handlers, [response[0] for response in responses])
+        yield from rows
         done += len(responses)
         if progress:
             progress(done)
         after = (responses[-1][1], responses[-1][0])
 
 
-def _answers_by_response(ids: list[uuid.UUID]) -> dict[str, list[tuple]]:
-    """The answers of responses `ids`, keyed by the response id's hex digits."""
+def _hex(value: uuid.UUID) -> str:
+    return value.hex
+
+
+SINGLE, MULTI, NUMBER, DATE, TEXT = range(5)
+_KINDS = {"single": SINGLE, "multi": MULTI, "number": NUMBER, "date": DATE, "text": TEXT}
+
+
+def _handlers(plan: ColumnPlan, labels: bool) -> dict[str, tuple]:
+    """Per question key, what the page loop needs, looked up once per answer:
+    (kind, column, "other" column, cell value per code, 0/1 column per code, order,
+    whether choices are shown as labels)."""
+    handlers = {}
+    for key, columns in plan.questions.items():
+        if labels:
+            values = {choice.code: choice.label for choice in columns.choices}
+        else:
+            values = {choice.code: code_value(choice.code) for choice in columns.choices}
+        handlers[key] = (
+            _KINDS[columns.kind],
+            columns.value,
+            columns.other,
+            values,
+            columns.choice_columns,
+            columns.order,
+            labels,
+        )
+    return handlers
+
+
+def _fill_page(by_id: dict, handlers: dict[str, tuple], ids: list[uuid.UUID]) -> None:
+    """Read the answers of one page of responses straight into their rows."""
     quote = connection.ops.quote_name
     table = quote(Answer._meta.db_table)
     column = quote(Answer._meta.get_field("response").column)
@@ -87,52 +122,48 @@ def _answers_by_response(ids: list[uuid.UUID]) -> dict[str, list[tuple]]:
     prep = Response._meta.pk.get_db_prep_value
     params = [prep(value, connection) for value in ids]
     placeholders = ", ".join(["%s"] * len(params))
-    answers: dict[str, list[tuple]] = {}
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT {column}, {values} FROM {table} "  # noqa: S608 (names from _meta)
             f"WHERE {column} IN ({placeholders})",
             params,
         )
-        for response_id, key, code, number, text in cursor.fetchall():
-            # SQLite returns the hex digits, PostgreSQL a UUID.
-            hex_id = response_id if isinstance(response_id, str) else response_id.hex
-            answers.setdefault(hex_id, []).append((key, code, number, text))
-    return answers
-
-
-def _fill(row: list, plan: ColumnPlan, answers, labels: bool) -> None:
-    """Put one response's answer rows into `row`."""
-    chosen: dict[str, list[str]] = {}
-    for key, code, number, text in answers:
-        columns = plan.questions.get(key)
-        if columns is None:
+        answers = cursor.fetchall()
+    chosen = []  # (row, handler) of multiple choices answered, to finish below
+    for response_id, key, code, number, text in answers:
+        handler = handlers.get(key)
+        if handler is None:
             continue
-        kind = columns.kind
-        if kind == "single":
-            row[columns.value] = columns.labels.get(code, code) if labels else code_value(code)
-        elif kind == "multi":
-            chosen.setdefault(key, []).append(code)
-        elif kind == "number":
-            row[columns.value] = plain_number(number)
-        elif kind == "date":
-            row[columns.value] = _date(text)
+        row = by_id[response_id]
+        kind, index = handler[0], handler[1]
+        if kind == SINGLE:
+            row[index] = handler[3].get(code, code)
+        elif kind == MULTI:
+            codes = row[index]
+            if codes is None:
+                row[index] = [code]
+                chosen.append((row, handler))
+                for choice_index in handler[4].values():
+                    row[choice_index] = 0
+            else:
+                codes.append(code)
+            choice_index = handler[4].get(code)
+            if choice_index is not None:
+                row[choice_index] = 1
+        elif kind == NUMBER:
+            row[index] = plain_number(number)
+        elif kind == DATE:
+            row[index] = _date(text)
         else:
-            row[columns.value] = text
-        if text and columns.other is not None and kind in ("single", "multi"):
-            row[columns.other] = text
-    for key, codes in chosen.items():
-        columns = plan.questions[key]
-        codes.sort(key=lambda code: columns.order.get(code, len(columns.order)))
+            row[index] = text
+        if text and handler[2] is not None and kind <= MULTI:
+            row[handler[2]] = text
+    for row, (_kind, index, _other, values, _columns, order, labels) in chosen:
+        codes = sorted(row[index], key=lambda code: order.get(code, len(order)))
         if labels:
-            row[columns.value] = "; ".join(columns.labels.get(code, code) for code in codes)
+            row[index] = "; ".join(values.get(code, code) for code in codes)
         else:
-            row[columns.value] = " ".join(codes)
-        for index in columns.choice_columns.values():
-            row[index] = 0
-        for code in codes:
-            if code in columns.choice_columns:
-                row[columns.choice_columns[code]] = 1
+            row[index] = " ".join(codes)
 
 
 def _date(text: str | None) -> datetime.date | str | None:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import xlsxwriter
 
-from .cells import csv_text, is_dangerous
+from .cells import FORMULA_STARTS, csv_text, is_dangerous
 
 EXCEL_MAX_ROWS = 1_048_576
 EXCEL_MAX_TEXT = 32_767
@@ -94,9 +94,27 @@ def _write_sheet(workbook, sheet: Sheet, bold, day, quoted) -> None:
     worksheet.autofilter(0, 0, max(number, 1), max(len(sheet.header) - 1, 0))
 
 
-def write_csv(path: Path, header: list[str], rows: Iterable[list], *, bom: bool = False) -> None:
+def write_csv(
+    path: Path,
+    header: list[str],
+    rows: Iterable[list],
+    *,
+    bom: bool = False,
+    text_columns: list[int] | None = None,
+) -> None:
+    """Write a CSV file. `text_columns`, when given, are the only columns that can hold
+    text from outside (the others hold codes, numbers and dates): only they are checked
+    for formula injection."""
     with path.open("w", encoding="utf-8-sig" if bom else "utf-8", newline="") as file:
         writer = csv.writer(file)
         writer.writerow(header)
+        if text_columns is None:
+            for row in rows:
+                writer.writerow([csv_text(value) for value in row])
+            return
         for row in rows:
-            writer.writerow([csv_text(value) for value in row])
+            for index in text_columns:
+                value = row[index]
+                if value is not None and value.startswith(FORMULA_STARTS):
+                    row[index] = "'" + value
+            writer.writerow(row)
