@@ -26,10 +26,10 @@ STREET_SUFFIX = (
 )
 STREET_ADDRESS = re.compile(
     # "123 Main St", "4500 N. Lamar Blvd", "12B Oak Street"
-    rf"\b\d{{1,6}}[A-Za-z]?\s+(?:[NSEW]\.?\s+)?(?:[\w'.\-]+\s+){{0,3}}?(?:{STREET_SUFFIX})\b\.?"
+    rf"\b\d{{1,6}}[A-Za-z]?\s+(?:[NSEW]\.?\s+)?(?:[\w'.\-]+\s+){{0,4}}?(?:{STREET_SUFFIX})\b\.?"
     # "Calle Mayor 12", "Avenida Juárez #45", "calle 8 # 12-30"
     r"|\b(?:calle|avenida|avda|av|camino|carrera|paseo)\.?\s+(?:[\w'.\-]+\s+){0,3}?#?\s*\d{1,6}"
-    r"(?:\s*-\s*\d{1,4})?\b",
+    r"(?:\s*(?:#|no\.?|n[º°])?\s*\d{1,6})?(?:\s*-\s*\d{1,4})?\b",
     re.IGNORECASE | re.UNICODE,
 )
 # Candidates: 5 to 8 capital letters and digits, in one or two groups ("7ABC123",
