@@ -46,7 +46,11 @@ def test_a_spanish_resident_sends_feedback_and_reads_the_reply(client, voices, s
     assert item.receipt_digest == codes.digest(code) and code not in item.receipt_digest
     moderator = make_staff("mod", superuser=True)
     moderation.edit(
-        user=moderator, feedback=item, public_text="", masked_names="", reply="Hablamos con el jefe."
+        user=moderator,
+        feedback=item,
+        public_text="",
+        masked_names="",
+        reply="Hablamos con el jefe.",
     )
     status = client.post("/es/voices/status/", {"code": code.lower().replace("-", " ")})
     page = status.content.decode()
