@@ -38,6 +38,10 @@ def topics_in(language: str) -> list[Topic]:
     return sorted(chosen.values(), key=lambda t: (t.sort_order, t.name))
 
 
+def topic_labels(language: str) -> dict[str, str]:
+    return {topic.code: topic.name for topic in topics_in(language)}
+
+
 def topic_for_code(code: str, language: str) -> Topic | None:
     return next((t for t in topics_in(language) if t.code == code), None)
 
@@ -83,9 +87,12 @@ class CountTable:
     until: datetime.date | None = None
 
 
-def public_counts(*, k: int, language: str, until: datetime.date | None = None) -> CountTable:
+def public_counts(
+    *, k: int, labels: dict[str, str], until: datetime.date | None = None
+) -> CountTable:
     """Counts of feedback received (declined items left out) by neighborhood and topic,
-    with the survey results' small-cell suppression: None where a number is hidden."""
+    with the survey results' small-cell suppression: None where a number is hidden.
+    `labels` names topics by code (see `topic_labels`)."""
     until = until or counts_until()
     grouped = (
         Feedback.objects.filter(submitted_on__lt=until)
@@ -100,7 +107,6 @@ def public_counts(*, k: int, language: str, until: datetime.date | None = None) 
         key = row["neighborhood__code"]  # None: no neighborhood given
         names[key] = row["neighborhood__name"]
         table.setdefault(key, {})[row["topic__code"]] = row["n"]
-    labels = {t.code: t.name for t in topics_in(language)}
     codes = sorted({c for cells in table.values() for c in cells}, key=lambda c: labels.get(c, c))
     result = CountTable(topics=[(c, labels.get(c, c)) for c in codes], until=until)
     if not table:

@@ -44,8 +44,7 @@ def _language() -> str:
 
 def community_voices(request: HttpRequest, page: CommunityVoicesPage) -> HttpResponse:
     """Published feedback with replies, filtered by topic and neighborhood, and counts."""
-    language = _language()
-    topics = topics_in(language)
+    topics = topics_in(_language())
     neighborhoods = list(Neighborhood.objects.only("code", "name"))
     items = public_feedback()
     chosen = {"topic": request.GET.get("topic", ""), "neighborhood": request.GET.get("area", "")}
@@ -78,7 +77,7 @@ def community_voices(request: HttpRequest, page: CommunityVoicesPage) -> HttpRes
             "listing": listing,
             "filter_query": query,
             "problems": problems,
-            "counts": public_counts(k=page.small_cell_threshold, language=language),
+            "counts": public_counts(k=page.small_cell_threshold, labels=labels),
             "k": max(page.small_cell_threshold, 5),
         }
     )
