@@ -42,6 +42,19 @@ def _language() -> str:
     return (translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
 
 
+def _page_context(request: HttpRequest, page: CommunityVoicesPage) -> dict:
+    """The page's context, with `voices_path`: the page's address as the resident reached
+    it. A page not yet translated is served under /es/ too, and its links and forms must
+    stay there (the language of the address is the resident's language)."""
+    path = request.path
+    for route in ("send/", "status/"):
+        if path.endswith("/" + route):
+            path = path.removesuffix(route)
+    context = page.get_context(request)
+    context["voices_path"] = path
+    return context
+
+
 def community_voices(request: HttpRequest, page: CommunityVoicesPage) -> HttpResponse:
     """Published feedback with replies, filtered by topic and neighborhood, and counts."""
     topics = topics_in(_language())
@@ -68,7 +81,7 @@ def community_voices(request: HttpRequest, page: CommunityVoicesPage) -> HttpRes
     query = "&".join(
         f"{k}={v}" for k, v in (("topic", chosen["topic"]), ("area", chosen["neighborhood"])) if v
     )
-    context = page.get_context(request)
+    context = _page_context(request, page)
     context.update(
         {
             "topics": topics,
@@ -98,7 +111,7 @@ def _form(page, data=None) -> FeedbackForm:
 
 
 def _render_form(request, page, form, *, status=200) -> HttpResponse:
-    context = page.get_context(request)
+    context = _page_context(request, page)
     context.update(
         {"form": form, "started": started_token(_scope(page)), "contact_days": contact_days()}
     )
@@ -106,7 +119,7 @@ def _render_form(request, page, form, *, status=200) -> HttpResponse:
 
 
 def _render_receipt(request, page, code: str) -> HttpResponse:
-    context = page.get_context(request)
+    context = _page_context(request, page)
     context.update({"code": code, "contact_days": contact_days()})
     response = TemplateResponse(request, "feedback/receipt.html", context)
     # The code is shown once: no cache may keep this page.
@@ -168,7 +181,7 @@ def feedback_status(request: HttpRequest, page: CommunityVoicesPage) -> HttpResp
 
     The code travels in a POST, never in the address, and the page shows neither the
     original text nor contact details: only topic, day, status and the reply."""
-    context = page.get_context(request)
+    context = _page_context(request, page)
     context.update({"typed": "", "error": "", "item": None})
     if request.method != "POST":
         return TemplateResponse(request, "feedback/status.html", context)

@@ -145,3 +145,14 @@ def test_the_status_shows_each_state_and_never_internal_notes(client, voices):
     item.save()
     again = client.post(voices.url + "status/", {"code": code}).content.decode()
     assert 'id="feedback-status">Needs follow-up<' in again
+
+
+def test_an_untranslated_page_keeps_the_residents_language_in_its_links(
+    client, voices, spanish_home
+):
+    index = client.get("/es/voices/").content.decode()
+    assert 'href="/es/voices/send/"' in index and 'href="/es/voices/status/"' in index
+    form = client.get("/es/voices/send/").content.decode()
+    assert 'action="/es/voices/send/"' in form and 'lang="es"' in form
+    status = client.get("/es/voices/status/").content.decode()
+    assert 'action="/es/voices/status/"' in status
