@@ -1,6 +1,8 @@
 """Feedback in the Wagtail admin: topics as a translatable snippet, the moderation queue."""
 
+from django.templatetags.static import static
 from django.urls import include, path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
@@ -25,6 +27,11 @@ register_snippet(TopicViewSet)
 @hooks.register("register_admin_urls")
 def register_admin_urls():
     return [path("feedback/", include(admin_urls, namespace="feedback_admin"))]
+
+
+@hooks.register("insert_global_admin_css")
+def moderation_css():
+    return format_html('<link rel="stylesheet" href="{}">', static("feedback/admin.css"))
 
 
 class ModeratorMenuItem(MenuItem):
