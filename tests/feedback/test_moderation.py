@@ -196,3 +196,16 @@ def test_admin_counts_by_topic_neighborhood_and_month(client, topics, neighborho
     for month in ("2026-01", "2026-02", "2026-03"):
         assert month in html
     assert "Traffic stops" in html and "Language access" in html
+
+
+def test_topics_and_neighborhoods_with_feedback_cannot_be_deleted(client, item, staff):
+    client.force_login(staff)
+    topic, area = item.topic, item.neighborhood
+    for url in (
+        f"/admin/snippets/feedback/topic/delete/{topic.pk}/",
+        f"/admin/snippets/cms/neighborhood/delete/{area.pk}/",
+    ):
+        result = client.post(url, follow=True)
+        assert result.status_code == 200, url
+        assert "Not deleted: 1 items of community feedback" in result.content.decode()
+    assert Feedback.objects.filter(topic=topic, neighborhood=area).exists()
