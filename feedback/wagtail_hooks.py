@@ -11,9 +11,9 @@ from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from . import admin_urls
 from cms.models import Neighborhood
 
+from . import admin_urls
 from .models import MODERATE, Feedback, Topic
 
 
