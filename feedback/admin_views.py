@@ -6,6 +6,7 @@ superusers) reach these views; every look at an original and every action is aud
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
@@ -22,7 +23,7 @@ from cms.models import Neighborhood
 
 from . import moderation
 from .forms import ModerationForm
-from .models import MODERATE, Feedback
+from .models import MODERATE, ContactDetail, Feedback
 from .selectors import admin_counts, topics_in
 
 
@@ -46,8 +47,6 @@ class FeedbackFilterSet(WagtailFilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from django.conf import settings
-
         self.filters["topic"].extra["choices"] = [
             (t.code, t.name) for t in topics_in(settings.LANGUAGE_CODE)
         ]
@@ -146,7 +145,7 @@ class FeedbackDetailView(ModeratorRequiredMixin, WagtailAdminTemplateMixin, Temp
         context.update(
             feedback=feedback,
             masked=moderation.masked_text(feedback),
-            contact=getattr(feedback, "contact", None) if hasattr(feedback, "contact") else None,
+            contact=ContactDetail.objects.filter(feedback=feedback).first(),
             notes=list(feedback.notes.all()),
             statuses=Feedback.Status.choices,
         )
@@ -189,8 +188,6 @@ class FeedbackCountsView(ModeratorRequiredMixin, WagtailAdminTemplateMixin, Temp
     header_icon = "table"
 
     def get_context_data(self, **kwargs):
-        from django.conf import settings
-
         context = super().get_context_data(**kwargs)
         labels = {t.code: t.name for t in topics_in(settings.LANGUAGE_CODE)}
         rows = admin_counts()

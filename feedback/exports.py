@@ -19,9 +19,9 @@ from .selectors import public_feedback
 # A spreadsheet treats text starting with these as a formula (or DDE) on some readers.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n", "|", "%")
 
+# What a public row may carry: the public page's fields, nothing about when it was sent.
 PUBLIC_HEADER = [
     "id",
-    "submitted_on",
     "published_on",
     "topic",
     "neighborhood",
@@ -31,11 +31,18 @@ PUBLIC_HEADER = [
     "replied_on",
 ]
 MODERATOR_HEADER = [
-    *PUBLIC_HEADER[:6],
+    "id",
+    "submitted_on",
+    "published_on",
+    "topic",
+    "neighborhood",
+    "language",
     "status",
     "may_publish",
     "original_text",
-    *PUBLIC_HEADER[6:],
+    "public_text",
+    "reply",
+    "replied_on",
 ]
 
 
@@ -51,6 +58,22 @@ def _day(value) -> str:
     return value.isoformat() if value else ""
 
 
+CELLS = {
+    "id": lambda item: item.pk,
+    "submitted_on": lambda item: _day(item.submitted_on),
+    "published_on": lambda item: _day(item.published_on),
+    "topic": lambda item: item.topic.code,
+    "neighborhood": lambda item: item.neighborhood.code if item.neighborhood else "",
+    "language": lambda item: item.language,
+    "status": lambda item: item.status,
+    "may_publish": lambda item: "yes" if item.may_publish else "no",
+    "original_text": lambda item: item.text,
+    "public_text": lambda item: item.public_text,
+    "reply": lambda item: item.reply,
+    "replied_on": lambda item: _day(item.replied_on),
+}
+
+
 def feedback_rows(*, include_original: bool) -> Iterator[list]:
     """The header, then one row per item: every item with its original text when
     `include_original` (moderators only), else only published items' public text."""
@@ -60,29 +83,10 @@ def feedback_rows(*, include_original: bool) -> Iterator[list]:
     else:
         yield list(PUBLIC_HEADER)
         items = public_feedback().order_by("pk")
+    header = MODERATOR_HEADER if include_original else PUBLIC_HEADER
     for item in items.iterator(chunk_size=2000):
-        common = [
-            item.pk,
-            _day(item.submitted_on) if include_original else "",
-            _day(item.published_on),
-            item.topic.code,
-            item.neighborhood.code if item.neighborhood else "",
-            item.language,
-        ]
-        if not include_original:
-            # Published items carry the month of publication, not the day sent.
-            common[1] = item.published_on.strftime("%Y-%m") if item.published_on else ""
-        extra = (
-            [item.status, "yes" if item.may_publish else "no", item.text]
-            if include_original
-            else []
-        )
-        tail = [
-            item.public_text if item.is_public or include_original else "",
-            item.reply,
-            _day(item.replied_on),
-        ]
-        yield [neutralise(value) for value in common + extra + tail]
+        # Only the header's fields are read: public rows never load the original.
+        yield [neutralise(CELLS[name](item)) for name in header]
 
 
 def write_feedback_xlsx(path: Path | str, *, include_original: bool) -> int:

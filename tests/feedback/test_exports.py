@@ -80,3 +80,16 @@ def test_bad_output_paths_are_refused(items, tmp_path, output):
     with pytest.raises(CommandError):
         call_command("export_feedback", "-o", str(tmp_path / output), stdout=io.StringIO())
     assert not AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT).exists()
+
+
+def test_public_rows_take_a_fixed_number_of_queries(items, topics, django_assert_max_num_queries):
+    for i in range(5):
+        extra, _ = record_feedback(
+            topic=topics["traffic"], language="en", text=f"x{i}", may_publish=True
+        )
+        moderation.set_status(
+            user=make_staff(f"m{i}", superuser=True), items=[extra], status="published"
+        )
+    with django_assert_max_num_queries(2):
+        rows = list(feedback_rows(include_original=False))
+    assert len(rows) == 7

@@ -3,12 +3,14 @@
 import datetime
 
 import pytest
+from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from cms.models import AuditEvent
 from feedback import admin_urls
 from feedback.models import ContactDetail, Feedback, InternalNote
 from feedback.submission import record_feedback
+from tests.factories import make_staff
 
 from .conftest import role
 
@@ -209,3 +211,12 @@ def test_topics_and_neighborhoods_with_feedback_cannot_be_deleted(client, item, 
         assert result.status_code == 200, url
         assert "Not deleted: 1 items of community feedback" in result.content.decode()
     assert Feedback.objects.filter(topic=topic, neighborhood=area).exists()
+
+
+def test_moderators_need_a_second_factor(client, item, settings):
+    settings.REQUIRE_MFA = True
+    moderator = make_staff("nomfa", mfa=False)
+    moderator.groups.add(Group.objects.get(name="Moderator"))
+    client.force_login(moderator)
+    result = client.get("/admin/feedback/")
+    assert result.status_code == 302 and result["Location"] == "/accounts/2fa/totp/activate/"
