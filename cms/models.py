@@ -127,7 +127,12 @@ class HomePage(FallbackToDefaultLanguage, Page):
     )
 
     content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("resources")]
-    subpage_types = ["cms.ContentPage", "surveys.SurveyPage", "cms.ResultsPage"]
+    subpage_types = [
+        "cms.ContentPage",
+        "surveys.SurveyPage",
+        "cms.ResultsPage",
+        "feedback.CommunityVoicesPage",
+    ]
     max_count_per_parent = 1
 
     class Meta:
@@ -149,7 +154,12 @@ class ContentPage(FallbackToDefaultLanguage, Page):
 
     search_fields = Page.search_fields + [index.SearchField("intro"), index.SearchField("body")]
     content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
-    subpage_types = ["cms.ContentPage", "cms.ResultsPage", "surveys.SurveyPage"]
+    subpage_types = [
+        "cms.ContentPage",
+        "cms.ResultsPage",
+        "surveys.SurveyPage",
+        "feedback.CommunityVoicesPage",
+    ]
 
     class Meta:
         verbose_name = _("content page")

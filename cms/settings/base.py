@@ -255,6 +255,9 @@ TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", 0))
 # A person cannot answer a survey faster than this (seconds); faster posts are asked
 # to confirm, and posts that fill the hidden honeypot field are dropped.
 MINIMUM_FILL_SECONDS = 3
+# Contact details a resident leaves with feedback are deleted after this many days at
+# the latest (sooner when the item is closed): `manage.py expire_feedback_contacts`.
+FEEDBACK_CONTACT_DAYS = int(os.environ.get("FEEDBACK_CONTACT_DAYS", 60))
 
 # --- Security headers -------------------------------------------------------------------
 # No inline script anywhere: scripts come from this site, or carry the request's nonce.

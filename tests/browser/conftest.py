@@ -59,6 +59,7 @@ def migrated_data(transactional_db):
     from django.apps import apps
 
     importlib.import_module("cms.migrations.0003_staff_roles").create_roles(apps, None)
+    importlib.import_module("feedback.migrations.0002_moderation_roles").grant(apps, None)
 
 
 @pytest.fixture(autouse=True)

@@ -73,13 +73,27 @@ ADMIN_PAGES = [
     "/admin/settings/cms/sitesettings/",
     "/admin/workflows/add/",
     "/admin/reports/site-history/",
+    "/admin/feedback/",
+    "/admin/feedback/{feedback}/",
+    "/admin/feedback/counts/",
+    "/admin/snippets/feedback/topic/",
+    "/admin/snippets/feedback/topic/add/",
 ]
+
+
+def a_feedback_item():
+    from feedback.models import Topic
+    from feedback.submission import record_feedback
+
+    topic = Topic.objects.create(name="Traffic stops", code="traffic-stops")
+    return record_feedback(topic=topic, language="en", text="Hello", contact="x")[0]
 
 
 def test_admin_pages_contain_no_inline_script(client, staff, survey, home):
     client.force_login(staff)
+    feedback = a_feedback_item()
     for template in ADMIN_PAGES:
-        url = template.format(survey=survey.pk, home=home.pk)
+        url = template.format(survey=survey.pk, home=home.pk, feedback=feedback.pk)
         response = client.get(url, follow=True)
         assert response.status_code == 200, url
         found = INLINE_SCRIPT.findall(response.content.decode())
@@ -154,10 +168,13 @@ def test_public_pages_reference_only_this_site(client, home, survey):
     from wagtail.models import Page, get_page_models
 
     from cms.models import ContentPage, ResultsPage
+    from feedback.pages import CommunityVoicesPage
 
     client.post(survey.url, post_data(valid_answers(), survey=survey))
+    a_feedback_item()
     for page in (
         ContentPage(title="Know your rights", slug="rights", body="<p>Stay calm.</p>"),
+        CommunityVoicesPage(title="Community voices", slug="voices"),
         ResultsPage(
             title="Results",
             slug="results",
@@ -238,6 +255,31 @@ def test_the_steps_of_a_multi_page_survey_reference_only_this_site(client, home,
     survey.admission = SurveyPage.Admission.CODE
     survey.save_revision().publish()
     steps["code entry"] = client.get(survey.url)
+    for what, response in steps.items():
+        assert response.status_code in (200, 400), what
+        assert_same_origin(response.content.decode(), what)
+
+
+def test_the_steps_of_leaving_feedback_reference_only_this_site(client, home, neighborhoods):
+    """Form errors, the receipt, the status check and its errors: every step a resident sees."""
+    from feedback.pages import CommunityVoicesPage
+    from tests.feedback.conftest import form_data
+
+    item = a_feedback_item()
+    item.reply, item.status = "We did something.", "published"
+    item.save()
+    voices = CommunityVoicesPage(title="Community voices", slug="voices")
+    home.add_child(instance=voices)
+    voices.save_revision().publish()
+    receipt = client.post(voices.url + "send/", form_data(voices))
+    code = re.search(r'id="receipt-code">([^<]+)<', receipt.content.decode())[1]
+    steps = {
+        "form errors": client.post(voices.url + "send/", form_data(voices, text="")),
+        "receipt": receipt,
+        "status": client.post(voices.url + "status/", {"code": code}),
+        "status error": client.post(voices.url + "status/", {"code": "nope"}),
+        "bad filter": client.get(voices.url + "?topic=nope"),
+    }
     for what, response in steps.items():
         assert response.status_code in (200, 400), what
         assert_same_origin(response.content.decode(), what)

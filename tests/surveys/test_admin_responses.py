@@ -77,7 +77,8 @@ def test_anonymous_visitors_are_sent_to_log_in(client, answered):
 
 
 def test_staff_without_the_permission_see_nothing(client, django_user_model, answered):
-    editor = django_user_model.objects.create_user("ed", "ed@example.org", "pw")
+    # Moderators read feedback, so they have a second factor (cms.accounts).
+    editor = make_staff("ed")
     editor.groups.add(Group.objects.get(name="Moderator"))
     client.force_login(editor)
     refused = client.get(f"/admin/surveys/{answered.pk}/responses/")

@@ -20,6 +20,7 @@ from cms.demo.content import (
     ensure_resource_pages,
     ensure_results_page,
 )
+from cms.demo.feedback import ensure_feedback
 from cms.demo.spanish import ensure_spanish
 from cms.demo.survey import ensure_survey
 from cms.demo.synthetic import FIRST_DAY, REVISION_2_DAY, synthetic_responses
@@ -53,12 +54,15 @@ class Command(BaseCommand):
             resources = ContentPage.objects.child_of(home).order_by("path")
             ensure_spanish([home, *resources, survey])
             ensure_results_page(home, survey)
+            feedback = ensure_feedback(home)
             Locale.objects.get_or_create(language_code="ar")
             self.ensure_demo_users(survey)
         self.stdout.write(
             f"{len(neighborhoods)} neighborhoods, home page, 2 resource pages and the "
             "survey, in English and Spanish."
         )
+        if feedback:
+            self.stdout.write(f"Community voices page and {feedback} demo feedback items.")
         # Then every response or none, so that a rerun after a failure adds them all.
         if no_responses:
             pass
