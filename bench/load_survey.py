@@ -28,23 +28,38 @@ def body() -> list[dict]:
     items = [
         question("neighborhood", "area", "Which neighborhood do you live in?", required=True),
         question(
-            "single_choice", "stopped", "Were you stopped this year?", required=True,
-            choices=choices(*YES_NO), widget="radio",
+            "single_choice",
+            "stopped",
+            "Were you stopped this year?",
+            required=True,
+            choices=choices(*YES_NO),
+            widget="radio",
         ),
         question(
-            "short_text", "why", "What reason were you given?", required=True,
+            "short_text",
+            "why",
+            "What reason were you given?",
+            required=True,
             show_if=condition_value(logic.Rule("stopped", "equals", ("1",))),
         ),
         question(
-            "multiple_choice", "would_call", "Whom would you call for help?",
+            "multiple_choice",
+            "would_call",
+            "Whom would you call for help?",
             choices=choices(*SIX),
             show_if=condition_value(logic.Rule("stopped", "equals", ("2",))),
         ),
     ]
     items += [likert(f"t{i:02d}", f"Statement {i}", required=True) for i in range(10)]
     items += [
-        question("single_choice", f"c{i}", f"How often {i}?", required=True,
-                 choices=choices(*FOUR), widget="radio")
+        question(
+            "single_choice",
+            f"c{i}",
+            f"How often {i}?",
+            required=True,
+            choices=choices(*FOUR),
+            widget="radio",
+        )
         for i in range(5)
     ]
     items += [
@@ -52,8 +67,15 @@ def body() -> list[dict]:
         for i in range(5)
     ]
     items += [
-        question("number", f"n{i}", f"How many {i}?", required=True,
-                 min_value=0, max_value=100, integer=True)
+        question(
+            "number",
+            f"n{i}",
+            f"How many {i}?",
+            required=True,
+            min_value=0,
+            max_value=100,
+            integer=True,
+        )
         for i in range(5)
     ]
     items.append(question("long_text", "comment", "Anything else?"))

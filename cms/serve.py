@@ -9,7 +9,8 @@ when they are found on this machine (a PostgreSQL database named `confianza` on
 A secret key comes from SECRET_KEY, or is generated once into var/secret_key. On
 127.0.0.1 (the default HOST) the site is served over plain HTTP, so the HTTPS redirect,
 secure cookies and HSTS are switched off through the environment unless you set them;
-on any other HOST they stay on (put a TLS proxy in front). Ctrl-C stops everything.
+on any other HOST they stay on (put a TLS proxy in front). COLLECTSTATIC=0 skips
+collecting static files that are collected already. Ctrl-C stops everything.
 Runs before Django is set up, with the standard library only.
 """
 
@@ -99,8 +100,10 @@ def main() -> int:
     manage = [sys.executable, str(ROOT / "manage.py")]
     database = env.get("DATABASE_URL", "SQLite in var/").split("@")[-1]
     print(f"Database: {database}; cache: {env.get('REDIS_URL') or 'per-process memory'}")
-    for command in (["compile_catalogues"], ["collectstatic", "--noinput", "-v0"],
-                    ["migrate", "--noinput", "-v0"]):  # fmt: skip
+    commands = [["compile_catalogues"], ["migrate", "--noinput", "-v0"]]
+    if env.get("COLLECTSTATIC") != "0":  # "0": collected already (benchmarks restart often)
+        commands.insert(1, ["collectstatic", "--noinput", "-v0"])
+    for command in commands:
         subprocess.run([*manage, *command], env=env, check=True, cwd=ROOT)  # noqa: S603
     worker = subprocess.Popen(  # noqa: S603 (our own commands, no user input)
         [*manage, "db_worker", "--backend", "exports", "--no-startup-delay"], env=env, cwd=ROOT
