@@ -58,5 +58,13 @@ $(VENV)/.installed-bench: $(VENV)/.installed-dev requirements-bench.txt
 bench: $(VENV)/.installed-bench
 	@for b in bench/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
 
+# The project and the peer under the same load (minutes; see docs/BENCHMARKS.md), and
+# the fault scripts: a killed worker, a PostgreSQL restart, SQLite under 32 clients.
+bench-load: $(VENV)/.installed-bench
+	$(PY) bench/load_matrix.py
+
+bench-faults: $(VENV)/.installed-bench
+	$(PY) bench/faults.py
+
 clean:
 	rm -rf $(VENV) var static_collected .pytest_cache

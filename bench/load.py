@@ -148,21 +148,26 @@ def resident(args, path: str, index: int, start: threading.Event, deadline: list
         try:
             status, _, page = browser.request("GET", path)
             if status != 200:
-                tally.error(f"get {status}")
+                tally.error(f"get {status}" + (" retry page" if b"try again" in page else ""))
+                time.sleep(0.05)
                 continue
             tally.get.append(time.perf_counter() - t0)
             fields, rows = build(rng, page.decode(), started)
             body = urllib.parse.urlencode(fields).encode()
             t1 = time.perf_counter()
             status, location, content = browser.request("POST", path, body)
+            stage = "post"
             if status == 302 and args.target == "project":
+                # Stored and acknowledged; the resident has yet to see the thank-you page.
+                stage = "thanks"
                 status, location, content = browser.request("GET", location)
             if status == 200 and b"Thank you" in content:
                 tally.ok += 1
                 tally.rows += rows
                 tally.submit.append(time.perf_counter() - t1)
             else:
-                tally.error(f"post {status}" + (" database" if b"try again" in content else ""))
+                retry = b"try again" in content and status == 503
+                tally.error(f"{stage} {status}" + (" retry page" if retry else ""))
         except (OSError, http.client.HTTPException) as exc:
             tally.error(type(exc).__name__)
             time.sleep(0.05)

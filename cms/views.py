@@ -50,7 +50,10 @@ def server_error(request: HttpRequest) -> HttpResponse:
     (restarting, failing over, too busy): then a 503 that asks to send again. Rendered
     without touching the database."""
     if isinstance(sys.exception(), DATABASE_UNAVAILABLE):
-        html = render_to_string("503.html", {"LANGUAGE_CODE": get_language()})
+        # Only a post is to be sent again: reloading a page is always safe, and a thank-you
+        # page that failed to show must not invite a second copy of the answers.
+        context = {"LANGUAGE_CODE": get_language(), "sending": request.method == "POST"}
+        html = render_to_string("503.html", context)
         response = HttpResponse(html, status=503)
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         response["Cache-Control"] = "no-store"
