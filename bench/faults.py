@@ -109,7 +109,7 @@ def postgres_restart() -> tuple[bool, str]:
     try:
 
         def restart():
-            stack.pg_stop(FAULT_PG_DATA)
+            stack.pg_stop(FAULT_PG_DATA, force=True)
             time.sleep(3)
             stack.pg_start(FAULT_PG_PORT, FAULT_PG_DATA)
 
@@ -119,7 +119,7 @@ def postgres_restart() -> tuple[bool, str]:
         after = load(url, 4, 3, "fault/postgres-restart/after")
     finally:
         stack.stop(server)
-        stack.pg_stop(FAULT_PG_DATA)
+        stack.pg_stop(FAULT_PG_DATA, force=True)
     kinds = set(result["error_kinds"])
     only_retry_pages = all(kind.endswith("retry page") for kind in kinds)
     ok = (

@@ -33,14 +33,23 @@ def pg_url(name: str, port: int = BENCH_PG_PORT) -> str:
     return f"postgres://postgres@127.0.0.1:{port}/{name}"
 
 
+_STARTED_HERE: set[str] = set()
+
+
 def pg_start(port: int = BENCH_PG_PORT, data: str = "/tmp/pgbench-data") -> None:
     env = {**os.environ, "PGPORT": str(port), "PGDATA_DIR": data}
-    subprocess.run([str(SHARED / "pg_start.sh")], env=env, check=True)
+    out = subprocess.run([str(SHARED / "pg_start.sh")], env=env, check=True,
+                         capture_output=True, text=True)  # fmt: skip
+    if "already running" not in out.stdout:
+        _STARTED_HERE.add(data)
 
 
-def pg_stop(data: str = "/tmp/pgbench-data") -> None:
-    env = {**os.environ, "PGDATA_DIR": data}
-    subprocess.run([str(SHARED / "pg_stop.sh")], env=env, check=False)
+def pg_stop(data: str = "/tmp/pgbench-data", *, force: bool = False) -> None:
+    """Stop the cluster in `data` if this run started it (or `force`: the restart test)."""
+    if data in _STARTED_HERE or force:
+        env = {**os.environ, "PGDATA_DIR": data}
+        subprocess.run([str(SHARED / "pg_stop.sh")], env=env, check=False, capture_output=True)
+        _STARTED_HERE.discard(data)
 
 
 def prepare_project(engine: str, name: str, port: int = BENCH_PG_PORT) -> str:
