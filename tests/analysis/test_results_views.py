@@ -256,3 +256,17 @@ def test_a_new_response_is_never_answered_with_cached_figures(
         record_responses(survey=survey, questionnaire=questionnaire, responses=[late])
     assert int(total()) == int(before) + 1
     assert CACHE_SECONDS <= 60
+
+
+# Routing and the page's own queries (site, locale, pages, restrictions, settings,
+# translations), then the survey whose responses version keys the cache.
+WARM_RESULTS_PAGE_BUDGET = 13
+
+
+def test_a_warm_results_page_reads_nothing_of_the_responses(
+    client, results_page, django_assert_max_num_queries
+):
+    client.get(results_page.url)
+    with django_assert_max_num_queries(WARM_RESULTS_PAGE_BUDGET) as queries:
+        assert client.get(results_page.url).status_code == 200
+    assert not any("surveys_answer" in query["sql"] for query in queries.captured_queries)
