@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format bench check-python clean
+.PHONY: run serve test lint format bench bench-load bench-faults check-python clean
 
 check-python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Confianza needs Python 3.12 or newer, and '$(PYTHON)' was not found. Install Python 3.12+ (for example with pyenv) and run make again."; exit 1; }
@@ -27,6 +27,11 @@ run: $(VENV)/.installed
 	$(PY) manage.py seed_demo
 	@echo "Serving on http://$(HOST):$(PORT)/ (admin at http://$(HOST):$(PORT)/admin/). Ctrl-C stops."
 	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# The production stack on this machine: gunicorn + an export worker, on PostgreSQL and
+# Redis when DATABASE_URL/REDIS_URL are given or found locally (see cms/serve.py).
+serve: $(VENV)/.installed
+	HOST=$(HOST) PORT=$(PORT) $(PY) -m cms.serve
 
 # axe-core for the accessibility checks comes from the npm registry, when npm is here.
 node_modules/.installed: package.json package-lock.json
@@ -52,6 +57,14 @@ $(VENV)/.installed-bench: $(VENV)/.installed-dev requirements-bench.txt
 # Benchmarks: minutes each, never part of `make test`. Figures go in docs/BENCHMARKS.md.
 bench: $(VENV)/.installed-bench
 	@for b in bench/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+
+# The project and the peer under the same load (minutes; see docs/BENCHMARKS.md), and
+# the fault scripts: a killed worker, a PostgreSQL restart, SQLite under 32 clients.
+bench-load: $(VENV)/.installed-bench
+	$(PY) bench/load_matrix.py
+
+bench-faults: $(VENV)/.installed-bench
+	$(PY) bench/faults.py
 
 clean:
 	rm -rf $(VENV) var static_collected .pytest_cache

@@ -8,7 +8,8 @@ suppression within one table:
   the difference;
 - organizers can only choose a survey whose results they may see;
 - a preview never fills the public page's cache, and the cache is keyed on what the page
-  publishes, so figures follow its settings.
+  publishes, so figures follow its settings, and on the survey's responses version, so
+  that a late paper import shows at once (and in any case within CACHE_SECONDS).
 """
 
 from __future__ import annotations
@@ -141,7 +142,13 @@ class ResultsPage(Page):
         return context
 
     def cache_key(self) -> str:
+        """Keyed on what the page publishes and on the survey's responses version, so
+        that a new response (a late paper import) is never answered with old figures."""
+        # Imported here: surveys.models imports cms.models, which imports this module.
+        from surveys.response_version import responses_version
+
         settings = (
+            responses_version(self.survey.responses_survey.pk),
             self.pk,
             self.survey_id,
             " ".join(self.keys),
@@ -154,8 +161,8 @@ class ResultsPage(Page):
         return f"results-page:{digest}"
 
     def public_displays(self, *, use_cache: bool = True) -> dict | None:
-        """The published figures, or None while the window is still open. Cached for a
-        minute: the window is closed, so only late paper imports could change them."""
+        """The published figures, or None while the window is still open. Cached until
+        the survey's next response, and for a minute at most."""
         # Imported here: surveys.models imports cms.models, which imports this module.
         from surveys.analysis.counts import Selection
         from surveys.analysis.public import public_results

@@ -23,3 +23,4 @@ urlpatterns = [
 urlpatterns += i18n_patterns(path("", include(wagtail_urls)))
 
 handler429 = "cms.views.too_many_requests"
+handler500 = "cms.views.server_error"

@@ -1,9 +1,19 @@
 """Site-wide views: friendly refusals, and the doors that lead staff to allauth."""
 
+import sys
+
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import get_language
+from django.views import defaults
+
+# A restarting or overloaded database: the resident may simply send again.
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = 5
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
@@ -33,3 +43,19 @@ def admin_login_redirect(request: HttpRequest) -> HttpResponse:
 
 def password_reset_redirect(request: HttpRequest, rest: str = "") -> HttpResponse:
     return HttpResponseRedirect(reverse("account_reset_password"))
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """An unexpected error (500), unless the database could not be reached for a moment
+    (restarting, failing over, too busy): then a 503 that asks to send again. Rendered
+    without touching the database."""
+    if isinstance(sys.exception(), DATABASE_UNAVAILABLE):
+        # Only a post is to be sent again: reloading a page is always safe, and a thank-you
+        # page that failed to show must not invite a second copy of the answers.
+        context = {"LANGUAGE_CODE": get_language(), "sending": request.method == "POST"}
+        html = render_to_string("503.html", context)
+        response = HttpResponse(html, status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        response["Cache-Control"] = "no-store"
+        return response
+    return defaults.server_error(request)

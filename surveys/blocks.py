@@ -401,21 +401,24 @@ class DateBlock(QuestionBlock):
         label = _("Date")
 
 
+def neighborhood_choices() -> tuple[Choice, ...]:
+    """The neighborhood question's choices as they are now: the Neighborhood snippets."""
+    # Imported here: cms.models is loaded after blocks during migrations.
+    from cms.models import Neighborhood
+
+    return tuple(
+        Choice(code=code, label=name)
+        for code, name in Neighborhood.objects.values_list("code", "name")
+    )
+
+
 class NeighborhoodBlock(QuestionBlock):
     """Which neighborhood the resident lives in; choices are the Neighborhood snippets."""
 
     question_type = "neighborhood"
 
     def question_options(self, value):
-        # Imported here: cms.models is loaded after blocks during migrations.
-        from cms.models import Neighborhood
-
-        return {
-            "choices": tuple(
-                Choice(code=code, label=name)
-                for code, name in Neighborhood.objects.values_list("code", "name")
-            )
-        }
+        return {"choices": neighborhood_choices()}
 
     class Meta:
         icon = "site"

@@ -23,6 +23,7 @@ from . import codes
 from .models import Answer, Response, SurveyPage
 from .question_types import AnswerValue, question_type
 from .questionnaire import Questionnaire
+from .response_version import responses_changed
 from .resume import RESUME_CODE_LENGTH, ResumeCode, expiry_for
 
 BULK_BATCH_SIZE = 2000
@@ -143,6 +144,7 @@ def record_response(
         )
         if completing is not None:
             ResumeCode.objects.filter(response=response).delete()
+        responses_changed(response.survey_id)
     return response
 
 
@@ -186,6 +188,7 @@ def save_partial(
             expires_on=expiry_for(survey),
             invitation=invitation,
         )
+        responses_changed(response.survey_id)
     return response, code
 
 
@@ -196,6 +199,8 @@ def delete_expired_partials(survey: SurveyPage | None = None) -> int:
     )
     if survey is not None:
         expired = expired.filter(survey=survey.responses_survey)
+    if survey is not None:
+        responses_changed(survey.responses_survey.pk)
     with transaction.atomic():
         _, deleted = Response.objects.filter(
             pk__in=list(expired.values_list("pk", flat=True))
@@ -272,6 +277,7 @@ def record_responses(
             if len(pending_answers) >= BULK_BATCH_SIZE:
                 _flush(pending_responses, pending_answers)
         _flush(pending_responses, pending_answers)
+        responses_changed(original.pk)
     return count
 
 

@@ -16,6 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from wagtail.models import PageLogEntry, Revision
@@ -34,6 +35,7 @@ from .forms import ResponseForm
 from .models import Response, SurveyPage
 from .progress import Progress
 from .questionnaire import Questionnaire, build_questionnaire, questionnaire_for_revision
+from .revision_cache import blank_page_html, live_questionnaire
 from .submission import record_response
 
 ACTIONS = ("next", "back", "save", "submit")
@@ -336,7 +338,7 @@ def _questionnaire_answered(page: SurveyPage, revision_id: str | None) -> Questi
             revision = Revision.objects.filter(pk=answered, object_id=str(source.pk)).first()
             if revision is not None:
                 return questionnaire_for_revision(revision)
-    return build_questionnaire(page, revision_id=source.live_revision_id)
+    return live_questionnaire(page, source)
 
 
 def _as_id(value: str | None) -> int | None:
@@ -354,6 +356,13 @@ def _render_page(request: HttpRequest, fill: Fill, index: int, form: ResponseFor
     form_page = questionnaire.pages[index]
     entries = form.items(form_page.positions)
     context = page.get_context(request)
+    if _is_blank(form, entries):
+        context["items_html"] = blank_page_html(
+            questionnaire,
+            index,
+            tuple(form.fields),
+            lambda: render_to_string("surveys/includes/items.html", {"entries": entries}),
+        )
     context.update(
         {
             "form": form,
@@ -376,6 +385,16 @@ def _render_page(request: HttpRequest, fill: Fill, index: int, form: ResponseFor
         }
     )
     return TemplateResponse(request, "surveys/survey_page.html", context)
+
+
+def _is_blank(form: ResponseForm, entries) -> bool:
+    """True when the page looks the same to every resident: nothing answered yet, no
+    errors, no choices in an order of the resident's own."""
+    return (
+        not form.is_bound
+        and not form.earlier
+        and not any(getattr(entry.item, "randomize", False) for entry in entries)
+    )
 
 
 # --- invitation codes and resume codes ---------------------------------------------------------

@@ -1,7 +1,7 @@
 """Settings shared by every environment.
 
 Everything that differs between machines comes from the environment (12-factor):
-DATABASE_URL, SECRET_KEY, ALLOWED_HOSTS, DEBUG. `dev.py`, `test.py` and
+DATABASE_URL, REDIS_URL, SECRET_KEY, ALLOWED_HOSTS, DEBUG. `dev.py`, `test.py` and
 `production.py` only override what they must.
 """
 
@@ -155,8 +155,24 @@ if os.environ.get("TASK_QUEUE", "").lower() == "database":
 # Finished exports live here, outside public media, served only through a checked view.
 EXPORT_ROOT = Path(os.environ.get("EXPORT_ROOT", VAR_DIR / "exports"))
 
-# --- Cache -----------------------------------------------------------------------------
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# --- Cache, rate limits and sessions ----------------------------------------------------
+# Local memory by default: one process (`make run`). With REDIS_URL every process and
+# machine shares one cache, so rate limits, the daily hashing key, cached results and
+# their version counters hold site-wide. Sessions (staff sign-in, a resident's pages in
+# progress) are then read from Redis and written through to the database, so that
+# restarting Redis loses nobody's place.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "confianza"),
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # --- Staff accounts: django-allauth with MFA ----------------------------------------------
 # Residents never sign in. Staff sign in with their email address, verified, through

@@ -234,3 +234,39 @@ def test_the_results_view_reads_neighborhoods_a_fixed_number_of_times(client, an
     # revision's), the report's names, and the maps' boundaries: none per question.
     assert len(reads) <= 4, reads
     assert sum('"boundary" IS NOT NULL' in sql for sql in reads) == 1
+
+
+def test_a_new_response_is_never_answered_with_cached_figures(
+    client, survey, results_page, django_capture_on_commit_callbacks
+):
+    """Results are cached, but a response recorded since (a late paper import into the
+    closed window) shows on the next view, and the cache never outlives a minute."""
+    from cms.results_page import CACHE_SECONDS
+    from surveys.questionnaire import build_questionnaire
+    from surveys.submission import ResponseData, record_responses
+
+    def total() -> str:
+        return re.search(r"Based on ([\d,]+)", client.get(results_page.url).content.decode())[1]
+
+    before = total()
+    assert cache.get(results_page.cache_key()) is not None  # the view filled the cache
+    questionnaire = build_questionnaire(survey, revision_id=survey.live_revision_id)
+    late = ResponseData(answers={"area": "big", "trust": "4"}, submitted_on=AFTER, language="en")
+    with django_capture_on_commit_callbacks(execute=True):
+        record_responses(survey=survey, questionnaire=questionnaire, responses=[late])
+    assert int(total()) == int(before) + 1
+    assert CACHE_SECONDS <= 60
+
+
+# Routing and the page's own queries (site, locale, pages, restrictions, settings,
+# translations), then the survey whose responses version keys the cache.
+WARM_RESULTS_PAGE_BUDGET = 13
+
+
+def test_a_warm_results_page_reads_nothing_of_the_responses(
+    client, results_page, django_assert_max_num_queries
+):
+    client.get(results_page.url)
+    with django_assert_max_num_queries(WARM_RESULTS_PAGE_BUDGET) as queries:
+        assert client.get(results_page.url).status_code == 200
+    assert not any("surveys_answer" in query["sql"] for query in queries.captured_queries)

@@ -97,3 +97,12 @@ def test_pages_of_a_long_survey_do_a_bounded_number_of_queries(
         counts.append((len(next_queries), len(get_queries)))
     assert counts[0] == counts[1]
     assert counts[1][0] <= PAGE_NEXT_BUDGET and counts[1][1] <= PAGE_GET_BUDGET, counts
+
+
+def test_the_thank_you_page_does_a_bounded_number_of_queries(
+    client, big_survey, django_assert_max_num_queries
+):
+    thanks = big_survey.url + "thanks/"
+    client.get(thanks)
+    with django_assert_max_num_queries(GET_BUDGET):
+        assert client.get(thanks).status_code == 200

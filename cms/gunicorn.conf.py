@@ -1,0 +1,29 @@
+"""gunicorn for Confianza (`make serve`, and production behind a proxy).
+
+Everything here can be overridden from the environment: WEB_CONCURRENCY (workers),
+HOST/PORT or GUNICORN_BIND, GUNICORN_TIMEOUT. Sync workers: a request is a few
+milliseconds of CPU, so a worker per core or two keeps the cores busy, and a worker that
+dies (or is killed) takes down only the request it was serving; the master replaces it.
+"""
+
+import multiprocessing
+import os
+
+bind = os.environ.get(
+    "GUNICORN_BIND", f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
+)
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2))
+worker_class = "sync"
+# A slow phone on a bad connection uploads slowly: behind a buffering proxy (nginx) this
+# never ties up a worker; without one, keep the timeout generous.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", 30))
+graceful_timeout = 20
+backlog = 2048
+# Recycle workers now and then, so that no slow leak can build up over a long launch.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 5000))
+max_requests_jitter = max_requests // 10
+wsgi_app = "cms.wsgi:application"
+# No access log: it would hold client addresses and user agents (BRIEF invariant 1).
+accesslog = None
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "warning")
