@@ -90,7 +90,14 @@ def populate(size: int) -> None:
                 responses.append(response)
 
                 def add(
-                    key, code=None, number=None, text=None, response=response, day=day, hood=hood
+                    key,
+                    code=None,
+                    number=None,
+                    text=None,
+                    response=response,
+                    day=day,
+                    hood=hood,
+                    answers=answers,
                 ):
                     answers.append(
                         Answer(
@@ -225,7 +232,8 @@ def main() -> None:
         for _ in range(args.runs):
             for method in args.methods:
                 output = subprocess.run(
-                    [sys.executable, __file__, "--engine", args.engine, "--child", str(size), method],
+                    [sys.executable, __file__, "--engine", args.engine,
+                     "--child", str(size), method],
                     cwd=ROOT, capture_output=True, text=True, check=True,
                 )  # fmt: skip
                 result = {"size": size, **json.loads(output.stdout.strip().splitlines()[-1])}

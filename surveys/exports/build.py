@@ -79,6 +79,15 @@ def write_export(
         partial.unlink(missing_ok=True)
 
 
+def feedback_sheet(*, include_original: bool) -> Sheet:
+    """Community feedback (all of it, not only this survey's neighborhoods): published,
+    masked text only, unless the person exporting moderates feedback."""
+    from feedback.exports import feedback_rows
+
+    rows = feedback_rows(include_original=include_original)
+    return Sheet("Feedback", next(rows), rows)
+
+
 def _report_sheets(survey: SurveyPage, options: ExportOptions) -> list[Sheet]:
     """The analysis the results page shows, for the export's dates; suppressed and
     unreliable figures are present and marked, as analysts need them."""
@@ -108,6 +117,11 @@ def _about_rows(survey: SurveyPage, options: ExportOptions) -> Iterator[list]:
         "The results page's analysis of the same dates (all neighborhoods and channels). "
         f"Figures resting on fewer than {survey.small_cell_threshold} responses are marked "
         "'suppressed (n < k)': they must not be published.",
+    ]
+    yield [
+        "Feedback",
+        "Community feedback from the whole site: published items with their public (masked) "
+        "text and replies; a moderator's export also holds original texts and unpublished items.",
     ]
     for name in RESPONSE_COLUMNS:
         yield [f"column: {name}", COLUMN_NOTES[name]]

@@ -130,7 +130,9 @@ def start_export(*, survey, user, options: ExportOptions) -> ExportJob:
 @task(backend="exports")
 def run_export(job_id: str) -> str:
     """Write a job's file; the job records progress, then done or failed."""
-    from .build import write_export
+    from feedback.models import MODERATE
+
+    from .build import feedback_sheet, write_export
 
     job = ExportJob.objects.select_related("survey").get(pk=job_id)
     if job.status != ExportJob.Status.QUEUED:
@@ -142,7 +144,14 @@ def run_export(job_id: str) -> str:
         ExportJob.objects.filter(pk=job.pk).update(done=done, heartbeat_at=timezone.now())
 
     try:
-        write_export(job.survey.specific, job.export_options, job.path, progress=progress)
+        moderator = job.requested_by is not None and job.requested_by.has_perm(MODERATE)
+        write_export(
+            job.survey.specific,
+            job.export_options,
+            job.path,
+            progress=progress,
+            extra_sheets=lambda: [feedback_sheet(include_original=moderator)],
+        )
     except ExportError as error:
         _fail(job, str(error))
         return "failed"

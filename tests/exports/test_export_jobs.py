@@ -226,3 +226,48 @@ def test_the_responses_page_links_to_export_and_paper_entry(client, export_surve
     assert reverse("surveys_admin:export", args=[export_survey.pk]) in page.content.decode()
     # Paper entry is an organizer's tool: an analyst is not offered it.
     assert reverse("surveys_admin:paper", args=[export_survey.pk]) not in page.content.decode()
+
+
+@pytest.fixture
+def feedback_items(neighborhoods):
+    from feedback import moderation
+    from feedback.models import Topic
+    from feedback.submission import record_feedback
+
+    topic = Topic.objects.create(name="Traffic stops", code="traffic-stops", sort_order=1)
+    public, _ = record_feedback(
+        topic=topic, neighborhood=neighborhoods[0], language="en",
+        text="Stopped twice on Main; call me at 512-555-0100", may_publish=True,
+    )  # fmt: skip
+    record_feedback(topic=topic, language="es", text="PRIVATE-ORIGINAL never published")
+    moderation.set_status(
+        user=make_staff("boss", superuser=True), items=[public], status="published"
+    )
+
+
+def feedback_sheet_of_export(client, survey) -> list[list]:
+    start(client, survey)
+    job = ExportJob.objects.latest("created_at")
+    body = b"".join(
+        client.get(reverse("surveys_admin:export_download", args=[job.pk])).streaming_content
+    )
+    (path := job.path.with_name(f"copy-{job.pk}.xlsx")).write_bytes(body)
+    return read_sheet(path, "Feedback")
+
+
+def test_the_workbook_has_published_feedback_for_analysts(
+    client, export_survey, analyst, feedback_items
+):
+    client.force_login(analyst)
+    header, *rows = feedback_sheet_of_export(client, export_survey)
+    assert "original_text" not in header and len(rows) == 1
+    text = repr(rows)
+    assert "PRIVATE-ORIGINAL" not in text and "512-555-0100" not in text  # masked
+
+
+def test_a_moderating_analyst_gets_the_originals(client, export_survey, analyst, feedback_items):
+    analyst.groups.add(Group.objects.get(name="Moderator"))
+    client.force_login(analyst)
+    header, *rows = feedback_sheet_of_export(client, export_survey)
+    assert "original_text" in header and len(rows) == 2
+    assert "PRIVATE-ORIGINAL never published" in repr(rows)

@@ -15,7 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from cms.audit import record_command_access
 from cms.models import AuditEvent
-from surveys.exports.build import count_responses, write_export
+from surveys.exports.build import count_responses, feedback_sheet, write_export
 from surveys.exports.options import ExportError, ExportOptions
 
 from .analyze import _date, find_survey
@@ -59,7 +59,13 @@ class Command(BaseCommand):
             export.check_neighborhoods()
             total = count_responses(survey, export)
             bar = ProgressBar(total, self.stderr) if sys.stderr.isatty() else None
-            write_export(survey, export, output, progress=bar.update if bar else None)
+            write_export(
+                survey,
+                export,
+                output,
+                progress=bar.update if bar else None,
+                extra_sheets=lambda: [feedback_sheet(include_original=False)],
+            )
         except ExportError as error:
             raise CommandError(str(error)) from error
         if bar:
