@@ -1,14 +1,18 @@
 """An analyst's export in a real browser: the form, the progress bar polling under our
 Content Security Policy, the download link appearing when the worker finishes."""
 
+from io import StringIO
+
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
 
 from surveys.access import grant
 from surveys.exports.build import write_export
 from surveys.exports.jobs import ExportJob
+from surveys.models import SurveyPage
 from tests.browser.conftest import sign_in
-from tests.factories import every_type_body, make_home, make_neighborhoods, make_staff, make_survey
+from tests.factories import make_staff
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -18,9 +22,10 @@ def analyst_and_survey(live_server, settings, tmp_path):
     from django.contrib.auth.models import Group
 
     settings.EXPORT_ROOT = tmp_path
-    home = make_home()
-    make_neighborhoods(3)
-    survey = make_survey(home, every_type_body(), slug="trust")
+    # The demo brings Wagtail's root page back (the database is flushed between these
+    # tests) and a survey with neighborhoods.
+    call_command("seed_demo", "--no-responses", stdout=StringIO())
+    survey = SurveyPage.objects.get(locale__language_code="en")
     analyst = make_staff("ana")
     analyst.groups.add(Group.objects.get(name="Analyst"))
     grant(user=analyst, page=survey)
