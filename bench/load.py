@@ -13,6 +13,10 @@ switched off for the benchmark. The per-client rate limit is the server's
 SUBMISSION_RATE_LIMIT, which the benchmark stack raises through the environment (all
 simulated residents share 127.0.0.1).
 
+With --submit-only each resident fetches the form once and then only submits (and, for
+the project, follows the redirect), the loop of ../shared/bench/submit_load.py that
+measured the peer's published figures.
+
 After the run it checks the database: exactly one complete response per acknowledged
 submission, every one with all the answer rows that were posted, and no partial rows.
 
@@ -141,17 +145,21 @@ def resident(args, path: str, index: int, start: threading.Event, deadline: list
         _, _, first = browser.request("GET", path)
         started = hidden(first.decode(), "started")
     except (OSError, http.client.HTTPException):
-        started = ""
+        first, started = b"", ""
     start.wait()
     while time.perf_counter() < deadline[0]:
         t0 = time.perf_counter()
         try:
-            status, _, page = browser.request("GET", path)
-            if status != 200:
-                tally.error(f"get {status}" + (" retry page" if b"try again" in page else ""))
-                time.sleep(0.05)
-                continue
-            tally.get.append(time.perf_counter() - t0)
+            if args.submit_only:  # as ../shared/bench/submit_load.py: the form fetched once
+                page = first
+            else:
+                status, _, page = browser.request("GET", path)
+                if status != 200:
+                    retry = b"try again" in page
+                    tally.error(f"get {status}" + (" retry page" if retry else ""))
+                    time.sleep(0.05)
+                    continue
+                tally.get.append(time.perf_counter() - t0)
             fields, rows = build(rng, page.decode(), started)
             body = urllib.parse.urlencode(fields).encode()
             t1 = time.perf_counter()
@@ -244,6 +252,11 @@ def main(argv=None) -> int:
     parser.add_argument("--timeout", type=float, default=60)
     parser.add_argument("--label", default="")
     parser.add_argument("--faults", action="store_true", help="acknowledged <= stored")
+    parser.add_argument(
+        "--submit-only",
+        action="store_true",
+        help="each resident fetches the form once, then only submits (submit_load.py's loop)",
+    )
     parser.add_argument("--json", help="append the result line to this file")
     args = parser.parse_args(argv)
     if urllib.parse.urlsplit(args.base).hostname not in {"127.0.0.1", "localhost"}:

@@ -7,7 +7,7 @@ warm-up run of each precedes the measured ones. Prints the medians as a Markdown
 for docs/BENCHMARKS.md; every run is appended to bench/results/load.jsonl.
 
   .venv/bin/python bench/load_matrix.py [--databases sqlite postgres] [--clients 8 32]
-      [--runs 3] [--duration 20] [--workers 4]
+      [--runs 3] [--duration 20] [--workers 4] [--submit-only]
 Short smoke run: --databases sqlite --clients 4 --runs 1 --duration 3
 """
 
@@ -27,6 +27,7 @@ from _setup import ROOT, machine  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
 PROJECT_PORT, PEER_PORT = 8802, 8801
+SUBMIT_ONLY = "--submit-only" in sys.argv
 
 
 def load(target: str, base: str, url: str, clients: int, duration: float, label: str) -> dict:
@@ -35,6 +36,8 @@ def load(target: str, base: str, url: str, clients: int, duration: float, label:
         "--database-url", url, "-c", str(clients), "-d", str(duration), "--label", label,
         "--json", str(RESULTS / "load.jsonl"),
     ]  # fmt: skip
+    if SUBMIT_ONLY:
+        command.append("--submit-only")
     out = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
     if not out.stdout.strip():
         raise RuntimeError(out.stderr)
@@ -114,6 +117,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--duration", type=float, default=20)
     parser.add_argument("--workers", type=int, default=int(os.environ.get("WORKERS", 4)))
+    parser.add_argument("--submit-only", action="store_true", help="see bench/load.py")
     args = parser.parse_args()
     RESULTS.mkdir(parents=True, exist_ok=True)
     load_before = os.getloadavg()

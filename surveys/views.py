@@ -128,6 +128,8 @@ class Fill:
         return later[0] if by > 0 else later[-1]
 
     def is_last(self, index: int) -> bool:
+        if len(self.questionnaire.pages) == 1:
+            return True  # no answer can lead anywhere else (and no form to build to know it)
         return not any(i > index for i in self.pages_shown())
 
 
@@ -214,12 +216,17 @@ def _take_post(request: HttpRequest, page: SurveyPage) -> HttpResponse:
         fill.progress.page = fill.step(index, +1)
         progress_store.save(request, page, fill.progress)
         return HttpResponseRedirect(page.url)
-    return _submit(request, fill, index)
+    return _submit(request, fill, index, form)
 
 
-def _submit(request: HttpRequest, fill: Fill, index: int) -> HttpResponse:
+def _submit(request: HttpRequest, fill: Fill, index: int, page_form: ResponseForm) -> HttpResponse:
     page = fill.page
-    whole = fill.form(None, fill.progress.form_data(fill.keys))
+    if fill.keys_on(index) == fill.keys:
+        # The page asked every question (a one-page survey): it is the whole form,
+        # validated already; building and cleaning it again would cost a third of a post.
+        whole = page_form
+    else:
+        whole = fill.form(None, fill.progress.form_data(fill.keys))
     if not whole.is_valid():
         # Only reachable if an earlier page changed behind the resident's back.
         pages = [
