@@ -62,13 +62,10 @@ def write_export(
                 text_columns=plan.text_columns(options.labels),
             )
         else:
+            languages = survey_languages(survey)
             sheets = [
                 Sheet("Responses", plan.headers, rows, plan.widths),
-                Sheet(
-                    "Codebook",
-                    codebook_header(survey_languages(survey)),
-                    codebook_rows(survey, options, plan),
-                ),
+                Sheet("Codebook", codebook_header(languages), codebook_rows(plan, languages)),
                 *_report_sheets(survey, options),
                 *(extra_sheets() if extra_sheets else []),
                 Sheet("About", ["item", "value"], _about_rows(survey, options), [24, 90]),

@@ -10,11 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from wagtail.models import Revision
-
-from ..questionnaire import Questionnaire, build_questionnaire, questionnaire_for_analysis
+from ..questionnaire import Questionnaire, build_questionnaire
 from ..xlsform.expressions import condition_to_expression
-from .options import ExportOptions
 from .plan import ColumnPlan
 
 
@@ -61,25 +58,12 @@ def codebook_header(languages: Languages) -> list[str]:
     ]
 
 
-def codebook_rows(survey, options: ExportOptions, plan: ColumnPlan) -> Iterator[list]:
-    languages = survey_languages(survey)
+def codebook_rows(plan: ColumnPlan, languages: Languages) -> Iterator[list]:
     current = languages.questionnaires[0]
-    revision_ids = sorted(
-        set(
-            options.responses(survey.responses_survey)
-            .order_by()
-            .values_list("revision_id", flat=True)
-            .distinct()
-        )
-    )
-    asked: dict[str, list[int]] = {}
-    for revision in Revision.objects.filter(pk__in=revision_ids).order_by("pk"):
-        for key in questionnaire_for_analysis(revision).keys:
-            asked.setdefault(key, []).append(revision.pk)
     blank_labels = [""] * len(languages.codes)
     for key, columns in plan.questions.items():
         question = columns.question
-        revisions = asked.get(key, [])
+        revisions = plan.asked.get(key, [])
         labels = languages.label(key)
         if not any(labels):
             labels = [question.label, *blank_labels[1:]]

@@ -82,10 +82,9 @@ class ExportJob(models.Model):
         return int(100 * self.done / self.total) if self.total else 0
 
     def is_stale(self, now=None) -> bool:
-        """A job whose worker stopped reporting: killed, or the machine went down."""
-        if self.status not in (self.Status.QUEUED, self.Status.RUNNING):
-            return False
-        if self.status == self.Status.QUEUED:
+        """A running job whose worker stopped reporting: killed, or the machine went down.
+        (A queued job waits for a worker however long that takes.)"""
+        if self.status != self.Status.RUNNING:
             return False
         last = self.heartbeat_at or self.created_at
         return (now or timezone.now()) - last > STALE_AFTER

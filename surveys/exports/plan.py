@@ -56,7 +56,6 @@ class QuestionColumns:
 
     def __post_init__(self):
         self.order = {choice.code: index for index, choice in enumerate(self.choices)}
-        self.labels = {choice.code: choice.label for choice in self.choices}
 
 
 @dataclass
@@ -64,6 +63,8 @@ class ColumnPlan:
     headers: list[str]
     widths: list[int]
     questions: dict[str, QuestionColumns]
+    # Per key, the revisions (ascending) among those answered that asked it.
+    asked: dict[str, list[int]] = field(default_factory=dict)
 
     def text_columns(self, labels: bool) -> list[int]:
         """Columns that can hold text someone typed (residents' answers; organizers'
@@ -116,4 +117,8 @@ def column_plan(current: Questionnaire, older: Sequence[Questionnaire]) -> Colum
             name = f"{question.key}/other"
             columns.other = add(name if name not in headers else f"{name}_text", WIDTHS["text"])
         questions[question.key] = columns
-    return ColumnPlan(headers, widths, questions)
+    asked: dict[str, list[int]] = {}
+    for questionnaire in sorted(older, key=lambda q: q.revision_id or 0):
+        for key in questionnaire.keys:
+            asked.setdefault(key, []).append(questionnaire.revision_id)
+    return ColumnPlan(headers, widths, questions, asked)
