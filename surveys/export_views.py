@@ -29,8 +29,8 @@ from .exports.jobs import ExportJob, start_export
 from .exports.options import ExportError, ExportOptions
 from .exports.paper import paper_template
 from .exports.paper_import import MAX_ROWS, PaperImportError, import_paper
-from .invitation_views import OrganizerViewMixin
-from .models import Response, SurveyPage
+from .invitation_views import OrganizerViewMixin, SurveyToolMixin
+from .models import Response
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CONTENT_TYPES = {"xlsx": XLSX, "csv": "text/csv; charset=utf-8"}
@@ -101,20 +101,13 @@ class ExportForm(forms.Form):
         return cleaned
 
 
-class ExporterMixin(WagtailAdminTemplateMixin):
+class ExporterMixin(SurveyToolMixin):
+    """Refuses whoever may not export the survey's responses."""
+
     header_icon = "download"
 
-    def dispatch(self, request, *args, **kwargs):
-        self.survey = get_object_or_404(SurveyPage, pk=kwargs["survey_id"]).responses_survey
-        if not can_see(request.user, self.survey, EXPORT_RESPONSES):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_page_subtitle(self):
-        return self.survey.get_admin_display_title()
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(survey=self.survey, **kwargs)
+    def allowed(self, user, survey):
+        return can_see(user, survey, EXPORT_RESPONSES)
 
 
 class ExportView(ExporterMixin, FormView):

@@ -77,14 +77,16 @@ class SheetForm(forms.Form):
     page = forms.IntegerField(min_value=1, required=False)
 
 
-class OrganizerViewMixin(WagtailAdminTemplateMixin):
-    """Finds the survey in the URL and refuses whoever may not organize it."""
+class SurveyToolMixin(WagtailAdminTemplateMixin):
+    """An admin view of one survey (from `survey_id` in the URL, as its original) that
+    refuses whoever `allowed` refuses."""
 
-    header_icon = "key"
+    def allowed(self, user, survey: SurveyPage) -> bool:
+        raise NotImplementedError
 
     def dispatch(self, request, *args, **kwargs):
         self.survey = get_object_or_404(SurveyPage, pk=kwargs["survey_id"]).responses_survey
-        if not can_organize(request.user, self.survey):
+        if not self.allowed(request.user, self.survey):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
@@ -93,6 +95,15 @@ class OrganizerViewMixin(WagtailAdminTemplateMixin):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(survey=self.survey, **kwargs)
+
+
+class OrganizerViewMixin(SurveyToolMixin):
+    """Refuses whoever may not organize the survey."""
+
+    header_icon = "key"
+
+    def allowed(self, user, survey):
+        return can_organize(user, survey)
 
 
 class InvitationsView(OrganizerViewMixin, FormView):
