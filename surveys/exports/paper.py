@@ -63,7 +63,9 @@ def template_revision(survey: SurveyPage) -> Revision:
     return revision
 
 
-def survey_languages(survey: SurveyPage) -> list[str]:
+def language_codes(survey: SurveyPage) -> list[str]:
+    """The survey's languages, its own first (the codebook reads their questionnaires;
+    a template only needs the codes)."""
     original = survey.responses_survey
     return [
         original.locale.language_code,
@@ -87,7 +89,7 @@ def paper_template(survey: SurveyPage) -> bytes:
     codebook = workbook.add_worksheet("codebook")
     about = workbook.add_worksheet("about")
     sheet.freeze_panes(1, 0)
-    list_columns = _write_lists(lists, questionnaire, survey_languages(original))
+    list_columns = _write_lists(lists, questionnaire, language_codes(original))
     for index, column in enumerate(columns):
         sheet.write_string(0, index, column.header, bold)
         validation, width, cell_format = _validation(column, list_columns, day, text)

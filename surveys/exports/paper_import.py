@@ -26,7 +26,7 @@ from ..questionnaire import Questionnaire, questionnaire_for_revision
 from ..submission import InvalidAnswers, ResponseData, cleaned_answers, record_responses
 from ..xlsform.problems import XLSFormError
 from ..xlsform.safety import CellBudget, open_workbook, sheet_rows
-from .paper import FIXED, TEMPLATE_MARK, TemplateColumn, survey_languages, template_columns
+from .paper import FIXED, TEMPLATE_MARK, TemplateColumn, language_codes, template_columns
 
 MAX_ROWS = 5000
 SHEET = "responses"
@@ -161,7 +161,7 @@ def _template_questionnaire(workbook, survey: SurveyPage) -> Questionnaire:
 
 def _read_rows(rows, columns: list[TemplateColumn], questionnaire, survey: SurveyPage):
     areas = set(Neighborhood.objects.values_list("code", flat=True))
-    languages = survey_languages(survey)
+    languages = language_codes(survey)
     today = timezone.localdate()
     responses: list[ResponseData] = []
     problems: list[Problem] = []
