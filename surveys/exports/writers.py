@@ -17,7 +17,7 @@ from pathlib import Path
 
 import xlsxwriter
 
-from .cells import FORMULA_STARTS, csv_text, is_dangerous
+from .cells import csv_text, is_dangerous
 
 EXCEL_MAX_ROWS = 1_048_576
 EXCEL_MAX_TEXT = 32_767
@@ -114,7 +114,5 @@ def write_csv(
             return
         for row in rows:
             for index in text_columns:
-                value = row[index]
-                if value is not None and value.startswith(FORMULA_STARTS):
-                    row[index] = "'" + value
+                row[index] = csv_text(row[index])
             writer.writerow(row)
