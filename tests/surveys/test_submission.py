@@ -29,25 +29,24 @@ def cleaned_answers(survey):
     return questionnaire, {"color": "r", "places": ["a", "b"], "trust": "5"}
 
 
-def test_a_failure_mid_write_leaves_no_partial_response(survey, monkeypatch):
-    questionnaire, answers = cleaned_answers(survey)
-
-    def fail(*args, **kwargs):
+def fail_on_answers(execute, sql, params, many, context):
+    """A database that fails as the answer rows are written (after the response row)."""
+    if sql.startswith(f"INSERT INTO {connection.ops.quote_name(Answer._meta.db_table)}"):
         raise Boom
+    return execute(sql, params, many, context)
 
-    monkeypatch.setattr(Answer.objects, "bulk_create", fail)
-    with pytest.raises(Boom):
+
+def test_a_failure_mid_write_leaves_no_partial_response(survey):
+    questionnaire, answers = cleaned_answers(survey)
+    with connection.execute_wrapper(fail_on_answers), pytest.raises(Boom):
         record_response(survey=survey, questionnaire=questionnaire, answers=answers)
     assert Response.objects.count() == 0
 
 
-def test_a_failure_mid_request_shows_an_error_and_stores_nothing(survey, monkeypatch):
-    def fail(*args, **kwargs):
-        raise Boom
-
-    monkeypatch.setattr(Answer.objects, "bulk_create", fail)
+def test_a_failure_mid_request_shows_an_error_and_stores_nothing(survey):
     client = Client(raise_request_exception=False)
-    result = client.post(survey.url, post_data(valid_answers(), survey=survey))
+    with connection.execute_wrapper(fail_on_answers):
+        result = client.post(survey.url, post_data(valid_answers(), survey=survey))
     assert result.status_code == 500
     assert b"stored whole or not at all" in result.content
     assert Response.objects.count() == 0
