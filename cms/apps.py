@@ -11,8 +11,9 @@ class CmsConfig(AppConfig):
 
         from . import admin_csp
         from .accounts import verify_email_on_password_reset
-        from .signal_handlers import recount_children
+        from .signal_handlers import connect_content_version, recount_children
 
         admin_csp.install()
         password_reset.connect(verify_email_on_password_reset)
         page_published.connect(recount_children)
+        connect_content_version()

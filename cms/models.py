@@ -1,5 +1,7 @@
 """Site-wide content: home page, content pages, neighborhoods and site settings."""
 
+from __future__ import annotations
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -20,6 +22,25 @@ neighborhood_code_validator = RegexValidator(
     r"^[A-Za-z0-9][A-Za-z0-9_-]*\Z",
     _("Use letters, digits, hyphens and underscores, starting with a letter or digit."),
 )
+
+
+class ContentQuerySet(models.QuerySet):
+    """Writes that send no save signal still move the content version (cms.routes)."""
+
+    def bulk_create(self, *args, **kwargs):
+        from .routes import content_changed
+
+        created = super().bulk_create(*args, **kwargs)
+        content_changed()
+        return created
+
+    def update(self, **kwargs):
+        from .routes import content_changed
+
+        updated = super().update(**kwargs)
+        if updated:
+            content_changed()
+        return updated
 
 
 class Neighborhood(index.Indexed, models.Model):
@@ -58,6 +79,8 @@ class Neighborhood(index.Indexed, models.Model):
     ]
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
 
+    objects = ContentQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("neighborhood")
@@ -65,6 +88,16 @@ class Neighborhood(index.Indexed, models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @classmethod
+    def by_code(cls, code: str) -> Neighborhood:
+        """The neighborhood with `code` (DoesNotExist without one), its boundary not read;
+        kept for page requests under the content version (cms.routes)."""
+        from .routes import remembered
+
+        return remembered(
+            ("neighborhood", code), lambda: cls.objects.only("id", "name", "code").get(code=code)
+        )
 
     def clean(self) -> None:
         super().clean()
@@ -82,6 +115,36 @@ class Neighborhood(index.Indexed, models.Model):
                         % {"code": stored_code}
                     }
                 )
+
+
+class ContentVersion(models.Model):
+    """One number that changes whenever what the public site routes to changes (pages,
+    sites, locales, view restrictions, neighborhoods, site settings): the key under which
+    every process keeps its copy of routes (cms.routes). A single row, id 1."""
+
+    number = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("content version")
+
+    def __str__(self) -> str:
+        return str(self.number)
+
+
+class KnownViewRestrictions:
+    """A page whose route cms.routes may keep: it can be handed its view restrictions,
+    read when the route was kept, instead of reading them again on every request."""
+
+    _known_view_restrictions: list | None = None
+
+    def before_route_kept(self) -> None:
+        """Read now what requests will ask of this page, so that it is kept with it."""
+        self.locale  # noqa: B018
+
+    def get_view_restrictions(self):
+        if self._known_view_restrictions is not None:
+            return self._known_view_restrictions
+        return super().get_view_restrictions()
 
 
 class FallbackToDefaultLanguage:
@@ -104,7 +167,7 @@ class FallbackToDefaultLanguage:
             return original.specific.route(request, path_components)
 
 
-class HomePage(FallbackToDefaultLanguage, Page):
+class HomePage(KnownViewRestrictions, FallbackToDefaultLanguage, Page):
     """The landing page: who runs the site, the surveys open now, and resources."""
 
     intro = RichTextField(_("introduction"), features=RICH_TEXT_FEATURES, blank=True)
@@ -146,7 +209,7 @@ class HomePage(FallbackToDefaultLanguage, Page):
         return SurveyPage.objects.open_now().filter(locale_id=self.locale_id)
 
 
-class ContentPage(FallbackToDefaultLanguage, Page):
+class ContentPage(KnownViewRestrictions, FallbackToDefaultLanguage, Page):
     """Rich-text pages: know your rights, how to report a crime safely, resources."""
 
     intro = models.CharField(_("summary"), max_length=300, blank=True)

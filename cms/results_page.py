@@ -26,6 +26,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from .models import KnownViewRestrictions  # defined before models.py imports this module
 from .rich_text import RICH_TEXT_FEATURES
 
 CACHE_SECONDS = 60
@@ -43,7 +44,7 @@ class ResultsPageForm(WagtailAdminPageForm):
             self.fields["survey"].queryset = surveys_visible_to(self.for_user, VIEW_RESULTS)
 
 
-class ResultsPage(Page):
+class ResultsPage(KnownViewRestrictions, Page):
     """Published results of a survey: the questions organizers choose, suppressed and
     rounded for the public, with charts, tables and maps."""
 

@@ -1,10 +1,10 @@
 from django.conf.urls.i18n import i18n_patterns
-from django.urls import include, path
+from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from . import views
+from . import routes, views
 
 urlpatterns = [
     # Staff sign in through allauth only: Wagtail's own password login and password
@@ -19,8 +19,13 @@ urlpatterns = [
 
 # Pages carry their language in the URL (/en/..., /es/..., /ar/...); a path without one
 # is redirected to the visitor's preferred language (LocaleMiddleware).
-# Wagtail's page serving comes last: it claims every other path.
-urlpatterns += i18n_patterns(path("", include(wagtail_urls)))
+# Wagtail's page serving comes last: it claims every other path. Pages are served through
+# cms.routes, which hands Wagtail's view the route it found before; Wagtail's other
+# front-end URLs (password-protected pages) stay as they are, ahead of it.
+urlpatterns += i18n_patterns(
+    *(pattern for pattern in wagtail_urls.urlpatterns if pattern.name != "wagtail_serve"),
+    re_path(wagtail_urls.serve_pattern, routes.serve, name="wagtail_serve"),
+)
 
 handler429 = "cms.views.too_many_requests"
 handler500 = "cms.views.server_error"

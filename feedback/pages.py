@@ -15,12 +15,13 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from cms.models import KnownViewRestrictions
 from cms.rich_text import RICH_TEXT_FEATURES
 
 MIN_SMALL_CELL_THRESHOLD = 5
 
 
-class CommunityVoicesPage(RoutablePageMixin, Page):
+class CommunityVoicesPage(KnownViewRestrictions, RoutablePageMixin, Page):
     """Published feedback beside organizers' replies ("you said, we did"), and the form."""
 
     intro = RichTextField(_("introduction"), features=RICH_TEXT_FEATURES, blank=True)

@@ -402,13 +402,19 @@ class DateBlock(QuestionBlock):
 
 
 def neighborhood_choices() -> tuple[Choice, ...]:
-    """The neighborhood question's choices as they are now: the Neighborhood snippets."""
+    """The neighborhood question's choices as they are now: the Neighborhood snippets
+    (kept for page requests under the content version, which every change to them moves)."""
     # Imported here: cms.models is loaded after blocks during migrations.
     from cms.models import Neighborhood
+    from cms.routes import remembered
 
-    return tuple(
-        Choice(code=code, label=name)
-        for code, name in Neighborhood.objects.values_list("code", "name")
+    return remembered(
+        ("neighborhood-choices",),
+        lambda: tuple(
+            Choice(code=code, label=name)
+            for code, name in Neighborhood.objects.values_list("code", "name")
+        ),
+        immutable=True,
     )
 
 

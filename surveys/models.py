@@ -24,7 +24,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page, PageManager, PageQuerySet, Revision
 from wagtail.url_routing import RouteResult
 
-from cms.models import RICH_TEXT_FEATURES, Neighborhood
+from cms.models import RICH_TEXT_FEATURES, KnownViewRestrictions, Neighborhood
 
 from .bank_blocks import as_posted
 from .blocks import IndexBlock, QuestionBlock, QuestionStreamBlock
@@ -69,6 +69,16 @@ def index_errors(questions, indices) -> dict[int, ValidationError]:
 
 
 class SurveyPageQuerySet(PageQuerySet):
+    def update(self, **kwargs):
+        """An update sends no save signal: it moves the content version itself (a
+        survey's dates shared with its translations are written this way)."""
+        from cms.routes import content_changed
+
+        updated = super().update(**kwargs)
+        if updated:
+            content_changed()
+        return updated
+
     def open_now(self) -> SurveyPageQuerySet:
         """Live surveys whose opening and closing dates admit answers now."""
         now = timezone.now()
@@ -86,7 +96,7 @@ class SurveyPageQuerySet(PageQuerySet):
         return self.exclude(models.Exists(earlier_translation))
 
 
-class SurveyPage(RoutablePageMixin, Page):
+class SurveyPage(KnownViewRestrictions, RoutablePageMixin, Page):
     """A questionnaire residents answer without an account."""
 
     class State(models.TextChoices):
@@ -244,6 +254,10 @@ class SurveyPage(RoutablePageMixin, Page):
         from .views import preview_survey
 
         return preview_survey(request, self)
+
+    def before_route_kept(self) -> None:
+        super().before_route_kept()
+        self.responses_survey  # noqa: B018 (every submission asks)
 
     # --- responses -----------------------------------------------------------------------
 

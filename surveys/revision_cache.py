@@ -7,8 +7,8 @@ what they depend on:
 
 - the questionnaire by page, live revision and publication time (an id reused after a
   rolled-back transaction never finds another revision's), its language, and the
-  neighborhoods (the neighborhood question's choices come from the database, one small
-  query that is made every time so that a new neighborhood shows at once);
+  neighborhoods (the neighborhood question's choices come from the database, kept under
+  the content version of cms.routes, so that a new neighborhood shows at once);
 - a page of the form, rendered blank, by the questionnaire, the page, the questions
   asked and the interface language. Forms with answers, errors or questions in a random
   order per resident are always rendered afresh.

@@ -33,12 +33,17 @@ def staff(db):
 
 @pytest.fixture(autouse=True)
 def fresh_cache():
-    """Rate-limit counters and cached values never leak from one test into another."""
+    """Rate-limit counters and cached values (routes too) never leak from one test into
+    another."""
     from django.core.cache import cache
 
+    from cms import routes
+
     cache.clear()
+    routes.forget_all()
     yield
     cache.clear()
+    routes.forget_all()
 
 
 @pytest.fixture(scope="session", autouse=True)

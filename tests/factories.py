@@ -7,7 +7,7 @@ import time
 
 from wagtail.models import Page, Site
 
-from cms.models import HomePage, Neighborhood
+from cms.models import HomePage, Neighborhood, SiteSettings
 from surveys.builders import choices, keep_block_ids, likert, note, question, section
 from surveys.models import SurveyPage
 
@@ -20,6 +20,7 @@ def make_home() -> HomePage:
     site = Site.objects.get(is_default_site=True)
     site.root_page = home
     site.save()
+    SiteSettings.for_site(site)  # its row, as on any site that has served a page
     return home
 
 

@@ -10,6 +10,8 @@ from django.utils import translation
 from django.utils.translation import get_language_info
 from wagtail.models import Page
 
+from cms.routes import remembered
+
 register = template.Library()
 
 
@@ -23,11 +25,19 @@ class LanguageLink:
 
 
 def _translation_urls(page: Page | None, request) -> dict[str, str]:
-    """URLs of the live translations of `page` (itself included), by language code."""
+    """URLs of the live translations of `page` (itself included), by language code, kept
+    under the content version (they change only when pages do)."""
     if page is None or not page.pk:
         return {}
-    translations = page.get_translations(inclusive=True).live().select_related("locale")
-    return {p.locale.language_code: p.get_url(request) for p in translations}
+
+    def urls():
+        translations = page.get_translations(inclusive=True).live().select_related("locale")
+        return {p.locale.language_code: p.get_url(request) for p in translations}
+
+    if request is None:
+        return urls()
+    key = ("translations", page.pk, request._get_raw_host(), request.get_port())
+    return remembered(key, urls)
 
 
 @register.inclusion_tag("includes/language_switcher.html", takes_context=True)

@@ -120,6 +120,11 @@ def test_this_months_feedback_is_not_counted_yet(voices, topics, neighborhoods):
     assert public_counts(k=5, labels=topic_labels("en")).rows == []
 
 
+# The content version, then the page's own: locale, topics, neighborhoods, published
+# items and their counts.
+VOICES_BUDGET = 8
+
+
 def test_the_page_has_a_query_budget(
     client, voices, topics, neighborhoods, django_assert_max_num_queries
 ):
@@ -128,8 +133,8 @@ def test_the_page_has_a_query_budget(
         publish(items, reply="done")
 
     add(3)
-    client.get(voices.url)  # warm Wagtail's site and locale caches
-    with django_assert_max_num_queries(18) as few:
+    client.get(voices.url)  # keep its route, as any running server has
+    with django_assert_max_num_queries(VOICES_BUDGET) as few:
         client.get(voices.url)
     add(12)
     with django_assert_max_num_queries(len(few.captured_queries)):

@@ -10,11 +10,14 @@ from tests.factories import make_survey, numbered_body, post_data
 
 pytestmark = pytest.mark.django_db
 
-# Routing (site, locale, pages, view restrictions), the page's locale, neighborhoods,
-# site settings and the page's translations for the language switcher.
-GET_BUDGET = 11
-# The same, then one transaction: neighborhood, original survey, response, all answers.
-POST_BUDGET = 15
+# The content version: routing (site, locale, pages, view restrictions), the page's
+# locale, neighborhoods, site settings and the language switcher's translations are kept
+# under it by each process (cms.routes) once a first request has read them.
+GET_BUDGET = 1
+# The same, then one transaction: the response, all its answers in one statement, and on
+# SQLite its BEGIN and, on both, its COMMIT; and the neighborhood, the first time a
+# process is asked for it.
+POST_BUDGET = 6
 
 
 @pytest.fixture
@@ -36,7 +39,7 @@ def answers_for_forty():
 
 
 def test_rendering_a_40_question_survey(client, big_survey, django_assert_max_num_queries):
-    client.get(big_survey.url)  # warm the site-root cache, as any running server has
+    client.get(big_survey.url)  # keep its route, as any running server has
     with django_assert_max_num_queries(GET_BUDGET):
         page = client.get(big_survey.url)
     assert page.status_code == 200
@@ -68,13 +71,15 @@ def test_query_counts_do_not_grow_with_the_number_of_questions(client, home, big
                 survey.url, post_data(answers, revision=survey.live_revision_id, survey=survey)
             )
         counts.append((len(get_queries), len(post_queries)))
-    assert counts[0] == counts[1]
+    # The larger survey's post may find the neighborhood the smaller one's kept.
+    assert counts[1][0] <= counts[0][0] and counts[1][1] <= counts[0][1], counts
 
 
-# A page of a multi-page survey: the above, plus reading (and after Next, writing) the
-# session; Next redirects instead of rendering.
+# A page of a multi-page survey: the above, plus reading the session; after Next, also
+# creating it (a new key checked, then written in a transaction of its own); Next
+# redirects instead of rendering.
 PAGE_GET_BUDGET = GET_BUDGET + 1
-PAGE_NEXT_BUDGET = GET_BUDGET + 2
+PAGE_NEXT_BUDGET = GET_BUDGET + 4
 
 
 def test_pages_of_a_long_survey_do_a_bounded_number_of_queries(

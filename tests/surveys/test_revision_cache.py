@@ -55,7 +55,7 @@ def test_a_new_revision_is_served_at_once(client, survey):
 
 def test_a_new_neighborhood_is_offered_at_once(client, survey):
     client.get(survey.url)
-    # bulk_create sends no signal: the check must not rely on one.
+    # bulk_create sends no save signal: the neighborhoods' queryset moves the version itself.
     Neighborhood.objects.bulk_create([Neighborhood(name="Riverside", code="riverside")])
     assert b"Riverside" in client.get(survey.url).content
 
