@@ -11,8 +11,13 @@ Each scenario runs bench/load.py against a fresh stack for a bounded time:
   short run afterwards has no errors.
 - sqlite-locks: SQLite, 2 gunicorn workers, 32 residents: no error at all (no "database
   is locked" reaches anyone), exactly one response per acknowledgement.
+- export-worker-kill: PostgreSQL, 10,000 responses; the export worker gets SIGKILL while
+  it writes an XLSX export. The job is never marked done, no file is in place to serve
+  (only the hidden `.part`), the job shows as failed once its heartbeat is stale, the
+  stack starts another worker, and the next export completes to a whole workbook.
 
-  .venv/bin/python bench/faults.py [--only worker-kill postgres-restart sqlite-locks]
+  .venv/bin/python bench/faults.py [--only worker-kill postgres-restart sqlite-locks
+                                           export-worker-kill]
 Prints PASS/FAIL per scenario; exits non-zero if any fails.
 """
 
@@ -146,6 +151,117 @@ def sqlite_locks() -> tuple[bool, str]:
     return ok and exact, f"'database is locked' in server log: {locked}; {summary(result)}"
 
 
+EXPORT_ROOT = "/tmp/confianza-bench-exports"
+EXPORT_RESPONSES = 10_000
+
+
+def django(url: str, code: str) -> dict:
+    """Run `code` (which sets `result`) with Django on `url`, as the stack sees it; the
+    JSON of `result` is returned."""
+    env = {
+        **os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "cms.settings.production",
+        "SECRET_KEY": "benchmark-only-" + "x" * 40, "TASK_QUEUE": "database",
+        "EXPORT_ROOT": EXPORT_ROOT,
+    }  # fmt: skip
+    script = f"import django, json; django.setup()\n{code}\nprint(json.dumps(result))"
+    out = subprocess.run([stack.PY, "-c", script], env=env, cwd=ROOT, capture_output=True,
+                         text=True, timeout=600, check=True)  # fmt: skip
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+FILL = f"""
+import random, sys
+sys.path.insert(0, "bench")
+import load_survey
+from django.utils import timezone
+from surveys.models import SurveyPage
+from surveys.questionnaire import build_questionnaire
+from surveys.submission import ResponseData, record_responses
+survey = SurveyPage.objects.get(slug=load_survey.SLUG)
+questionnaire = build_questionnaire(survey, revision_id=survey.live_revision_id)
+rng = random.Random(3)
+rows = [ResponseData(answers=load_survey.answers(rng), submitted_on=timezone.localdate(),
+                     language="en") for _ in range({EXPORT_RESPONSES})]
+result = record_responses(survey=survey, questionnaire=questionnaire, responses=rows)
+"""
+START = """
+from django.db import transaction
+from surveys.exports.jobs import start_export
+from surveys.exports.options import ExportOptions
+from surveys.models import SurveyPage
+with transaction.atomic():
+    job = start_export(survey=SurveyPage.objects.get(slug="trust"), user=None,
+                       options=ExportOptions(format="xlsx"))
+result = str(job.pk)
+"""
+CHECK = """
+import zipfile
+from surveys.exports.jobs import STALE_AFTER, ExportJob
+job = ExportJob.objects.get(pk="{job}")
+later = (job.heartbeat_at or job.created_at) + STALE_AFTER + STALE_AFTER / 10
+result = dict(status=job.status, done=job.done, total=job.total, in_place=job.path.exists(),
+              parts=len(list(job.path.parent.glob(".*.part"))),
+              downloadable=job.is_downloadable(), state_later=job.state(later),
+              whole=job.path.is_file() and zipfile.is_zipfile(job.path))
+"""
+
+
+def wait_for(url: str, job: str, ready, seconds: float) -> dict:
+    deadline = time.monotonic() + seconds
+    while True:
+        state = django(url, CHECK.format(job=job))
+        if ready(state) or time.monotonic() > deadline:
+            return state
+        time.sleep(0.5)
+
+
+def export_worker(server: subprocess.Popen) -> int | None:
+    for child in children(server.pid):
+        if b"db_worker" in Path(f"/proc/{child}/cmdline").read_bytes():
+            return child
+    return None
+
+
+def export_worker_kill() -> tuple[bool, str]:
+    stack.pg_start()
+    url = stack.prepare_project("postgres", "confianza_faults")
+    django(url, FILL)
+    server = stack.serve_project(url, PORT, workers=2, redis=True, log=RESULTS / "faults.log")
+    try:
+        job = django(url, START)
+        running = wait_for(url, job, lambda s: s["status"] == "running" and s["done"] > 0, 120)
+        killed = export_worker(server)
+        os.kill(killed, signal.SIGKILL)
+        time.sleep(2)
+        after_kill = django(url, CHECK.format(job=job))
+        time.sleep(3)
+        replacement = export_worker(server)
+        second = django(url, START)
+        finished = wait_for(url, second, lambda s: s["status"] in ("done", "failed"), 300)
+    finally:
+        stack.stop(server)
+        stack.pg_stop()
+    ok = (
+        running["status"] == "running"
+        and after_kill["status"] == "running"  # never "done"
+        and not after_kill["in_place"]
+        and not after_kill["downloadable"]
+        and after_kill["state_later"] == "failed"
+        and replacement not in (None, killed)
+        and finished["status"] == "done"
+        and finished["downloadable"]
+        and finished["whole"]
+    )
+    return ok, (
+        f"killed worker {killed} at {running['done']}/{running['total']} responses; "
+        f"the job then: {after_kill['status']}, file in place {after_kill['in_place']}, "
+        f"half-written .part files {after_kill['parts']}, downloadable "
+        f"{after_kill['downloadable']}, shown after the stale delay as "
+        f"{after_kill['state_later']!r}; new worker {replacement}; the next export: "
+        f"{finished['status']}, whole workbook {finished['whole']}"
+    )
+
+
 def summary(result: dict) -> str:
     return (
         f"{result['ok']} acknowledged, {result['stored']['responses']} stored, "
@@ -157,6 +273,7 @@ SCENARIOS = {
     "worker-kill": worker_kill,
     "postgres-restart": postgres_restart,
     "sqlite-locks": sqlite_locks,
+    "export-worker-kill": export_worker_kill,
 }
 
 

@@ -1,10 +1,11 @@
 """`make serve`: the production stack on this machine, as on a server.
 
 gunicorn (cms.settings.production, several workers) and one export worker
-(`manage.py db_worker --backend exports`), after `compile_catalogues`, `collectstatic`
-and `migrate`. PostgreSQL and Redis are used when DATABASE_URL and REDIS_URL say so, or
-when they are found on this machine (a PostgreSQL database named `confianza` on
-127.0.0.1:5432; Redis on 127.0.0.1:6379); SQLite and per-process memory otherwise.
+(`manage.py db_worker --backend exports`; started again if it dies), after
+`compile_catalogues`, `collectstatic` and `migrate`. PostgreSQL and Redis are used when
+DATABASE_URL and REDIS_URL say so, or when they are found on this machine (a PostgreSQL
+database named `confianza` on 127.0.0.1:5432; Redis on 127.0.0.1:6379); SQLite and
+per-process memory otherwise.
 
 A secret key comes from SECRET_KEY, or is generated once into var/secret_key. On
 127.0.0.1 (the default HOST) the site is served over plain HTTP, so the HTTPS redirect,
@@ -16,6 +17,7 @@ Runs before Django is set up, with the standard library only.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import signal
@@ -105,9 +107,8 @@ def main() -> int:
         commands.insert(1, ["collectstatic", "--noinput", "-v0"])
     for command in commands:
         subprocess.run([*manage, *command], env=env, check=True, cwd=ROOT)  # noqa: S603
-    worker = subprocess.Popen(  # noqa: S603 (our own commands, no user input)
-        [*manage, "db_worker", "--backend", "exports", "--no-startup-delay"], env=env, cwd=ROOT
-    )
+    worker_command = [*manage, "db_worker", "--backend", "exports", "--no-startup-delay"]
+    worker = subprocess.Popen(worker_command, env=env, cwd=ROOT)  # noqa: S603 (our own command)
     web = subprocess.Popen(  # noqa: S603
         [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "cms" / "gunicorn.conf.py")],
         env=env,
@@ -115,8 +116,11 @@ def main() -> int:
     )
     host, port = env.get("HOST", "127.0.0.1"), env.get("PORT", "8000")
     print(f"Serving on http://{host}:{port}/ with an export worker. Ctrl-C stops both.")
+    stopping = False
 
     def stop(*_):
+        nonlocal stopping
+        stopping = True
         for process in (web, worker):
             if process.poll() is None:
                 process.terminate()
@@ -124,7 +128,15 @@ def main() -> int:
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     try:
-        code = web.wait()
+        while (code := web.poll()) is None:
+            if worker.poll() is not None and not stopping:
+                # As gunicorn's master replaces a dead web worker: an export it was writing
+                # is left unfinished (shown as failed once its heartbeat is stale), never
+                # served half-written.
+                print(f"The export worker stopped ({worker.returncode}); starting another.")
+                worker = subprocess.Popen(worker_command, env=env, cwd=ROOT)  # noqa: S603
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                web.wait(timeout=1)
     finally:
         stop()
         worker.wait(timeout=30)
