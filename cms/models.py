@@ -136,6 +136,8 @@ class KnownViewRestrictions:
     read when the route was kept, instead of reading them again on every request."""
 
     _known_view_restrictions: list | None = None
+    # Fields left out of the kept copy (read from the database if a request asks).
+    route_omits: tuple[str, ...] = ()
 
     def before_route_kept(self) -> None:
         """Read now what requests will ask of this page, so that it is kept with it."""

@@ -158,7 +158,12 @@ def _route(request: HttpRequest, path: str) -> None:
     restrictions = list(page.get_view_restrictions())
     site = request._wagtail_site
     site_settings = SiteSettings.for_request(request) if site is not None else None
-    _store.put(version, key, pickle.dumps((site, route, restrictions, site_settings)))
+    # Left out of the copy (deferred: read if asked), kept on this request's page.
+    omitted = {name: page.__dict__.pop(name) for name in page.route_omits if name in page.__dict__}
+    try:
+        _store.put(version, key, pickle.dumps((site, route, restrictions, site_settings)))
+    finally:
+        page.__dict__.update(omitted)
 
 
 def _has_parameters(route) -> bool:

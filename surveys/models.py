@@ -255,6 +255,10 @@ class SurveyPage(KnownViewRestrictions, RoutablePageMixin, Page):
 
         return preview_survey(request, self)
 
+    # Requests read the questions from the revision cache, not from the page: unpickling
+    # the parsed StreamFields with every kept route would cost more than routing did.
+    route_omits = ("body", "indices")
+
     def before_route_kept(self) -> None:
         super().before_route_kept()
         self.responses_survey  # noqa: B018 (every submission asks)
