@@ -8,6 +8,7 @@ and whatever was posted for it is discarded.
 
 from __future__ import annotations
 
+import copy
 import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from cms.protection import HONEYPOT_FIELD, STARTED_FIELD
 
-from . import logic
+from . import logic, revision_cache
 from .question_types import question_type
 from .questionnaire import Item, Question, Questionnaire
 
@@ -71,6 +72,15 @@ class ErrorLink:
     anchor: str
 
 
+def _other_field() -> forms.CharField:
+    return forms.CharField(
+        required=False,
+        max_length=OTHER_MAX_LENGTH,
+        label=_("Please specify"),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+
+
 class ResponseForm(forms.Form):
     """Validates one resident's answers against one questionnaire revision."""
 
@@ -98,15 +108,15 @@ class ResponseForm(forms.Form):
                 continue
             self.fields[question.key] = self.create_field(question)
             if question.other_choice:
-                self.fields[other_field_name(question.key)] = forms.CharField(
-                    required=False,
-                    max_length=OTHER_MAX_LENGTH,
-                    label=_("Please specify"),
-                    widget=forms.TextInput(attrs={"autocomplete": "off"}),
+                self.fields[other_field_name(question.key)] = revision_cache.form_field(
+                    question, "other", _other_field
                 )
 
     def create_field(self, question: Question) -> forms.Field:
-        """Return the field for `question`; its question type decides how it is asked."""
+        """Return the field for `question`; its question type decides how it is asked.
+
+        Fields are built once per question and shared by the forms that ask it (they only
+        read them); one whose choices are shuffled for this resident is a copy."""
         required = not self.partial and (
             question.required
             or (
@@ -114,10 +124,16 @@ class ResponseForm(forms.Form):
                 and self.questionnaire.settings.neighborhood_required
             )
         )
-        field = question_type(question.type).form_field(question, required=required)
-        field.label = question.label
-        field.help_text = question.help_text
+
+        def build() -> forms.Field:
+            field = question_type(question.type).form_field(question, required=required)
+            field.label = question.label
+            field.help_text = question.help_text
+            return field
+
+        field = revision_cache.form_field(question, "required" if required else "optional", build)
         if question.randomize and self.seed and hasattr(field, "choices"):
+            field = copy.deepcopy(field)
             field.choices = shuffled(list(field.choices), question, self.seed)
         return field
 

@@ -11,7 +11,10 @@ what they depend on:
   the content version of cms.routes, so that a new neighborhood shows at once);
 - a page of the form, rendered blank, by the questionnaire, the page, the questions
   asked and the interface language. Forms with answers, errors or questions in a random
-  order per resident are always rendered afresh.
+  order per resident are always rendered afresh;
+- the form field of each question (and of its "please specify" box), built once and
+  shared by every form that asks it: forms only read their fields (a field whose choices
+  are shuffled per resident is copied first, by the form).
 """
 
 from __future__ import annotations
@@ -28,6 +31,8 @@ from .blocks import neighborhood_choices
 from .questionnaire import Questionnaire, build_questionnaire
 
 if TYPE_CHECKING:
+    from django.forms import Field
+
     from .models import SurveyPage
 
 KEPT = 128
@@ -60,6 +65,7 @@ class _Recent:
 
 _QUESTIONNAIRES = _Recent(KEPT)
 _RENDERED = _Recent(KEPT * 4)
+_FIELDS = _Recent(KEPT * 32)
 
 
 def live_questionnaire(page: SurveyPage, source: SurveyPage) -> Questionnaire:
@@ -104,7 +110,20 @@ def blank_page_html(
     return html[1]
 
 
+def form_field(question: object, variant: str, build: Callable[[], Field]) -> Field:
+    """The form field `build()` makes for `question` (a `variant`: required or not, or
+    its "please specify" box) in the interface language, made once and then shared:
+    callers must not change it."""
+    key = (id(question), variant, translation.get_language())
+    kept = _FIELDS.get(key)
+    if kept is None or kept[0] is not question:  # an id reused by another question
+        kept = (question, build())
+        _FIELDS.put(key, kept)
+    return kept[1]
+
+
 def forget_all() -> None:
     """Drop everything kept (tests that change a revision in place use this)."""
     _QUESTIONNAIRES.clear()
     _RENDERED.clear()
+    _FIELDS.clear()

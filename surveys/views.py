@@ -109,6 +109,8 @@ class Fill:
         With `reached`, a later page whose condition rests on questions from page `reached`
         on counts as shown (for "Page 2 of 5"); without it, only what the answers decide.
         """
+        if len(self.questionnaire.pages) == 1:
+            return [0]  # one page is always shown: no form to build to know it
         values = ResponseForm(
             self.questionnaire, self.progress.form_data(self.keys), keys=self.keys, partial=True
         ).lenient_values()

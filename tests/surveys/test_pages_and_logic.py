@@ -227,3 +227,20 @@ def test_conditions_are_not_offered_for_translation(paged):
     }
     assert "What reason were you given?" in texts and "New here" in texts
     assert not {"stopped", "years", "1", "5"} & texts
+
+
+def test_forms_share_fields_but_each_resident_shuffles_a_copy_of_their_own(home):
+    body = [
+        question("single_choice", "pick", "Pick", randomize=True,
+                 choices=choices(*[(str(i), f"Option {i}") for i in range(1, 9)])),
+        question("single_choice", "plain", "Plain", choices=choices(("1", "One"), ("2", "Two"))),
+    ]  # fmt: skip
+    questionnaire = build_questionnaire(make_survey(home, body))
+    in_order = [str(i) for i in range(1, 9)]
+    forms_ = [ResponseForm(questionnaire, seed=f"resident-{i}") for i in range(6)]
+    assert forms_[0].fields["plain"] is forms_[1].fields["plain"]  # built once, shared
+    orders = {tuple(c for c, _ in form.fields["pick"].choices) for form in forms_}
+    assert len(orders) > 1  # each resident's own order...
+    unshuffled = ResponseForm(questionnaire)  # ...and the shared field keeps the original
+    assert [c for c, _ in unshuffled.fields["pick"].choices] == in_order
+    assert [c for c, _ in unshuffled.fields["pick"].widget.choices] == in_order
