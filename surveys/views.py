@@ -1,6 +1,6 @@
 """What residents see: the survey, page by page, and its plain refusals.
 
-Views are thin: `Fill` (below) knows where a resident is in a survey; `ResponseForm`
+Views are thin: `Fill` (fill.py) knows where a resident is in a survey; `ResponseForm`
 validates; `submission` writes. A single-page survey is one form and one POST, with no
 session. A multi-page survey keeps the answers in progress in the session
 (`progress.py`) until the resident submits or chooses "Continue later".
@@ -8,9 +8,6 @@ session. A multi-page survey keeps the answers in progress in the session
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-from functools import cached_property
 from typing import Any
 
 from django.conf import settings
@@ -19,7 +16,6 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
-from wagtail.models import PageLogEntry, Revision
 
 from cms.protection import (
     STARTED_FIELD,
@@ -30,109 +26,16 @@ from cms.protection import (
 )
 from cms.views import request_too_large, too_many_requests
 
-from . import logic, progress as progress_store
+from . import progress as progress_store
+from .fill import Fill, as_id, fill_for
 from .forms import ResponseForm
 from .models import Response, SurveyPage
 from .progress import Progress
 from .questionnaire import Questionnaire, build_questionnaire, questionnaire_for_revision
-from .revision_cache import blank_page_html, live_questionnaire
+from .revision_cache import blank_page_html
 from .submission import record_response
 
 ACTIONS = ("next", "back", "save", "submit")
-
-
-@dataclass
-class Fill:
-    """One resident's way through one survey: the revision, the answers so far, the page."""
-
-    page: SurveyPage
-    questionnaire: Questionnaire
-    progress: Progress
-
-    @cached_property
-    def invitation_neighborhood(self):
-        """The neighborhood of the resident's invitation code (None without one)."""
-        if not self.progress.invitation:
-            return None
-        from .invitations import check
-
-        return check(self.page, self.progress.invitation).neighborhood
-
-    def invitation_problem(self) -> str:
-        """Why the invitation code held for this resident no longer admits them, if it
-        does not (used meanwhile, e.g. from another phone); the code is then dropped."""
-        if not self.progress.invitation:
-            return ""
-        from .invitations import InvitationError
-
-        try:
-            self.invitation_neighborhood  # noqa: B018 (checks the code)
-        except InvitationError as error:
-            self.progress.invitation = ""
-            return str(error)
-        return ""
-
-    @cached_property
-    def skipped(self) -> set[str]:
-        """Questions not asked: the neighborhood, when the invitation code says it."""
-        question = self.questionnaire.neighborhood_question
-        if question and self.invitation_neighborhood is not None:
-            return {question.key}
-        return set()
-
-    @property
-    def keys(self) -> list[str]:
-        return [key for key in self.questionnaire.keys if key not in self.skipped]
-
-    def keys_on(self, index: int) -> list[str]:
-        return [k for k in self.questionnaire.keys_on_page(index) if k not in self.skipped]
-
-    def form(self, index: int | None, data=None, *, partial=False) -> ResponseForm:
-        """The form of page `index` (None: the whole survey), bound to `data` if given."""
-        keys = self.keys if index is None else self.keys_on(index)
-        others = [key for key in self.keys if key not in keys]
-        earlier = ResponseForm(
-            self.questionnaire, self.progress.form_data(others), keys=others, partial=True
-        ).lenient_values()
-        return ResponseForm(
-            self.questionnaire,
-            data,
-            keys=keys,
-            earlier=earlier,
-            seed=self.progress.started,
-            partial=partial,
-        )
-
-    def pages_shown(self, *, reached: int | None = None) -> list[int]:
-        """The pages the answers so far lead through, in order.
-
-        With `reached`, a later page whose condition rests on questions from page `reached`
-        on counts as shown (for "Page 2 of 5"); without it, only what the answers decide.
-        """
-        if len(self.questionnaire.pages) == 1:
-            return [0]  # one page is always shown: no form to build to know it
-        values = ResponseForm(
-            self.questionnaire, self.progress.form_data(self.keys), keys=self.keys, partial=True
-        ).lenient_values()
-        undecided = set()
-        if reached is not None:
-            for index in range(reached, len(self.questionnaire.pages)):
-                undecided.update(self.questionnaire.keys_on_page(index))
-        shown = logic.shown(self.questionnaire, values, undecided=undecided)
-        return progress_store.visible_pages(self.questionnaire, shown)
-
-    def step(self, index: int, by: int) -> int:
-        """The shown page `by` pages before or after `index`, staying in the survey."""
-        shown = self.pages_shown()
-        later = [i for i in shown if i > index] if by > 0 else [i for i in shown if i < index]
-        if not later:
-            return index
-        return later[0] if by > 0 else later[-1]
-
-    def is_last(self, index: int) -> bool:
-        if len(self.questionnaire.pages) == 1:
-            return True  # no answer can lead anywhere else (and no form to build to know it)
-        return not any(i > index for i in self.pages_shown())
 
 
 def answer_survey(request: HttpRequest, page: SurveyPage) -> HttpResponse:
@@ -143,7 +46,7 @@ def answer_survey(request: HttpRequest, page: SurveyPage) -> HttpResponse:
     if request.method == "POST":
         return _take_post(request, page)
     stored = progress_store.load(request, page)
-    fill = _fill(page, stored)
+    fill = fill_for(page, stored)
     if problem := fill.invitation_problem():
         progress_store.save(request, page, fill.progress)
         return _render_code_entry(request, page, error=problem, status=409)
@@ -157,17 +60,6 @@ def _stored_page_data(fill: Fill, index: int):
     """The page's answers from the session, to show again (unbound when there are none)."""
     data = fill.progress.form_data(fill.keys_on(index))
     return data or None
-
-
-def _fill(page: SurveyPage, stored: Progress | None, posted_revision: str | None = None) -> Fill:
-    if stored is not None:
-        questionnaire = _questionnaire_answered(page, str(stored.revision_id))
-        if questionnaire.revision_id != stored.revision_id:
-            stored = None  # that revision is gone: start again on the live one
-    if stored is None:
-        questionnaire = _questionnaire_answered(page, posted_revision)
-        stored = Progress(revision_id=questionnaire.revision_id)
-    return Fill(page=page, questionnaire=questionnaire, progress=stored)
 
 
 def _needs_code(page: SurveyPage, fill: Fill) -> bool:
@@ -192,7 +84,7 @@ def _take_post(request: HttpRequest, page: SurveyPage) -> HttpResponse:
         # A robot: it gets what a person would, and nothing is stored.
         progress_store.clear(request, page)
         return HttpResponseRedirect(_url(page, "thanks"))
-    fill = _fill(page, stored, data.get("revision"))
+    fill = fill_for(page, stored, data.get("revision"))
     if problem := fill.invitation_problem():
         progress_store.save(request, page, fill.progress)
         return _render_code_entry(request, page, error=problem, status=409)
@@ -319,7 +211,7 @@ def _over_limit(request: HttpRequest, page: SurveyPage) -> bool:
 
 
 def _page_index(posted: str | None, questionnaire: Questionnaire) -> int:
-    index = _as_id(posted) or 0
+    index = as_id(posted) or 0
     return min(index, len(questionnaire.pages) - 1)
 
 
@@ -329,32 +221,6 @@ def _url(page: SurveyPage, name: str, *args) -> str:
 
 def _form_scope(page: SurveyPage) -> str:
     return f"survey:{page.pk}"
-
-
-def _questionnaire_answered(page: SurveyPage, revision_id: str | None) -> Questionnaire:
-    """The revision the resident's form came from, if it was ever published; else the live one.
-
-    A resident who opened the survey before an organizer published a change may still
-    submit what they were shown.
-    """
-    source = page.alias_of.specific if page.alias_of_id else page
-    answered = _as_id(revision_id)
-    if answered is not None and answered != source.live_revision_id:
-        was_published = PageLogEntry.objects.filter(
-            page=source, action="wagtail.publish", revision_id=answered
-        ).exists()
-        if was_published:
-            revision = Revision.objects.filter(pk=answered, object_id=str(source.pk)).first()
-            if revision is not None:
-                return questionnaire_for_revision(revision)
-    return live_questionnaire(page, source)
-
-
-def _as_id(value: str | None) -> int | None:
-    """A database id from untrusted text, or None ("²".isdigit() is True; int() fails)."""
-    if value and re.fullmatch(r"[0-9]{1,18}", value):
-        return int(value)
-    return None
 
 
 def _render_page(request: HttpRequest, fill: Fill, index: int, form: ResponseForm, **extra):
@@ -422,7 +288,7 @@ def _enter_code(request: HttpRequest, page: SurveyPage, typed: str | None) -> Ht
     except InvitationError as error:
         return _render_code_entry(request, page, error=str(error), typed=typed or "", status=400)
     stored = progress_store.load(request, page)
-    fill = _fill(page, stored)
+    fill = fill_for(page, stored)
     fill.progress.invitation = invitation.code
     progress_store.save(request, page, fill.progress)
     return HttpResponseRedirect(page.url)
