@@ -116,6 +116,8 @@ class Fill:
 
 
 def fill_for(page: SurveyPage, stored: Progress | None, posted_revision: str | None = None) -> Fill:
+    """The resident's way through `page`: their progress so far if its revision can still
+    be answered, else a fresh start on the revision their form came from (or the live one)."""
     if stored is not None:
         questionnaire = questionnaire_answered(page, str(stored.revision_id))
         if questionnaire.revision_id != stored.revision_id:
