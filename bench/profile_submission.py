@@ -27,7 +27,9 @@ def main() -> int:
     parser.add_argument("--engine", choices=("sqlite", "postgres"), default="sqlite")
     parser.add_argument("-n", type=int, default=200)
     parser.add_argument("--profile", help="write a cProfile dump of the submissions here")
-    parser.add_argument("--queries", action="store_true", help="print each request's SQL")
+    parser.add_argument(
+        "--queries", action="store_true", help="print the SQL of the last request of each kind"
+    )
     args = parser.parse_args()
 
     url = fresh_database(args.engine, "confianza_profile")
