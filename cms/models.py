@@ -24,8 +24,9 @@ neighborhood_code_validator = RegexValidator(
 )
 
 
-class ContentQuerySet(models.QuerySet):
-    """Writes that send no save signal still move the content version (cms.routes)."""
+class MovesContentVersion:
+    """For a queryset: writes that send no save signal still move the content version
+    (cms.routes), as saves and deletes do through their signals."""
 
     def bulk_create(self, *args, **kwargs):
         from .routes import content_changed
@@ -41,6 +42,10 @@ class ContentQuerySet(models.QuerySet):
         if updated:
             content_changed()
         return updated
+
+
+class ContentQuerySet(MovesContentVersion, models.QuerySet):
+    pass
 
 
 class Neighborhood(index.Indexed, models.Model):

@@ -24,7 +24,12 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page, PageManager, PageQuerySet, Revision
 from wagtail.url_routing import RouteResult
 
-from cms.models import RICH_TEXT_FEATURES, KnownViewRestrictions, Neighborhood
+from cms.models import (
+    RICH_TEXT_FEATURES,
+    KnownViewRestrictions,
+    MovesContentVersion,
+    Neighborhood,
+)
 
 from .bank_blocks import as_posted
 from .blocks import IndexBlock, QuestionBlock, QuestionStreamBlock
@@ -68,16 +73,9 @@ def index_errors(questions, indices) -> dict[int, ValidationError]:
     return errors
 
 
-class SurveyPageQuerySet(PageQuerySet):
-    def update(self, **kwargs):
-        """An update sends no save signal: it moves the content version itself (a
-        survey's dates shared with its translations are written this way)."""
-        from cms.routes import content_changed
-
-        updated = super().update(**kwargs)
-        if updated:
-            content_changed()
-        return updated
+class SurveyPageQuerySet(MovesContentVersion, PageQuerySet):
+    """Surveys; an update moves the content version (a survey's dates are shared with its
+    translations by one, in SurveyPage._share_settings_with_translations)."""
 
     def open_now(self) -> SurveyPageQuerySet:
         """Live surveys whose opening and closing dates admit answers now."""
