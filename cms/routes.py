@@ -140,8 +140,7 @@ def _route(request: HttpRequest, path: str) -> None:
     kept = _store.get(version, key)
     settings_attr = SiteSettings.get_cache_attr_name()
     if kept is not None:
-        site, route, restrictions, site_settings = pickle.loads(kept)  # noqa: S301
-        route.page._known_view_restrictions = restrictions
+        site, route, site_settings = pickle.loads(kept)  # noqa: S301
         request._wagtail_site = site
         request._wagtail_route_for_request = route
         if site_settings is not None:
@@ -155,13 +154,14 @@ def _route(request: HttpRequest, path: str) -> None:
         return  # a resume or invitation code in the path: one entry per code would crowd out
     page = route.page
     page.before_route_kept()
-    restrictions = list(page.get_view_restrictions())
+    # Kept with the page, and read by this request's own check too.
+    page._known_view_restrictions = list(page.get_view_restrictions())
     site = request._wagtail_site
     site_settings = SiteSettings.for_request(request) if site is not None else None
     # Left out of the copy (deferred: read if asked), kept on this request's page.
     omitted = {name: page.__dict__.pop(name) for name in page.route_omits if name in page.__dict__}
     try:
-        _store.put(version, key, pickle.dumps((site, route, restrictions, site_settings)))
+        _store.put(version, key, pickle.dumps((site, route, site_settings)))
     finally:
         page.__dict__.update(omitted)
 
