@@ -151,7 +151,6 @@ def sqlite_locks() -> tuple[bool, str]:
     return ok and exact, f"'database is locked' in server log: {locked}; {summary(result)}"
 
 
-EXPORT_ROOT = "/tmp/confianza-bench-exports"
 EXPORT_RESPONSES = 10_000
 
 
@@ -160,8 +159,8 @@ def django(url: str, code: str) -> dict:
     JSON of `result` is returned."""
     env = {
         **os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "cms.settings.production",
-        "SECRET_KEY": "benchmark-only-" + "x" * 40, "TASK_QUEUE": "database",
-        "EXPORT_ROOT": EXPORT_ROOT,
+        "SECRET_KEY": stack.SECRET_KEY, "TASK_QUEUE": "database",
+        "EXPORT_ROOT": stack.EXPORT_ROOT,
     }  # fmt: skip
     script = f"import django, json; django.setup()\n{code}\nprint(json.dumps(result))"
     out = subprocess.run([stack.PY, "-c", script], env=env, cwd=ROOT, capture_output=True,

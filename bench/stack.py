@@ -27,6 +27,8 @@ PY = sys.executable
 BENCH_PG_PORT = int(os.environ.get("BENCH_PG_PORT", 55432))
 BENCH_REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/7")
 RATE_LIMIT_FOR_LOAD = "1000000000"
+SECRET_KEY = "benchmark-only-" + "x" * 40
+EXPORT_ROOT = "/tmp/confianza-bench-exports"
 
 
 def pg_url(name: str, port: int = BENCH_PG_PORT) -> str:
@@ -74,9 +76,9 @@ def serve_project(url: str, port: int, *, workers: int, redis: bool, log: Path) 
         "PORT": str(port),
         "HOST": "127.0.0.1",
         "WEB_CONCURRENCY": str(workers),
-        "SECRET_KEY": "benchmark-only-" + "x" * 40,
+        "SECRET_KEY": SECRET_KEY,
         "SUBMISSION_RATE_LIMIT": RATE_LIMIT_FOR_LOAD,
-        "EXPORT_ROOT": "/tmp/confianza-bench-exports",
+        "EXPORT_ROOT": EXPORT_ROOT,
         "COLLECTSTATIC": os.environ.get("COLLECTSTATIC", "1"),
     }
     return _start([PY, "-m", "cms.serve"], env, log, f"http://127.0.0.1:{port}/en/trust/")
