@@ -85,6 +85,7 @@ def test_nothing_is_wider_than_a_320_px_screen(live_server, demo, browser):
         page.goto(live_server.url + url)
         assert page.evaluate("document.documentElement.scrollWidth") <= 320, url
     page.get_by_role("button", name="Send my answers").click()
-    assert page.locator("#error-summary").is_visible()
+    # The summary arrives with the next page; wait for it rather than look at once.
+    page.locator("#error-summary").wait_for(state="visible")
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
     context.close()
