@@ -67,6 +67,9 @@ def populate(size: int) -> None:
     call_command("migrate", verbosity=0)
     from cms.models import Neighborhood
     from surveys.models import Answer, Response
+    from surveys.question_types import AnswerValue
+    from surveys.questionnaire import questionnaire_for_revision
+    from surveys.wide import wide_cells
     from tests.factories import make_home, make_survey
 
     home = make_home()
@@ -75,6 +78,7 @@ def populate(size: int) -> None:
     )
     hoods = list(Neighborhood.objects.order_by("code"))
     survey = make_survey(home, body(), slug="bench")
+    questionnaire = questionnaire_for_revision(survey.live_revision)
     rng = random.Random(7)
     batch = 5000
     with transaction.atomic():
@@ -88,6 +92,7 @@ def populate(size: int) -> None:
                     neighborhood=hood, language="en", submitted_on=day,
                 )  # fmt: skip
                 responses.append(response)
+                values = []
 
                 def add(
                     key,
@@ -98,7 +103,9 @@ def populate(size: int) -> None:
                     day=day,
                     hood=hood,
                     answers=answers,
+                    values=values,
                 ):
+                    values.append((key, AnswerValue(code, number, text)))
                     answers.append(
                         Answer(
                             response=response,
@@ -125,6 +132,8 @@ def populate(size: int) -> None:
                     add(f"n{j}", number=float(rng.randint(0, 1000)))
                 for j in range(5):
                     add(f"t{j}", text=" ".join(rng.choices(WORDS, k=3)))
+                # What submission.py stores beside the rows (surveys/wide.py).
+                response.cells = wide_cells(questionnaire, values)
             Response.objects.bulk_create(responses, batch_size=batch)
             Answer.objects.bulk_create(answers, batch_size=batch)
     with connection.cursor() as cursor:

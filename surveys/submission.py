@@ -26,6 +26,7 @@ from .question_types import AnswerValue, question_type
 from .questionnaire import Questionnaire
 from .response_version import responses_changed
 from .resume import RESUME_CODE_LENGTH, ResumeCode, expiry_for
+from .wide import wide_cells
 
 BULK_BATCH_SIZE = 2000
 
@@ -228,6 +229,7 @@ def _write(
     response.channel = channel
     response.status = status
     response.submitted_on = submitted_on
+    response.cells = wide_cells(questionnaire, rows)
     if response._state.adding:
         response.save(force_insert=True)
     else:
@@ -263,6 +265,7 @@ def record_responses(
             except InvalidAnswers as invalid:
                 raise InvalidAnswers(invalid.errors, index) from None
             code = neighborhood_code(questionnaire, answers) or data.neighborhood
+            rows = answer_values(questionnaire, answers)
             response = Response(
                 survey=original,
                 revision_id=questionnaire.revision_id,
@@ -271,9 +274,10 @@ def record_responses(
                 channel=data.channel,
                 status=data.status,
                 submitted_on=data.submitted_on,
+                cells=wide_cells(questionnaire, rows),
             )
             pending_responses.append(response)
-            pending_answers.extend(_answer_rows(response, answer_values(questionnaire, answers)))
+            pending_answers.extend(_answer_rows(response, rows))
             count += 1
             if len(pending_answers) >= BULK_BATCH_SIZE:
                 _flush(pending_responses, pending_answers)

@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ..questionnaire import Choice, Question, Questionnaire, questions_across_revisions
+from ..wide import KINDS, choice_name, other_name
 
 RESPONSE_COLUMNS = (
     "response_id",
@@ -30,16 +31,6 @@ RESPONSE_COLUMNS = (
     "status",
     "revision",
 )
-KINDS = {
-    "single_choice": "single",
-    "likert": "single",
-    "rating": "single",
-    "multiple_choice": "multi",
-    "number": "number",
-    "short_text": "text",
-    "long_text": "text",
-    "date": "date",
-}
 WIDTHS = {"single": 12, "multi": 16, "number": 10, "text": 40, "date": 12, "choice": 8}
 
 
@@ -65,6 +56,41 @@ class ColumnPlan:
     questions: dict[str, QuestionColumns]
     # Per key, the revisions (ascending) among those answered that asked it.
     asked: dict[str, list[int]] = field(default_factory=dict)
+    # The questionnaire of each revision the responses answered.
+    revisions: dict[int, Questionnaire] = field(default_factory=dict)
+
+    def cell_names(self) -> list[str]:
+        """Per column after the response's own, the name of its cell in a response's
+        wide form (surveys/wide.py)."""
+        names = [""] * (len(self.headers) - len(RESPONSE_COLUMNS))
+        offset = len(RESPONSE_COLUMNS)
+        for key, question in self.questions.items():
+            names[question.value - offset] = key
+            for code, index in question.choice_columns.items():
+                names[index - offset] = choice_name(key, code)
+            if question.other is not None:
+                names[question.other - offset] = other_name(key)
+        return names
+
+    def matches_cells_of(self, revision_id: int) -> bool:
+        """Whether the wide cells of responses to `revision_id` fill this plan's columns
+        exactly as their answer rows would: each question of the same kind, and each
+        multiple choice with the same choices in the same order (its 0/1 columns and the
+        order of its codes). Otherwise those responses are read from their rows."""
+        questionnaire = self.revisions.get(revision_id)
+        if questionnaire is None:
+            return False
+        for key, columns in self.questions.items():
+            question = questionnaire.question(key)
+            if question is None:
+                continue
+            if KINDS.get(question.type) != columns.kind:
+                return False
+            if columns.kind == "multi" and [choice.code for choice in question.choices] != [
+                choice.code for choice in columns.choices
+            ]:
+                return False
+        return True
 
     def text_columns(self, labels: bool) -> list[int]:
         """Columns that can hold text someone typed (residents' answers; organizers'
@@ -121,4 +147,5 @@ def column_plan(current: Questionnaire, older: Sequence[Questionnaire]) -> Colum
     for questionnaire in sorted(older, key=lambda q: q.revision_id or 0):
         for key in questionnaire.keys:
             asked.setdefault(key, []).append(questionnaire.revision_id)
-    return ColumnPlan(headers, widths, questions, asked)
+    revisions = {q.revision_id: q for q in older if q.revision_id is not None}
+    return ColumnPlan(headers, widths, questions, asked, revisions)

@@ -1,9 +1,12 @@
 """Responses as rows, streamed: memory does not grow with the number of responses.
 
 Responses are read a page at a time in (day, id) order by keyset pagination, which
-needs no server-side cursor and no long transaction on either database; each page's
-answers come in one query by response id (the answer table's foreign-key index), as
-plain tuples without ORM objects. A page holds at most PAGE_SIZE responses.
+needs no server-side cursor and no long transaction on either database. A response's
+cells come from its wide form (`Response.cells`, surveys/wide.py), one JSON object read
+with the response; a response without one (stored before it existed), or to a revision
+whose questions no longer fit today's columns, is read from its answer rows instead:
+one query per page by response id (the answer table's foreign-key index), as plain
+tuples without ORM objects. A page holds at most PAGE_SIZE responses.
 """
 
 from __future__ import annotations
@@ -48,10 +51,17 @@ def response_rows(
     *,
     progress: Callable[[int], None] | None = None,
 ) -> Iterator[list]:
-    """One list of cell values per selected response, in `plan`'s column order."""
+    """One list of cell values per selected response, in `plan`'s column order.
+
+    A response's cells come from its wide form (surveys/wide.py) when it has one and its
+    revision's questions fit the plan's columns; otherwise from its answer rows.
+    """
     queryset = options.responses(survey.responses_survey).order_by("submitted_on", "id")
     areas = dict(Neighborhood.objects.values_list("pk", "code"))
     handlers = _handlers(plan, options.labels)
+    names = plan.cell_names()
+    finish = _finisher(plan, options.labels)
+    fits: dict[int, bool] = {}
     # The answer table's response ids as the database returns them in raw SQL.
     raw_id = (lambda value: value) if connection.vendor == "postgresql" else _hex
     width = len(plan.headers)
@@ -60,27 +70,73 @@ def response_rows(
         page = queryset
         if after is not None:
             day, last = after
-            page = page.filter(Q(submitted_on__gt=day) | Q(submitted_on=day, id__gt=last))
+            # `submitted_on >= day` lets the (survey, status, day) index start at that
+            # day; without it both databases read every earlier response again per page.
+            page = page.filter(
+                Q(submitted_on__gt=day) | Q(submitted_on=day, id__gt=last), submitted_on__gte=day
+            )
         responses = list(
             page.values_list(
                 "id", "submitted_on", "neighborhood_id", "language", "channel", "status",
-                "revision_id",
+                "revision_id", "cells",
             )[:PAGE_SIZE]
         )  # fmt: skip
         if not responses:
             return
-        rows, by_id = [], {}
-        for response_id, day, area, language, channel, status, revision in responses:
-            row = [None] * width
-            row[0:7] = [str(response_id), day, areas.get(area), language, channel, status, revision]
+        rows, by_id, unread = [], {}, []
+        for response_id, day, area, language, channel, status, revision, cells in responses:
+            fit = fits.get(revision)
+            if fit is None:
+                fit = fits[revision] = plan.matches_cells_of(revision)
+            row = [str(response_id), day, areas.get(area), language, channel, status, revision]
+            if cells is not None and fit:
+                get = cells.get
+                row += [get(name) for name in names]
+                if finish:
+                    finish(row)
+            else:
+                row += [None] * (width - len(row))
+                by_id[raw_id(response_id)] = row
+                unread.append(response_id)
             rows.append(row)
-            by_id[raw_id(response_id)] = row
-        _fill_page(by_id, handlers, [response[0] for response in responses])
+        if unread:
+            _fill_page(by_id, handlers, unread)
         yield from rows
         done += len(responses)
         if progress:
             progress(done)
         after = (responses[-1][1], responses[-1][0])
+
+
+def _finisher(plan: ColumnPlan, labels: bool) -> Callable[[list], None] | None:
+    """What turns a row read from wide cells into the export's values, beyond the cells
+    themselves: dates from their ISO text, and choices as labels when asked. None when
+    nothing needs doing (codes only, no date question): the common, fastest case."""
+    dates = [q.value for q in plan.questions.values() if q.kind == "date"]
+    singles, multis = [], []
+    if labels:
+        for question in plan.questions.values():
+            named = {choice.code: choice.label for choice in question.choices}
+            if question.kind == "single":
+                singles.append((question.value, named))
+            elif question.kind == "multi":
+                multis.append((question.value, named))
+    if not (dates or singles or multis):
+        return None
+
+    def finish(row: list) -> None:
+        for index in dates:
+            row[index] = _date(row[index])
+        for index, named in singles:
+            value = row[index]
+            if value is not None:
+                row[index] = named.get(str(value), value)
+        for index, named in multis:
+            value = row[index]
+            if value is not None:
+                row[index] = "; ".join(named.get(code, code) for code in value.split(" "))
+
+    return finish
 
 
 def _hex(value: uuid.UUID) -> str:
