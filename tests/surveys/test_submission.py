@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.db import connection
+from django.db.models import ProtectedError
 from django.test import Client
 
 from surveys import submission
@@ -202,3 +203,24 @@ def test_answers_carry_their_responses_survey_neighborhood_status_and_day(client
             response.submitted_on,
         )
     assert Answer.objects.values("response").distinct().count() == 2
+
+
+def test_a_neighborhood_or_survey_with_responses_cannot_be_deleted(survey, neighborhoods):
+    """No answer is ever left pointing at a deleted neighborhood or survey (the answers
+    carry copies of their response's); deleting the responses deletes their answers."""
+    questionnaire = build_questionnaire(survey, revision_id=survey.live_revision_id)
+    area = neighborhoods[0]
+    record_response(
+        survey=survey,
+        questionnaire=questionnaire,
+        answers={"area": area.code, "color": "r", "trust": "5"},
+    )
+    assert Answer.objects.filter(neighborhood=area, survey=survey).count() == 2
+    with pytest.raises(ProtectedError):
+        area.delete()
+    with pytest.raises(ProtectedError):
+        survey.delete()
+    assert Answer.objects.filter(neighborhood=area, survey=survey).count() == 2
+    Response.objects.all().delete()
+    assert not Answer.objects.exists()
+    area.delete()
