@@ -115,6 +115,8 @@ def test_sqlite_is_configured_for_concurrent_writers(tmp_path, own_databases):
         assert cursor.fetchone()[0] == "wal"
         cursor.execute("PRAGMA busy_timeout")
         assert cursor.fetchone()[0] >= 5000
+        cursor.execute("PRAGMA synchronous")
+        assert cursor.fetchone()[0] == 2  # FULL: an acknowledged response survives power loss
     assert connection.transaction_mode == "IMMEDIATE"
     connection.close()
     assert _read_then_write_concurrently(tmp_path / "ours.sqlite3", SQLITE_OPTIONS) == []

@@ -114,12 +114,14 @@ TEMPLATES = [
 # several writer processes (two gunicorn workers): WAL lets readers run beside the
 # writer, IMMEDIATE transactions take the write lock at BEGIN so that a transaction
 # never has to upgrade a read lock (the cause of instant "database is locked"), and
-# the busy timeout makes a second writer wait instead of failing.
+# the busy timeout makes a second writer wait instead of failing. synchronous=FULL: a
+# commit is on disk before the resident is thanked; with NORMAL, WAL mode may lose the
+# last commits if the machine loses power (not if a process dies).
 DEFAULT_SQLITE_URL = f"sqlite:///{VAR_DIR / 'confianza.sqlite3'}"
 SQLITE_OPTIONS = {
     "transaction_mode": "IMMEDIATE",
     "timeout": 20,
-    "init_command": ("PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;PRAGMA busy_timeout=20000"),
+    "init_command": ("PRAGMA journal_mode=WAL;PRAGMA synchronous=FULL;PRAGMA busy_timeout=20000"),
 }
 
 
