@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+import shutil
 import uuid
 from pathlib import Path
 
@@ -183,10 +184,23 @@ def delete_expired_exports(now=None) -> int:
             job.path.unlink()
             deleted += 1
     expired.delete()
-    # Half-written files of jobs whose worker died (the writer renames complete ones).
-    for leftover in export_root().glob(".*.part"):
-        modified = datetime.datetime.fromtimestamp(leftover.stat().st_mtime, tz=datetime.UTC)
-        if now - modified > STALE_AFTER:
+    # Half-written files of jobs whose worker died (the writer renames complete ones),
+    # and the XLSX writer's temporary files of those jobs (writers.temporary_folder).
+    for leftover in export_root().glob(".*.part*"):
+        if now - _last_written(leftover) <= STALE_AFTER:
+            continue
+        if leftover.is_dir():
+            shutil.rmtree(leftover, ignore_errors=True)
+        else:
             leftover.unlink(missing_ok=True)
-            deleted += 1
+        deleted += 1
     return deleted
+
+
+def _last_written(path: Path) -> datetime.datetime:
+    """When `path`, or for a folder anything in it, was last written: a running export
+    keeps writing its temporary files, so only a dead one's go quiet."""
+    times = [path.stat().st_mtime]
+    if path.is_dir():
+        times += [child.stat().st_mtime for child in path.iterdir()]
+    return datetime.datetime.fromtimestamp(max(times), tz=datetime.UTC)

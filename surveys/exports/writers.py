@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import datetime
 import math
+import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +39,11 @@ class TooManyRows(ValueError):
 
 
 def write_xlsx(path: Path, sheets: Iterable[Sheet]) -> None:
+    # Constant-memory mode keeps each sheet's rows in a temporary file until the end:
+    # responses, so they go in a folder of their own beside `path`, removed here, or by
+    # `delete_expired_exports` if the process was killed before it could.
+    scratch = temporary_folder(path)
+    scratch.mkdir(exist_ok=True)
     workbook = xlsxwriter.Workbook(
         str(path),
         {
@@ -45,7 +51,7 @@ def write_xlsx(path: Path, sheets: Iterable[Sheet]) -> None:
             "strings_to_formulas": False,
             "strings_to_urls": False,
             "strings_to_numbers": False,
-            "tmpdir": str(path.parent),
+            "tmpdir": str(scratch),
         },
     )
     bold = workbook.add_format({"bold": True})
@@ -55,7 +61,15 @@ def write_xlsx(path: Path, sheets: Iterable[Sheet]) -> None:
         for sheet in sheets:
             _write_sheet(workbook, sheet, bold, day, quoted)
     finally:
-        workbook.close()
+        try:
+            workbook.close()
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+
+
+def temporary_folder(path: Path) -> Path:
+    """Where the XLSX writer keeps its temporary files while it writes `path`."""
+    return path.with_name(f"{path.name}.tmp")
 
 
 def _write_sheet(workbook, sheet: Sheet, bold, day, quoted) -> None:

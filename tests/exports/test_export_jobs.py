@@ -12,6 +12,7 @@ from cms.models import AuditEvent
 from surveys.access import grant
 from surveys.exports import jobs
 from surveys.exports.jobs import ExportJob
+from surveys.exports.writers import temporary_folder
 from tests.factories import every_type_body, make_staff, make_survey
 
 from .conftest import answer, full_answers, read_sheet
@@ -187,8 +188,18 @@ def test_a_job_whose_worker_died_is_failed_and_its_partial_file_never_served(
     import os
 
     os.utime(partial, (long_ago.timestamp(), long_ago.timestamp()))
+    # The XLSX writer's temporary files (rows of responses) of the dead worker, too:
+    # kept while they are still being written, removed once they have gone quiet.
+    scratch = temporary_folder(partial)
+    scratch.mkdir()
+    (scratch / "tmpx1y2z3").write_bytes(b"rows of answers")
+    os.utime(scratch, (long_ago.timestamp(), long_ago.timestamp()))
     jobs.delete_expired_exports()
     assert not partial.exists()
+    assert scratch.exists()  # its file was written just now
+    os.utime(scratch / "tmpx1y2z3", (long_ago.timestamp(), long_ago.timestamp()))
+    jobs.delete_expired_exports()
+    assert not scratch.exists()
 
 
 def test_a_failure_mid_export_leaves_no_file_and_marks_the_job_failed(
