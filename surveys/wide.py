@@ -13,12 +13,15 @@ cells, under names that never change meaning:
 - `key#other`: the "Other (please specify)" text (`#` is never part of a key or code).
 
 Unanswered questions have no cell. The answer rows stay the record; `cells` is a copy
-made from the same values in the same transaction, and a response without one (stored
-before it existed) is exported from its rows.
+made from the same values in the same transaction, and a response without one is
+exported from its rows: one stored before cells existed, or one whose answers cells
+could not give back exactly (a code its question does not offer, which no form lets
+through, or a number from 2**53 up, which PostgreSQL's jsonb would return as an integer).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -52,8 +55,9 @@ def choice_name(key: str, code: str) -> str:
 
 def wide_cells(
     questionnaire: Questionnaire, rows: Iterable[tuple[str, AnswerValue]]
-) -> dict[str, object]:
-    """The cells of one response from its answer rows (key, value) to `questionnaire`."""
+) -> dict[str, object] | None:
+    """The cells of one response from its answer rows (key, value) to `questionnaire`,
+    or None when cells could not give them back exactly (see the module's docstring)."""
     cells: dict[str, object] = {}
     chosen: dict[str, set[str]] = {}
     for key, value in rows:
@@ -61,23 +65,25 @@ def wide_cells(
         kind = KINDS.get(question.type) if question else None
         if kind is None:
             continue
-        if kind == "single" and value.code is not None:
-            cells[key] = code_value(value.code)
-        elif kind == "multi" and value.code is not None:
-            chosen.setdefault(key, set()).add(value.code)
+        if kind in ("single", "multi") and value.code is not None:
+            if question.choice(value.code) is None:
+                return None
+            if kind == "single":
+                cells[key] = code_value(value.code)
+            else:
+                chosen.setdefault(key, set()).add(value.code)
         elif kind == "number" and value.number is not None:
-            cells[key] = plain_number(value.number)
+            number = plain_number(value.number)
+            if isinstance(number, float) and (not math.isfinite(number) or number.is_integer()):
+                return None  # from 2**53 up: jsonb would give it back as an int
+            cells[key] = number
         elif kind in ("text", "date") and value.text is not None:
             cells[key] = value.text
         if value.text and kind in ("single", "multi"):
             cells[other_name(key)] = value.text
     for key, codes in chosen.items():
-        choices = questionnaire.question(key).choices
-        known = [choice.code for choice in choices]
-        # Codes the question no longer offers (never from a valid form) go last.
-        cells[key] = " ".join(
-            [code for code in known if code in codes] + sorted(codes.difference(known))
-        )
+        known = [choice.code for choice in questionnaire.question(key).choices]
+        cells[key] = " ".join(code for code in known if code in codes)
         for code in known:
             cells[choice_name(key, code)] = 1 if code in codes else 0
     return cells
@@ -85,8 +91,10 @@ def wide_cells(
 
 def fill_missing_cells(batch_size: int = 1000) -> int:
     """Give responses stored before wide cells existed their cells, from their answer
-    rows; return how many. Each batch is one transaction and locks its responses, so a
-    resident saving a partial response meanwhile is not overwritten with older cells."""
+    rows; return how many got them (some cannot: see `wide_cells`). Batches go in
+    primary-key order, each in one transaction that locks its responses on PostgreSQL,
+    so a resident saving a partial response meanwhile is not overwritten with older
+    cells (on SQLite the transaction itself holds the write lock)."""
     from django.db import transaction
     from wagtail.models import Revision
 
@@ -94,16 +102,21 @@ def fill_missing_cells(batch_size: int = 1000) -> int:
     from .question_types import AnswerValue
     from .questionnaire import questionnaire_for_analysis
 
-    filled = 0
+    filled, after = 0, None
     while True:
+        missing = Response.objects.filter(cells__isnull=True).order_by("pk")
+        if after is not None:
+            missing = missing.filter(pk__gt=after)
+        ids = list(missing.values_list("pk", flat=True)[:batch_size])
+        if not ids:
+            return filled
+        after = ids[-1]
         with transaction.atomic():
             responses = list(
-                Response.objects.filter(cells__isnull=True)
+                Response.objects.filter(pk__in=ids, cells__isnull=True)
                 .select_for_update()
-                .only("pk", "revision_id")[:batch_size]
+                .only("pk", "revision_id")
             )
-            if not responses:
-                return filled
             rows: dict[object, list] = {response.pk: [] for response in responses}
             for response_id, key, code, number, text in Answer.objects.filter(
                 response__in=list(rows)
@@ -117,5 +130,6 @@ def fill_missing_cells(batch_size: int = 1000) -> int:
             }
             for response in responses:
                 response.cells = wide_cells(revisions[response.revision_id], rows[response.pk])
-            Response.objects.bulk_update(responses, ["cells"])
-            filled += len(responses)
+            given = [response for response in responses if response.cells is not None]
+            Response.objects.bulk_update(given, ["cells"])
+            filled += len(given)

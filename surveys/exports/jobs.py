@@ -175,7 +175,8 @@ def _fail(job: ExportJob, message: str) -> None:
 
 
 def delete_expired_exports(now=None) -> int:
-    """Delete expired jobs' files and rows, stale jobs' leftovers; return files deleted."""
+    """Delete expired jobs' files and rows, stale jobs' leftovers; return how many files
+    and folders were deleted."""
     now = now or timezone.now()
     deleted = 0
     expired = ExportJob.objects.filter(finished_at__lt=now - EXPIRES_AFTER)
@@ -184,22 +185,27 @@ def delete_expired_exports(now=None) -> int:
             job.path.unlink()
             deleted += 1
     expired.delete()
-    # Half-written files of jobs whose worker died (the writer renames complete ones),
-    # and the XLSX writer's temporary files of those jobs (writers.temporary_folder).
+    # Half-written files of jobs whose worker died (the writer renames complete ones):
+    # stale once not written for STALE_AFTER. The XLSX writer's folders of temporary
+    # files (writers.write_xlsx) of those jobs: after EXPIRES_AFTER, as finished files,
+    # since while xlsxwriter zips a big sheet nothing in its folder changes.
     for leftover in export_root().glob(".*.part*"):
-        if now - _last_written(leftover) <= STALE_AFTER:
+        try:
+            folder = leftover.is_dir()
+            if now - _last_written(leftover) <= (EXPIRES_AFTER if folder else STALE_AFTER):
+                continue
+            if folder:
+                shutil.rmtree(leftover)
+            else:
+                leftover.unlink()
+        except FileNotFoundError:  # its writer finished (or removed it) meanwhile
             continue
-        if leftover.is_dir():
-            shutil.rmtree(leftover, ignore_errors=True)
-        else:
-            leftover.unlink(missing_ok=True)
         deleted += 1
     return deleted
 
 
 def _last_written(path: Path) -> datetime.datetime:
-    """When `path`, or for a folder anything in it, was last written: a running export
-    keeps writing its temporary files, so only a dead one's go quiet."""
+    """When `path`, or for a folder anything in it, was last written."""
     times = [path.stat().st_mtime]
     if path.is_dir():
         times += [child.stat().st_mtime for child in path.iterdir()]

@@ -12,6 +12,7 @@ import csv
 import datetime
 import math
 import shutil
+import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,10 +41,9 @@ class TooManyRows(ValueError):
 
 def write_xlsx(path: Path, sheets: Iterable[Sheet]) -> None:
     # Constant-memory mode keeps each sheet's rows in a temporary file until the end:
-    # responses, so they go in a folder of their own beside `path`, removed here, or by
-    # `delete_expired_exports` if the process was killed before it could.
-    scratch = temporary_folder(path)
-    scratch.mkdir(exist_ok=True)
+    # responses, so they go in a new folder of their own beside `path` (named after it),
+    # removed here, or by `delete_expired_exports` if the process was killed.
+    scratch = Path(tempfile.mkdtemp(dir=path.parent, prefix=f"{path.name}.", suffix=".tmp"))
     workbook = xlsxwriter.Workbook(
         str(path),
         {
@@ -65,11 +65,6 @@ def write_xlsx(path: Path, sheets: Iterable[Sheet]) -> None:
             workbook.close()
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
-
-
-def temporary_folder(path: Path) -> Path:
-    """Where the XLSX writer keeps its temporary files while it writes `path`."""
-    return path.with_name(f"{path.name}.tmp")
 
 
 def _write_sheet(workbook, sheet: Sheet, bold, day, quoted) -> None:

@@ -12,7 +12,6 @@ from cms.models import AuditEvent
 from surveys.access import grant
 from surveys.exports import jobs
 from surveys.exports.jobs import ExportJob
-from surveys.exports.writers import temporary_folder
 from tests.factories import every_type_body, make_staff, make_survey
 
 from .conftest import answer, full_answers, read_sheet
@@ -188,16 +187,22 @@ def test_a_job_whose_worker_died_is_failed_and_its_partial_file_never_served(
     import os
 
     os.utime(partial, (long_ago.timestamp(), long_ago.timestamp()))
-    # The XLSX writer's temporary files (rows of responses) of the dead worker, too:
-    # kept while they are still being written, removed once they have gone quiet.
-    scratch = temporary_folder(partial)
+    # The XLSX writer's temporary files (rows of responses) of the dead worker, too,
+    # once as old as a finished file would be (a live writer zipping a big sheet leaves
+    # its folder untouched for minutes).
+    scratch = partial.with_name(f"{partial.name}.k2j3x9.tmp")
     scratch.mkdir()
     (scratch / "tmpx1y2z3").write_bytes(b"rows of answers")
-    os.utime(scratch, (long_ago.timestamp(), long_ago.timestamp()))
+    for path in (scratch, scratch / "tmpx1y2z3"):
+        os.utime(path, (long_ago.timestamp(), long_ago.timestamp()))
     jobs.delete_expired_exports()
     assert not partial.exists()
-    assert scratch.exists()  # its file was written just now
-    os.utime(scratch / "tmpx1y2z3", (long_ago.timestamp(), long_ago.timestamp()))
+    assert scratch.exists()
+    a_day_ago = (timezone.now() - jobs.EXPIRES_AFTER - datetime.timedelta(seconds=1)).timestamp()
+    os.utime(scratch / "tmpx1y2z3", (a_day_ago, a_day_ago))
+    jobs.delete_expired_exports()
+    assert scratch.exists()  # the folder itself was written more recently
+    os.utime(scratch, (a_day_ago, a_day_ago))
     jobs.delete_expired_exports()
     assert not scratch.exists()
 
