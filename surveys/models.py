@@ -386,8 +386,9 @@ class Response(models.Model):
     # The day only: an exact time could be matched against other records of a visit.
     submitted_on = models.DateField(_("submitted on"))
     # The same answers as its Answer rows, as one row of cells (surveys/wide.py), written
-    # with them: the export reads this instead of pivoting the rows. Null for responses
-    # stored before it existed (the export reads their rows) until `fill_wide_cells`.
+    # with them: the export reads this instead of pivoting the rows. Null (the export
+    # reads the rows) for responses stored before it existed, until `fill_wide_cells`,
+    # and for the rare answers cells cannot hold exactly (see surveys/wide.py).
     cells = models.JSONField(null=True, blank=True, editable=False)
 
     class Meta:
