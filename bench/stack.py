@@ -40,8 +40,16 @@ _STARTED_HERE: set[str] = set()
 
 def pg_start(port: int = BENCH_PG_PORT, data: str = "/tmp/pgbench-data") -> None:
     env = {**os.environ, "PGPORT": str(port), "PGDATA_DIR": data}
-    out = subprocess.run([str(SHARED / "pg_start.sh")], env=env, check=True,
-                         capture_output=True, text=True)  # fmt: skip
+    for attempt in range(3):
+        out = subprocess.run([str(SHARED / "pg_start.sh")], env=env,
+                             capture_output=True, text=True)  # fmt: skip
+        if out.returncode == 0:
+            break
+        # Seen once right after the previous run stopped its cluster: "could not bind
+        # … Address already in use" (server.log). The port frees itself in seconds.
+        if attempt == 2:
+            raise subprocess.CalledProcessError(out.returncode, out.args, out.stdout, out.stderr)
+        time.sleep(5)
     if "already running" not in out.stdout:
         _STARTED_HERE.add(data)
 
