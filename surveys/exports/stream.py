@@ -60,7 +60,7 @@ def response_rows(
     areas = dict(Neighborhood.objects.values_list("pk", "code"))
     handlers = _handlers(plan, options.labels)
     names = plan.cell_names()
-    finish = _finisher(plan, options.labels)
+    finish = _finisher(handlers)
     fits: dict[int, bool] = {}
     # The answer table's response ids as the database returns them in raw SQL.
     raw_id = (lambda value: value) if connection.vendor == "postgresql" else _hex
@@ -108,19 +108,18 @@ def response_rows(
         after = (responses[-1][1], responses[-1][0])
 
 
-def _finisher(plan: ColumnPlan, labels: bool) -> Callable[[list], None] | None:
+def _finisher(handlers: dict[str, tuple]) -> Callable[[list], None] | None:
     """What turns a row read from wide cells into the export's values, beyond the cells
-    themselves: dates from their ISO text, and choices as labels when asked. None when
-    nothing needs doing (codes only, no date question): the common, fastest case."""
-    dates = [q.value for q in plan.questions.values() if q.kind == "date"]
+    themselves: dates from their ISO text, and choices as labels when asked (the same
+    code-to-label maps the answer rows use, from `_handlers`). None when nothing needs
+    doing (codes only, no date question): the common, fastest case."""
+    dates = [handler[1] for handler in handlers.values() if handler[0] == DATE]
     singles, multis = [], []
-    if labels:
-        for question in plan.questions.values():
-            named = {choice.code: choice.label for choice in question.choices}
-            if question.kind == "single":
-                singles.append((question.value, named))
-            elif question.kind == "multi":
-                multis.append((question.value, named))
+    for kind, index, _other, values, _columns, _order, labels in handlers.values():
+        if labels and kind == SINGLE:
+            singles.append((index, values))
+        elif labels and kind == MULTI:
+            multis.append((index, values))
     if not (dates or singles or multis):
         return None
 
