@@ -18,10 +18,11 @@ from ..analysis.report import build_report
 from ..models import SurveyPage
 from .codebook import codebook_header, codebook_rows, survey_languages
 from .options import ExportOptions
+from .pg_copy import copy_csv, copyable
 from .plan import RESPONSE_COLUMNS
 from .report_sheets import SHEETS
 from .stream import plan_for, response_rows
-from .writers import Sheet, write_csv, write_xlsx
+from .writers import Sheet, csv_header, write_csv, write_xlsx
 
 COLUMN_NOTES = {
     "response_id": "A random identifier: it reveals neither the order nor the time of answers.",
@@ -53,7 +54,11 @@ def write_export(
     rows = response_rows(survey, options, plan, progress=progress)
     partial = path.with_name(f".{path.name}.part")
     try:
-        if options.format == "csv":
+        if options.format == "csv" and copyable(survey, options, plan):
+            with partial.open("wb") as file:
+                file.write(csv_header(plan.headers, bom=options.bom))
+                copy_csv(file, survey, options, plan, progress=progress)
+        elif options.format == "csv":
             write_csv(
                 partial,
                 plan.headers,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import datetime
+import io
 import math
 import shutil
 import tempfile
@@ -23,6 +24,9 @@ from .cells import csv_text, is_dangerous
 
 EXCEL_MAX_ROWS = 1_048_576
 EXCEL_MAX_TEXT = 32_767
+# Lines end in a line feed, as PostgreSQL's COPY writes them (pg_copy.py), so that a CSV
+# export is the same whichever way it was written; every CSV reader accepts it.
+CSV_LINE_END = "\n"
 
 
 @dataclass
@@ -103,6 +107,13 @@ def _write_sheet(workbook, sheet: Sheet, bold, day, quoted) -> None:
     worksheet.autofilter(0, 0, max(number, 1), max(len(sheet.header) - 1, 0))
 
 
+def csv_header(header: list[str], *, bom: bool = False) -> bytes:
+    """The first line of a CSV file as `write_csv` writes it, as UTF-8 bytes."""
+    line = io.StringIO()
+    csv.writer(line, lineterminator=CSV_LINE_END).writerow(header)
+    return (("\ufeff" if bom else "") + line.getvalue()).encode()
+
+
 def write_csv(
     path: Path,
     header: list[str],
@@ -115,7 +126,7 @@ def write_csv(
     text from outside (the others hold codes, numbers and dates): only they are checked
     for formula injection."""
     with path.open("w", encoding="utf-8-sig" if bom else "utf-8", newline="") as file:
-        writer = csv.writer(file)
+        writer = csv.writer(file, lineterminator=CSV_LINE_END)
         writer.writerow(header)
         if text_columns is None:
             for row in rows:
