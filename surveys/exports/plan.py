@@ -105,6 +105,16 @@ class ColumnPlan:
         return sorted(columns)
 
 
+def _ever_asked_to_specify(key: str, questionnaires: Sequence[Questionnaire]) -> bool:
+    """Whether any revision offered a "please specify" choice for `key`: texts typed
+    then stay answers after an organizer unticks it, so their column stays."""
+    for questionnaire in questionnaires:
+        question = questionnaire.question(key)
+        if question and any(choice.other for choice in question.choices):
+            return True
+    return False
+
+
 def _choices_across(key: str, questionnaires: Sequence[Questionnaire]) -> tuple[Choice, ...]:
     """Every choice a question ever offered: the newest revision's first, in its order."""
     seen: dict[str, Choice] = {}
@@ -138,7 +148,7 @@ def column_plan(current: Questionnaire, older: Sequence[Questionnaire]) -> Colum
                 columns.choice_columns[choice.code] = add(
                     f"{question.key}/{choice.code}", WIDTHS["choice"]
                 )
-        if any(choice.other for choice in choices):
+        if _ever_asked_to_specify(question.key, everything):
             # `key/other`, unless a choice coded "other" already has that 0/1 column.
             name = f"{question.key}/other"
             columns.other = add(name if name not in headers else f"{name}_text", WIDTHS["text"])

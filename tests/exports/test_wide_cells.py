@@ -200,3 +200,23 @@ def test_answers_cells_could_not_give_back_exactly_are_read_from_their_rows(expo
         from_answer_rows(export_survey, **selected)
     )
     assert "zz" in [cell for row in rows_of(export_survey, **selected) for cell in row]
+
+
+@pytest.mark.parametrize("cells", [True, False])
+def test_specify_texts_stay_after_please_specify_is_unticked(export_survey, cells):
+    """An organizer unticks "please specify" on a choice after residents used it: the
+    texts they typed are still answers, so the export keeps their column."""
+    answer(export_survey, full_answers(**{"called": ["other"], "called-other": "My pastor"}))
+    body = export_body()
+    called = next(block for block in body if block["value"].get("key") == "called")
+    *kept, other = called["value"]["choices"]
+    called["value"]["choices"] = [*kept, {**other, "other": False}]  # a copy: OTHER is shared
+    publish_body(export_survey, body)
+    later = full_answers(called=["other"])
+    del later["called-other"]  # no longer asked
+    answer(export_survey, later, day=datetime.date(2026, 3, 4))
+    if not cells:
+        Response.objects.update(cells=None)
+    rows = rows_of(export_survey)
+    header = plan_for(export_survey, ExportOptions()).headers
+    assert [row[header.index("called/other_text")] for row in rows] == ["My pastor", None]
