@@ -4,9 +4,12 @@ The admin asks for an export; a job row records who asked, the filters and its
 progress; the task (Django's tasks API, backend "exports") writes the file under
 EXPORT_ROOT, outside public media, and marks the job done only once the file is
 complete and in place. With no worker (the embedded default and tests) the task runs
-at once in the request. A worker killed mid-export leaves a job whose heartbeat stops:
-after STALE_AFTER it counts as failed, its partial file is never served, and the
-analyst can start it again. Files expire after EXPIRES_AFTER.
+at once in the request. While a job runs, a thread of its worker beats its heartbeat
+every HEARTBEAT_EVERY (besides each page of progress), also through the long silent
+parts: the analysis sheets, and xlsxwriter zipping a big file at the end. A worker
+killed mid-export stops beating: after STALE_AFTER the job counts as failed, its
+partial file is never served, and the analyst can start it again. Files expire after
+EXPIRES_AFTER.
 """
 
 from __future__ import annotations
@@ -14,11 +17,14 @@ from __future__ import annotations
 import datetime
 import logging
 import shutil
+import threading
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.tasks import task
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy as _
@@ -29,6 +35,7 @@ logger = logging.getLogger(__name__)
 
 EXPIRES_AFTER = datetime.timedelta(hours=24)
 STALE_AFTER = datetime.timedelta(minutes=2)
+HEARTBEAT_EVERY = 30  # seconds, well inside STALE_AFTER
 # Progress is written to the database at most this often (in responses).
 PROGRESS_EVERY = 2000
 
@@ -145,13 +152,14 @@ def run_export(job_id: str) -> str:
 
     try:
         moderator = job.requested_by is not None and job.requested_by.has_perm(MODERATE)
-        write_export(
-            job.survey.specific,
-            job.export_options,
-            job.path,
-            progress=progress,
-            extra_sheets=lambda: [feedback_sheet(include_original=moderator)],
-        )
+        with _beating(job.pk):
+            write_export(
+                job.survey.specific,
+                job.export_options,
+                job.path,
+                progress=progress,
+                extra_sheets=lambda: [feedback_sheet(include_original=moderator)],
+            )
     except ExportError as error:
         _fail(job, str(error))
         return "failed"
@@ -166,6 +174,30 @@ def run_export(job_id: str) -> str:
         file_name=job.export_options.file_name(job.survey, timezone.localdate()),
     )
     return "done"
+
+
+@contextmanager
+def _beating(job_id: uuid.UUID) -> Iterator[None]:
+    """Beat the running job's heartbeat from a thread (with its own database connection)
+    until the block ends; the thread dies with the process, which is the point."""
+    stop = threading.Event()
+
+    def beat() -> None:
+        try:
+            while not stop.wait(HEARTBEAT_EVERY):
+                ExportJob.objects.filter(pk=job_id, status=ExportJob.Status.RUNNING).update(
+                    heartbeat_at=timezone.now()
+                )
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=beat, name=f"export-heartbeat-{job_id}", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
 
 
 def _fail(job: ExportJob, message: str) -> None:

@@ -2,6 +2,8 @@
 expiry after a day, and no half-written file ever served."""
 
 import datetime
+import threading
+import time
 
 import pytest
 from django.contrib.auth.models import Group
@@ -287,3 +289,33 @@ def test_a_moderating_analyst_gets_the_originals(client, export_survey, analyst,
     header, *rows = feedback_sheet_of_export(client, export_survey)
     assert "original_text" in header and len(rows) == 2
     assert "PRIVATE-ORIGINAL never published" in repr(rows)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_heartbeat_goes_on_while_nothing_reports_progress(export_survey, analyst, monkeypatch):
+    """Between pages of progress (the analysis sheets, xlsxwriter zipping a big file) a
+    thread keeps the job alive, so a long export is not shown as failed."""
+    from surveys.exports import build
+    from surveys.exports.options import ExportOptions
+
+    monkeypatch.setattr(jobs, "HEARTBEAT_EVERY", 0.05)
+    job = ExportJob.objects.create(
+        survey=export_survey, requested_by=analyst, options=ExportOptions().to_json(), total=0
+    )
+    beats = []
+
+    def silent_export(survey, options, path, **kwargs):
+        started = ExportJob.objects.get().heartbeat_at
+        for _ in range(200):  # up to 10 s; no progress is reported meanwhile
+            time.sleep(0.05)
+            beat = ExportJob.objects.get().heartbeat_at
+            if beat != started:
+                beats.append(beat)
+            if len(beats) >= 2:
+                break
+        path.write_bytes(b"PK")
+
+    monkeypatch.setattr(build, "write_export", silent_export)
+    assert jobs.run_export.call(str(job.pk)) == "done"
+    assert len(beats) >= 2 and beats[0] < beats[-1]
+    assert not [thread for thread in threading.enumerate() if "heartbeat" in thread.name]
