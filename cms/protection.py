@@ -19,6 +19,8 @@ from django.core import signing
 from django.core.cache import cache
 from django.http import HttpRequest
 
+from .counters import increment
+
 HONEYPOT_FIELD = "website"
 STARTED_FIELD = "started"
 _STARTED_SALT = "confianza.form-started"
@@ -35,11 +37,37 @@ def client_address(request: HttpRequest) -> str:
     return request.META.get("REMOTE_ADDR", "")
 
 
+# Today's key as this process last read it from the cache: (day, read at, key).
+_kept_key: tuple[str, float, bytes] | None = None
+KEY_REREAD_SECONDS = 300
+
+
+def _today() -> str:
+    return datetime.date.today().isoformat()
+
+
+def forget_daily_key() -> None:
+    """Read the key from the cache at the next use (tests start clean with this)."""
+    global _kept_key
+    _kept_key = None
+
+
 def _daily_key() -> bytes:
-    """Today's random hashing key; every process sharing the cache shares it."""
-    name = f"protection:key:{datetime.date.today().isoformat()}"
+    """Today's random hashing key; every process sharing the cache shares it. Each
+    process reads it again every few minutes (not for every form sent), and at once
+    when the day changes."""
+    global _kept_key
+    today, now = _today(), time.monotonic()
+    kept = _kept_key
+    if kept and kept[0] == today and now - kept[1] < KEY_REREAD_SECONDS:
+        return kept[2]
+    name = f"protection:key:{today}"
     cache.add(name, secrets.token_hex(32), timeout=60 * 60 * 26)
-    return (cache.get(name) or secrets.token_hex(32)).encode()
+    key = cache.get(name)
+    if key is None:  # the cache is gone: a key for this request only
+        return secrets.token_hex(32).encode()
+    _kept_key = (today, now, key.encode())
+    return _kept_key[2]
 
 
 def client_token(request: HttpRequest) -> str:
@@ -53,13 +81,7 @@ def over_rate_limit(request: HttpRequest, scope: str, *, limit: int, window: int
     `window` seconds (a fixed window)."""
     bucket = int(time.time() // window)
     key = f"protection:rl:{scope}:{client_token(request)}:{bucket}"
-    cache.add(key, 0, timeout=window + 5)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # evicted between add and incr
-        cache.set(key, 1, timeout=window + 5)
-        count = 1
-    return count > limit
+    return increment(key, initial=0, timeout=window + 5) > limit
 
 
 def started_token(scope: str, *, seconds_ago: int = 0) -> str:

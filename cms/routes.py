@@ -118,9 +118,22 @@ def serve(request: HttpRequest, path: str):
     template too, rendered after this returns: the version is forgotten when the request
     finishes)."""
     _request_version.set(content_version())
+    _keep_site_root_paths(request)
     if request.method in ("GET", "HEAD", "POST"):
         _route(request, path)
     return wagtail_serve(request, path)
+
+
+def _keep_site_root_paths(request: HttpRequest) -> None:
+    """Wagtail's site root paths (which site serves which tree: every page URL needs
+    them), kept here instead of read from the shared cache by each request and again by
+    each page object asked for its `url`. Wagtail looks for them on the request, and on
+    the page (`_route` puts them there)."""
+    from wagtail.models import Site
+
+    request._wagtail_cached_site_root_paths = remembered(
+        ("site-root-paths",), lambda: tuple(Site.get_site_root_paths()), immutable=True
+    )
 
 
 def forget_request_version(**kwargs) -> None:
@@ -143,6 +156,9 @@ def _route(request: HttpRequest, path: str) -> None:
         site, route, site_settings = pickle.loads(kept)  # noqa: S301
         request._wagtail_site = site
         request._wagtail_route_for_request = route
+        paths = getattr(request, "_wagtail_cached_site_root_paths", None)
+        if paths is not None:
+            route.page._wagtail_cached_site_root_paths = paths
         if site_settings is not None:
             site_settings._request = request  # as BaseSiteSetting.for_request leaves it
             setattr(request, settings_attr, site_settings)

@@ -15,6 +15,8 @@ import time
 from django.core.cache import cache
 from django.db import transaction
 
+from cms.counters import increment
+
 KEEP_SECONDS = 60 * 60 * 24 * 30
 
 
@@ -40,8 +42,5 @@ def responses_changed(survey_id: int) -> None:
 
 
 def _bump(survey_id: int) -> None:
-    key = _key(survey_id)
-    try:
-        cache.incr(key)
-    except ValueError:  # not there (evicted, or never read): a fresh, higher number
-        cache.set(key, time.time_ns(), timeout=KEEP_SECONDS)
+    # Not there (evicted, or never read): it starts from the clock, a fresh, higher number.
+    increment(_key(survey_id), initial=time.time_ns(), timeout=KEEP_SECONDS)

@@ -37,13 +37,15 @@ def fresh_cache():
     another."""
     from django.core.cache import cache
 
-    from cms import routes
+    from cms import protection, routes
 
     cache.clear()
     routes.forget_all()
+    protection.forget_daily_key()
     yield
     cache.clear()
     routes.forget_all()
+    protection.forget_daily_key()
 
 
 @pytest.fixture(scope="session", autouse=True)

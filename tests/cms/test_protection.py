@@ -39,7 +39,7 @@ def test_behind_a_proxy_the_forwarded_address_is_the_client(survey):
     assert answer(client, survey).status_code == 429
 
 
-def test_addresses_are_kept_only_hashed_with_a_daily_random_key(rf):
+def test_addresses_are_kept_only_hashed_with_a_daily_random_key(rf, monkeypatch):
     request = rf.post("/", REMOTE_ADDR="203.0.113.99")
     logged = []
     handler = logging.Handler(level=logging.DEBUG)
@@ -57,8 +57,24 @@ def test_addresses_are_kept_only_hashed_with_a_daily_random_key(rf):
     assert keys and not any("203.0.113.99" in key for key in keys)
     assert not any("203.0.113.99" in message for message in logged)
     assert len(token) == 32 and "203.0.113.99" not in token
-    cache.clear()  # a new day's key: the same address gets an unrelated token
+    assert protection.client_token(request) == token  # all day long
+    monkeypatch.setattr(protection, "_today", lambda: "2999-01-01")
+    # A new day's key, at once: the same address gets an unrelated token.
     assert protection.client_token(request) != token
+
+
+def test_every_process_uses_the_key_in_the_cache(rf, monkeypatch):
+    """A process reads the day's key again after a few minutes, so all processes agree
+    again soon after the cache lost it (a Redis restart)."""
+    request = rf.post("/", REMOTE_ADDR="203.0.113.99")
+    token = protection.client_token(request)
+    cache.clear()
+    assert protection.client_token(request) == token  # kept by this process
+    later = protection.time.monotonic() + protection.KEY_REREAD_SECONDS + 1
+    monkeypatch.setattr(protection.time, "monotonic", lambda: later)
+    assert protection.client_token(request) != token  # the cache's new key
+    name = f"protection:key:{protection._today()}"
+    assert protection._daily_key() == cache.get(name).encode()
 
 
 def test_a_filled_honeypot_looks_accepted_but_stores_nothing(client, survey):

@@ -174,3 +174,27 @@ def test_a_rolled_back_change_never_lends_its_version_to_another(survey):
             transaction.set_rollback(True)
     assert routes.content_version() == before
     assert len(seen) == 3 and before not in seen
+
+
+def test_site_root_paths_are_read_once_per_version_and_follow_a_site_change(
+    client, survey, monkeypatch
+):
+    """Every page URL needs Wagtail's site root paths; they are kept with the routes,
+    not read from the shared cache by every request, and a change to the site is seen
+    at the next request."""
+    reads = []
+    original = Site.get_site_root_paths
+    monkeypatch.setattr(Site, "get_site_root_paths", lambda: reads.append(1) or original())
+    warm(client, survey.url)
+    reads.clear()
+    for _ in range(3):  # the page, its answer, the thank-you page
+        client.get(survey.url)
+        sent = client.post(survey.url, post_data(valid_answers(), survey=survey))
+        assert sent.status_code == 302
+        assert client.get(sent["Location"]).status_code == 200
+    assert reads == []
+    site = Site.objects.get(is_default_site=True)
+    site.port = 8080
+    site.save()
+    assert client.get(survey.url).status_code == 200
+    assert reads == [1]  # read again at once, under the new content version
