@@ -20,8 +20,17 @@ timeout = int(os.environ.get("GUNICORN_TIMEOUT", 30))
 graceful_timeout = 20
 backlog = 2048
 # Recycle workers now and then, so that no slow leak can build up over a long launch.
+# Spread widely: workers start together and share the load evenly, so with a narrow
+# spread all of them restarted within seconds of each other, and under 32 clients a
+# 20-second window that held those restarts lost a sixth of its throughput and doubled
+# its p95 (docs/BENCHMARKS.md).
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 5000))
-max_requests_jitter = max_requests // 10
+max_requests_jitter = max_requests
+# Django and Wagtail are imported once, in the master, before the workers are forked: a
+# recycled or replaced worker starts in milliseconds instead of re-importing everything
+# (about two seconds of CPU each), and the workers share those pages of memory. New code
+# therefore needs a restart of gunicorn itself, not a HUP (`make serve` restarts all).
+preload_app = True
 wsgi_app = "cms.wsgi:application"
 # No access log: it would hold client addresses and user agents (BRIEF invariant 1).
 accesslog = None
