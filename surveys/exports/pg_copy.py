@@ -29,8 +29,7 @@ from .cells import FORMULA_STARTS
 from .options import ExportOptions
 from .plan import ColumnPlan
 
-SORT_MEMORY = "64MB"  # per sorting process, for this statement only
-PROGRESS_EVERY = 2000  # responses, as a page of `response_rows`
+SORT_MEMORY = "64MB"  # per sorting process, for the COPY's transaction only
 _DANGEROUS = ", ".join(f"chr({ord(start)})" for start in FORMULA_STARTS)
 
 
@@ -53,6 +52,10 @@ def copy_csv(
     progress: Callable[[int], None] | None = None,
 ) -> None:
     """Append the rows of `survey`'s export to `file`, in the order of `response_rows`."""
+    if not plan.revisions:  # no response selected
+        if progress:
+            progress(0)
+        return
     cell = f"{connection.ops.quote_name(Response._meta.db_table)}.cells ->> %s"
     # A text someone typed gets an apostrophe when it starts like a formula (`csv_text`).
     safe_text = f"CASE WHEN left({cell}, 1) IN ({_DANGEROUS}) THEN '''' || ({cell}) ELSE {cell} END"
@@ -65,8 +68,11 @@ def copy_csv(
             cells[f"cell{index}"] = RawSQL(safe_text, (name,) * 3, TextField())  # noqa: S611
         else:
             cells[f"cell{index}"] = RawSQL(cell, (name,), TextField())  # noqa: S611
+    # Only what `copyable` checked: a response stored since (to a revision published
+    # meanwhile, or without cells) is left out, not written with the wrong columns.
     ordered = (
         options.responses(survey.responses_survey)
+        .filter(cells__isnull=False, revision_id__in=list(plan.revisions))
         .order_by("submitted_on", "id")
         .annotate(
             response_text=Cast("id", TextField()),
@@ -86,6 +92,8 @@ def copy_csv(
     # COPY takes no parameters: psycopg binds them into the statement, quoted.
     select = connection.ops.compose_sql(*ordered.values_list(*columns).query.sql_with_params())
     done = 0
+    # Nothing else may use the connection while the COPY runs (psycopg holds it): the
+    # count is reported when it ends; the job's heartbeat thread has its own connection.
     with transaction.atomic(), connection.cursor() as cursor:
         # Sorting 100,000 rows takes ~45 MB. At the default 4 MB the sort would spill to
         # disk, so the planner walks the index in one process instead: 1.25 s against
@@ -96,7 +104,5 @@ def copy_csv(
             for data in copy:
                 file.write(data)
                 done += 1
-                if progress and not done % PROGRESS_EVERY:
-                    progress(done)
     if progress:
         progress(done)
