@@ -7,9 +7,9 @@ complete and in place. With no worker (the embedded default and tests) the task 
 at once in the request. While a job runs, a thread of its worker beats its heartbeat
 every HEARTBEAT_EVERY (besides each page of progress), also through the long silent
 parts: the analysis sheets, and xlsxwriter zipping a big file at the end. A worker
-killed mid-export stops beating: after STALE_AFTER the job counts as failed, its
-partial file is never served, and the analyst can start it again. Files expire after
-EXPIRES_AFTER.
+killed mid-export stops beating, and so does an export stuck for STUCK_AFTER: after
+STALE_AFTER without a beat the job counts as failed, its partial file is never served,
+and the analyst can start it again. Files expire after EXPIRES_AFTER.
 """
 
 from __future__ import annotations
@@ -18,13 +18,13 @@ import datetime
 import logging
 import shutil
 import threading
+import time
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connection, models, transaction
+from django.db import DatabaseError, connection, models, transaction
 from django.tasks import task
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy as _
@@ -36,8 +36,9 @@ logger = logging.getLogger(__name__)
 EXPIRES_AFTER = datetime.timedelta(hours=24)
 STALE_AFTER = datetime.timedelta(minutes=2)
 HEARTBEAT_EVERY = 30  # seconds, well inside STALE_AFTER
-# Progress is written to the database at most this often (in responses).
-PROGRESS_EVERY = 2000
+# No page of progress for this long (the analysis sheets and a big XLSX's closing zip
+# take a minute or two at most): the export is stuck, and its heartbeat stops.
+STUCK_AFTER = datetime.timedelta(minutes=20)
 
 
 class ExportJob(models.Model):
@@ -147,12 +148,15 @@ def run_export(job_id: str) -> str:
     now = timezone.now()
     ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.RUNNING, heartbeat_at=now)
 
+    beating = _Heartbeat(job.pk)
+
     def progress(done: int) -> None:
         ExportJob.objects.filter(pk=job.pk).update(done=done, heartbeat_at=timezone.now())
+        beating.moved()
 
     try:
         moderator = job.requested_by is not None and job.requested_by.has_perm(MODERATE)
-        with _beating(job.pk):
+        with beating:
             write_export(
                 job.survey.specific,
                 job.export_options,
@@ -176,28 +180,51 @@ def run_export(job_id: str) -> str:
     return "done"
 
 
-@contextmanager
-def _beating(job_id: uuid.UUID) -> Iterator[None]:
-    """Beat the running job's heartbeat from a thread (with its own database connection)
-    until the block ends; the thread dies with the process, which is the point."""
-    stop = threading.Event()
+def _beat(job_id: uuid.UUID) -> None:
+    ExportJob.objects.filter(pk=job_id, status=ExportJob.Status.RUNNING).update(
+        heartbeat_at=timezone.now()
+    )
 
-    def beat() -> None:
+
+class _Heartbeat:
+    """While its block runs, a thread (with its own database connection) beats the job's
+    heartbeat every HEARTBEAT_EVERY seconds: the worker is alive. It dies with the
+    process, which is the point, and it stops beating once the export has not moved for
+    STUCK_AFTER (`moved` is called with each page of progress): a hung export shows as
+    failed, as a dead one does. A failed beat (the database restarting) is retried at
+    the next one on a fresh connection."""
+
+    def __init__(self, job_id: uuid.UUID, beat: Callable[[uuid.UUID], None] | None = None):
+        self.job_id, self.beat = job_id, beat or _beat
+        self.stop = threading.Event()
+        self.last_moved = time.monotonic()
+
+    def moved(self) -> None:
+        self.last_moved = time.monotonic()
+
+    def _run(self) -> None:
         try:
-            while not stop.wait(HEARTBEAT_EVERY):
-                ExportJob.objects.filter(pk=job_id, status=ExportJob.Status.RUNNING).update(
-                    heartbeat_at=timezone.now()
-                )
+            while not self.stop.wait(HEARTBEAT_EVERY):
+                if time.monotonic() - self.last_moved > STUCK_AFTER.total_seconds():
+                    continue
+                try:
+                    self.beat(self.job_id)
+                except DatabaseError:
+                    logger.warning("Export %s: heartbeat not recorded", self.job_id)
+                    connection.close()
         finally:
             connection.close()
 
-    thread = threading.Thread(target=beat, name=f"export-heartbeat-{job_id}", daemon=True)
-    thread.start()
-    try:
-        yield
-    finally:
-        stop.set()
-        thread.join()
+    def __enter__(self) -> _Heartbeat:
+        self.thread = threading.Thread(
+            target=self._run, name=f"export-heartbeat-{self.job_id}", daemon=True
+        )
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop.set()
+        self.thread.join()
 
 
 def _fail(job: ExportJob, message: str) -> None:

@@ -291,43 +291,78 @@ def test_a_moderating_analyst_gets_the_originals(client, export_survey, analyst,
     assert "PRIVATE-ORIGINAL never published" in repr(rows)
 
 
-@pytest.mark.django_db(transaction=True)
 def test_the_heartbeat_goes_on_while_nothing_reports_progress(monkeypatch):
     """Between pages of progress (the analysis sheets, xlsxwriter zipping a big file) a
-    thread keeps the job alive, so a long export is not shown as failed. (Committed
-    rows, so that the thread's own connection sees the job.)"""
-    from io import StringIO
+    thread keeps the job alive, so a long export is not shown as failed; it stops with
+    the export."""
+    monkeypatch.setattr(jobs, "HEARTBEAT_EVERY", 0.02)
+    beats = []
+    with jobs._Heartbeat("job", beat=beats.append):
+        time.sleep(0.3)
+    after = len(beats)
+    time.sleep(0.1)
+    assert after >= 3 and len(beats) == after
+    assert set(beats) == {"job"}
+    assert not [thread for thread in threading.enumerate() if "heartbeat" in thread.name]
 
-    from django.core.management import call_command
 
-    from surveys.exports import build
-    from surveys.exports.options import ExportOptions
-    from surveys.models import SurveyPage
+def test_a_stuck_export_stops_beating_and_a_failed_beat_is_retried(monkeypatch):
+    from django.db import OperationalError
 
-    # The demo brings Wagtail's root page back: a transactional test's database may
-    # have been flushed by the one before.
-    call_command("seed_demo", "--no-responses", stdout=StringIO())
-    monkeypatch.setattr(jobs, "HEARTBEAT_EVERY", 0.05)
-    job = ExportJob.objects.create(
-        survey=SurveyPage.objects.get(locale__language_code="en"),
-        requested_by=make_staff("ana"),
-        options=ExportOptions().to_json(),
-        total=0,
-    )
+    monkeypatch.setattr(jobs, "HEARTBEAT_EVERY", 0.02)
+    monkeypatch.setattr(jobs, "STUCK_AFTER", datetime.timedelta(seconds=0.15))
     beats = []
 
+    def beat(job_id):
+        beats.append(job_id)
+        if len(beats) == 1:
+            raise OperationalError("the database is restarting")
+
+    with jobs._Heartbeat("job", beat=beat) as heartbeat:
+        time.sleep(0.4)  # no progress: beats for 0.15 s, then stops
+        stuck = len(beats)
+        time.sleep(0.1)
+        assert len(beats) == stuck >= 3  # beating went on after the failed one
+        heartbeat.moved()  # a page of progress: alive again
+        time.sleep(0.1)
+    assert len(beats) > stuck
+
+
+def test_a_beat_moves_only_a_running_jobs_heartbeat(export_survey, analyst):
+    from surveys.exports.options import ExportOptions
+
+    long_ago = timezone.now() - datetime.timedelta(hours=1)
+    made = {
+        status: ExportJob.objects.create(
+            survey=export_survey,
+            requested_by=analyst,
+            options=ExportOptions().to_json(),
+            total=0,
+            status=status,
+            heartbeat_at=long_ago,
+        )  # fmt: skip
+        for status in ("running", "done")
+    }
+    for job in made.values():
+        jobs._beat(job.pk)
+    assert ExportJob.objects.get(pk=made["running"].pk).heartbeat_at > long_ago
+    assert ExportJob.objects.get(pk=made["done"].pk).heartbeat_at == long_ago
+
+
+def test_a_running_export_has_its_heartbeat(client, export_survey, analyst, monkeypatch):
+    from surveys.exports import build
+
+    monkeypatch.setattr(jobs, "HEARTBEAT_EVERY", 0.02)
+    beats = []
+    monkeypatch.setattr(jobs, "_beat", beats.append)
+
     def silent_export(survey, options, path, **kwargs):
-        started = ExportJob.objects.get().heartbeat_at
-        for _ in range(200):  # up to 10 s; no progress is reported meanwhile
-            time.sleep(0.05)
-            beat = ExportJob.objects.get().heartbeat_at
-            if beat != started:
-                beats.append(beat)
-            if len(beats) >= 2:
-                break
+        time.sleep(0.2)  # no progress reported meanwhile
         path.write_bytes(b"PK")
 
     monkeypatch.setattr(build, "write_export", silent_export)
-    assert jobs.run_export.call(str(job.pk)) == "done"
-    assert len(beats) >= 2 and beats[0] < beats[-1]
-    assert not [thread for thread in threading.enumerate() if "heartbeat" in thread.name]
+    client.force_login(analyst)
+    start(client, export_survey)
+    job = ExportJob.objects.get()
+    assert job.status == "done"
+    assert len(beats) >= 3 and set(beats) == {job.pk}
