@@ -192,7 +192,7 @@ def measure(method: str) -> dict:
         import csv
 
         with out.open("w", newline="", encoding="utf-8") as file:
-            writer = csv.writer(file)
+            writer = csv.writer(file, lineterminator="\n")  # as the export writes
             writer.writerow(plan.headers)
             writer.writerows(matrix)
     seconds = time.perf_counter() - start

@@ -21,9 +21,9 @@ def increment(key: str, *, initial: int, timeout: int) -> int:
     if isinstance(backend, RedisCache):
         full_key = backend.make_and_validate_key(key)
         client = backend._cache.get_client(full_key, write=True)
-        with client.pipeline(transaction=False) as pipe:
-            # SET NX EX then INCR: a second process may create it between the two; both
-            # then count from the same start, as `add` and `incr` would.
+        with client.pipeline(transaction=True) as pipe:
+            # SET NX EX then INCR, as one MULTI/EXEC: the key cannot expire between the
+            # two (INCR would then make a counter without an expiry).
             pipe.set(full_key, initial, ex=timeout, nx=True)
             pipe.incr(full_key)
             _created, value = pipe.execute()

@@ -42,6 +42,9 @@ _kept_key: tuple[str, float, bytes] | None = None
 KEY_REREAD_SECONDS = 300
 
 
+_clock = time.monotonic
+
+
 def _today() -> str:
     return datetime.date.today().isoformat()
 
@@ -57,7 +60,7 @@ def _daily_key() -> bytes:
     process reads it again every few minutes (not for every form sent), and at once
     when the day changes."""
     global _kept_key
-    today, now = _today(), time.monotonic()
+    today, now = _today(), _clock()
     kept = _kept_key
     if kept and kept[0] == today and now - kept[1] < KEY_REREAD_SECONDS:
         return kept[2]

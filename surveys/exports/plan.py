@@ -148,7 +148,7 @@ def column_plan(current: Questionnaire, older: Sequence[Questionnaire]) -> Colum
                 columns.choice_columns[choice.code] = add(
                     f"{question.key}/{choice.code}", WIDTHS["choice"]
                 )
-        if _ever_asked_to_specify(question.key, everything):
+        if kind in ("single", "multi") and _ever_asked_to_specify(question.key, everything):
             # `key/other`, unless a choice coded "other" already has that 0/1 column.
             name = f"{question.key}/other"
             columns.other = add(name if name not in headers else f"{name}_text", WIDTHS["text"])
