@@ -51,23 +51,13 @@ def write_export(
     options.check_neighborhoods()
     survey = survey.responses_survey
     plan = plan_for(survey, options)
-    rows = response_rows(survey, options, plan, progress=progress)
     partial = path.with_name(f".{path.name}.part")
     try:
-        if options.format == "csv" and copyable(survey, options, plan):
-            with partial.open("wb") as file:
-                file.write(csv_header(plan.headers, bom=options.bom))
-                copy_csv(file, survey, options, plan, progress=progress)
-        elif options.format == "csv":
-            write_csv(
-                partial,
-                plan.headers,
-                rows,
-                bom=options.bom,
-                text_columns=plan.text_columns(options.labels),
-            )
+        if options.format == "csv":
+            _write_responses_csv(survey, options, plan, partial, progress)
         else:
             languages = survey_languages(survey)
+            rows = response_rows(survey, options, plan, progress=progress)
             sheets = [
                 Sheet("Responses", plan.headers, rows, plan.widths),
                 Sheet("Codebook", codebook_header(languages), codebook_rows(plan, languages)),
@@ -79,6 +69,23 @@ def write_export(
         os.replace(partial, path)
     finally:
         partial.unlink(missing_ok=True)
+
+
+def _write_responses_csv(survey, options, plan, path: Path, progress) -> None:
+    """The Responses sheet as CSV: written by PostgreSQL's COPY where that gives the same
+    file (pg_copy.py), otherwise row by row through Python's `csv`."""
+    if copyable(survey, options, plan):
+        with path.open("wb") as file:
+            file.write(csv_header(plan.headers, bom=options.bom))
+            copy_csv(file, survey, options, plan, progress=progress)
+        return
+    write_csv(
+        path,
+        plan.headers,
+        response_rows(survey, options, plan, progress=progress),
+        bom=options.bom,
+        text_columns=plan.text_columns(options.labels),
+    )
 
 
 def feedback_sheet(*, include_original: bool) -> Sheet:
