@@ -263,6 +263,11 @@ class AuditEvent(models.Model):
         VIEW_RESULTS = "view_results", _("Viewed results")
         EXPORT = "export", _("Downloaded an export")
         MODERATE = "moderate", _("Moderated feedback")
+        MOVE = "move", _("Moved a survey")
+        COPY = "copy", _("Copied a survey")
+        VIEW_INVITATIONS = "view_invitations", _("Viewed invitation codes")
+        PRINT_INVITATIONS = "print_invitations", _("Printed invitation codes")
+        CHANGE_THRESHOLD = "change_threshold", _("Changed the smallest publishable count")
 
     at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
     user = models.ForeignKey(

@@ -1,17 +1,23 @@
 """Who may see which survey's data. Every view and command that reveals answers asks here.
 
 Two things must both hold: the user's role includes the permission (responses,
-results or exports), and a superuser granted them the survey, directly or through a
-page above it (`SurveyAccess`). Superusers see everything.
+results or exports), and a superuser granted them the survey (`SurveyAccess`, held on
+the survey's original, so it covers every translation). Superusers see everything.
+A grant names the survey itself, never a place in the page tree, so no page move can
+widen it; a move or copy of another's survey is refused to non-superusers besides
+(`refuse_move_or_copy`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
+from django.utils.translation import gettext
 from wagtail.models import Page
 
-from .models import SurveyAccess, SurveyPage
+from .models import Response, SurveyAccess, SurveyPage
 
 VIEW_RESPONSES = "surveys.view_responses"
 VIEW_RESULTS = "surveys.view_results"
@@ -27,18 +33,7 @@ def surveys_visible_to(
     originals = SurveyPage.objects.originals()
     if user.is_superuser:
         return originals
-    granted_paths = list(
-        SurveyAccess.objects.filter(user=user).values_list("page__path", flat=True)
-    )
-    if not granted_paths:
-        return SurveyPage.objects.none()
-    under_a_grant = Q()
-    for path in granted_paths:
-        under_a_grant |= Q(path__startswith=path)
-    # A grant on any language's page (or its parent) covers the survey and all its
-    # translations: responses pool under the original.
-    granted_keys = SurveyPage.objects.filter(under_a_grant).values("translation_key")
-    return originals.filter(translation_key__in=granted_keys)
+    return originals.filter(pk__in=SurveyAccess.objects.filter(user=user).values("survey"))
 
 
 def can_see(
@@ -62,10 +57,25 @@ def can_download_questionnaire(user: AbstractBaseUser | AnonymousUser, survey: S
     return survey.permissions_for_user(user).can_edit() or can_view_responses(user, survey)
 
 
-def grant(*, user: AbstractBaseUser, page: Page) -> SurveyAccess:
-    """Let `user` see the surveys at or below `page` (as far as their role allows)."""
-    access, _ = SurveyAccess.objects.get_or_create(user=user, page=page)
+def grant(*, user: AbstractBaseUser, survey: SurveyPage) -> SurveyAccess:
+    """Let `user` see `survey` in every language (as far as their role allows)."""
+    access, _ = SurveyAccess.objects.get_or_create(user=user, survey=survey.responses_survey)
     return access
+
+
+def grant_to_creator(*, user: AbstractBaseUser, survey: SurveyPage) -> SurveyAccess | None:
+    """Let the staff member who created a new survey see what it will collect.
+
+    Only a survey that is its own original (not a translation or alias, whose responses
+    pool under another's) and has no responses yet: creating a page never opens
+    anyone else's data. Superusers need no grant; roles still decide what is seen.
+    """
+    survey = survey.specific if not isinstance(survey, SurveyPage) else survey
+    if user.is_superuser or survey.alias_of_id or survey.responses_survey.pk != survey.pk:
+        return None
+    if Response.objects.filter(survey=survey).exists():
+        return None
+    return grant(user=user, survey=survey)
 
 
 def can_organize(user: AbstractBaseUser | AnonymousUser, survey: SurveyPage) -> bool:
@@ -76,3 +86,35 @@ def can_organize(user: AbstractBaseUser | AnonymousUser, survey: SurveyPage) -> 
     """
     original = survey.responses_survey
     return can_view_responses(user, original) and original.permissions_for_user(user).can_edit()
+
+
+def surveys_at_or_below(pages: Iterable[Page]) -> QuerySet[SurveyPage]:
+    """The surveys among `pages` and the pages below them."""
+    surveys = SurveyPage.objects.none()
+    for page in pages:
+        surveys |= SurveyPage.objects.filter(path__startswith=page.path)
+    return surveys
+
+
+def refuse_move_or_copy(user: AbstractBaseUser, pages: Iterable[Page]) -> str:
+    """Why `user` may not move or copy `pages`, or "" if they may.
+
+    Superusers may. Anyone else only where every survey among the pages and below them
+    that holds responses is one they are granted: nobody relocates another's survey.
+    """
+    if user.is_superuser:
+        return ""
+    keys = surveys_at_or_below(pages).values("translation_key")
+    answered = (
+        SurveyPage.objects.originals()
+        .filter(translation_key__in=keys, pk__in=Response.objects.values("survey"))
+        .exclude(pk__in=surveys_visible_to(user).values("pk"))
+        .order_by("title")
+    )
+    titles = [survey.title for survey in answered[:5]]
+    if not titles:
+        return ""
+    return gettext(
+        "Only a superuser may move or copy these surveys, because they hold responses "
+        "you are not granted: %(titles)s."
+    ) % {"titles": ", ".join(titles)}

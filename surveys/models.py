@@ -464,8 +464,13 @@ class Answer(models.Model):
 
 
 class SurveyAccess(models.Model):
-    """A grant: `user` may see the responses, results and exports of the surveys at or
-    below `page`, as far as their role allows. Superusers need no grant."""
+    """A grant: `user` may see the responses, results and exports of `survey` (and of
+    every translation of it), as far as their role allows. Superusers need no grant.
+
+    A grant names the survey itself, never a place in the page tree: moving pages
+    around cannot widen it (an Organizer who may move pages must not be able to move
+    another survey under one they were granted).
+    """
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -473,12 +478,12 @@ class SurveyAccess(models.Model):
         related_name="survey_access",
         verbose_name=_("user"),
     )
-    page = models.ForeignKey(
-        Page,
+    survey = models.ForeignKey(
+        SurveyPage,
         on_delete=models.CASCADE,
         related_name="+",
-        verbose_name=_("survey or parent page"),
-        help_text=_("A survey, or a page whose surveys below it are all granted."),
+        verbose_name=_("survey"),
+        help_text=_("A grant on any language version covers the survey in every language."),
     )
     granted_on = models.DateField(_("granted on"), auto_now_add=True)
 
@@ -486,11 +491,16 @@ class SurveyAccess(models.Model):
         verbose_name = _("survey access")
         verbose_name_plural = _("survey access")
         constraints = [
-            models.UniqueConstraint(fields=["user", "page"], name="one_grant_per_user_and_page")
+            models.UniqueConstraint(fields=["user", "survey"], name="one_grant_per_user_and_survey")
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} → {self.page.title}"
+        return f"{self.user} → {self.survey.title}"
+
+    def clean(self) -> None:
+        # Responses pool under the original: a grant is always held on it.
+        if self.survey_id:
+            self.survey = self.survey.responses_survey
 
 
 # Models kept beside the code that uses them.

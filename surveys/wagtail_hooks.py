@@ -15,13 +15,17 @@ from wagtail.admin.widgets.button import Button
 from wagtail.models import Page
 from wagtail.snippets.models import register_snippet
 
-from cms.models import Neighborhood
+from cms.audit import record_access
+from cms.models import AuditEvent, Neighborhood
 
 from . import admin_urls
 from .access import (
     can_download_questionnaire,
     can_organize,
     can_view_responses,
+    grant_to_creator,
+    refuse_move_or_copy,
+    surveys_at_or_below,
     surveys_visible_to,
 )
 from .bank_admin import QuestionBankViewSet, refuse_delete, refuse_edit
@@ -38,9 +42,9 @@ class SurveyAccessViewSet(ModelViewSet):
     icon = "lock-open"
     menu_label = _("Survey access")
     add_to_settings_menu = True
-    list_display = ["user", "page", "granted_on"]
+    list_display = ["user", "survey", "granted_on"]
     list_filter = ["user"]
-    panels = [FieldPanel("user"), FieldPanel("page")]
+    panels = [FieldPanel("user"), FieldPanel("survey")]
     add_to_reference_index = False
     copy_view_enabled = False
 
@@ -214,3 +218,67 @@ def protect_responses_on_bulk_delete(request, action_type, objects, action_class
     if isinstance(objects[0], QuestionBank):
         return refuse_delete(request, list(objects))
     return None
+
+
+# --- moving and copying surveys ---------------------------------------------------------
+
+
+def _refuse_move_or_copy(request, pages):
+    reason = refuse_move_or_copy(request.user, pages)
+    if not reason:
+        return None
+    messages.error(request, reason)
+    return redirect("wagtailadmin_explore", pages[0].get_parent().pk)
+
+
+@hooks.register("before_move_page")
+def protect_surveys_on_move(request, page, destination):
+    return _refuse_move_or_copy(request, [page])
+
+
+@hooks.register("before_copy_page")
+def protect_surveys_on_copy(request, page):
+    return _refuse_move_or_copy(request, [page])
+
+
+@hooks.register("before_bulk_action")
+def protect_surveys_on_bulk_move(request, action_type, objects, action_class_instance):
+    if action_type == "move" and objects and isinstance(objects[0], Page):
+        return _refuse_move_or_copy(request, list(objects))
+    return None
+
+
+def _audit_moved(request, pages, action: str, **detail) -> None:
+    """One audit event per survey among `pages` or below them, with where it is now."""
+    for survey in surveys_at_or_below(pages):
+        parent = survey.get_parent()
+        record_access(
+            user=request.user,
+            action=action,
+            page=survey,
+            detail={"parent": parent.pk, "parent_title": parent.title, **detail},
+        )
+
+
+@hooks.register("after_move_page")
+def audit_survey_move(request, page):
+    _audit_moved(request, [page], AuditEvent.Action.MOVE)
+
+
+@hooks.register("after_bulk_action")
+def audit_survey_bulk_move(request, action_type, objects, action_class_instance):
+    if action_type == "move" and objects and isinstance(objects[0], Page):
+        _audit_moved(request, [page.specific_deferred for page in objects], AuditEvent.Action.MOVE)
+
+
+@hooks.register("after_copy_page")
+def audit_survey_copy(request, page, new_page):
+    _audit_moved(request, [new_page], AuditEvent.Action.COPY, copied_from=page.pk)
+    for survey in surveys_at_or_below([new_page]):
+        grant_to_creator(user=request.user, survey=survey)
+
+
+@hooks.register("after_create_page")
+def grant_new_survey_to_its_creator(request, page):
+    if isinstance(page.specific_deferred, SurveyPage):
+        grant_to_creator(user=request.user, survey=page.specific)

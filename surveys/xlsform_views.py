@@ -25,7 +25,7 @@ from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from cms.models import ContentPage, HomePage
 
-from .access import can_download_questionnaire
+from .access import can_download_questionnaire, grant_to_creator
 from .models import SurveyPage
 from .xlsform.exporting import CONTENT_TYPE, export_xlsform
 from .xlsform.importing import read_xlsform
@@ -91,6 +91,7 @@ class XLSFormImportView(WagtailAdminTemplateMixin, FormView):
                 slug=form.cleaned_data["slug"] or None,
                 user=self.request.user,
             )
+            grant_to_creator(user=self.request.user, survey=survey)
         except XLSFormError as error:
             return self.render_to_response(
                 self.get_context_data(

@@ -30,7 +30,7 @@ SQUARE = {
 def analyst(client, survey):
     user = make_staff("ana")
     user.groups.add(Group.objects.get(name="Analyst"))
-    grant(user=user, page=survey)
+    grant(user=user, survey=survey)
     client.force_login(user)
     return user
 
@@ -207,7 +207,7 @@ def test_organizers_choose_only_surveys_they_may_see(home, survey):
     other = make_survey(home, [], slug="other")
     organizer = make_staff("org")
     organizer.groups.add(Group.objects.get(name="Organizer"))
-    grant(user=organizer, page=survey)
+    grant(user=organizer, survey=survey)
     form_class = ResultsPage.get_edit_handler().get_form_class()
     assert issubclass(form_class, ResultsPageForm)
     form = form_class(instance=ResultsPage(), for_user=organizer, parent_page=home)

@@ -28,7 +28,7 @@ def analyst_and_survey(live_server, settings, tmp_path):
     survey = SurveyPage.objects.get(locale__language_code="en")
     analyst = make_staff("ana")
     analyst.groups.add(Group.objects.get(name="Analyst"))
-    grant(user=analyst, page=survey)
+    grant(user=analyst, survey=survey)
     return analyst, survey
 
 

@@ -30,7 +30,7 @@ def role(name, username):
 @pytest.fixture
 def analyst(export_survey):
     user = role("Analyst", "ana")
-    grant(user=user, page=export_survey)
+    grant(user=user, survey=export_survey)
     return user
 
 
@@ -126,10 +126,10 @@ def test_others_cannot_see_or_download_a_job(client, export_survey, analyst, hom
     ]
     other_survey = make_survey(home, every_type_body(), slug="other")
     outsider = role("Analyst", "out")
-    grant(user=outsider, page=other_survey)
+    grant(user=outsider, survey=other_survey)
     # An Organizer of this very survey sees its responses but may not export them.
     organizer = role("Organizer", "org")
-    grant(user=organizer, page=export_survey)
+    grant(user=organizer, survey=export_survey)
     for user in (outsider, organizer):
         client.force_login(user)
         for url in urls + [reverse("surveys_admin:export", args=[export_survey.pk])]:
@@ -147,7 +147,7 @@ def test_a_colleague_allowed_on_the_survey_may_download(client, export_survey, a
     start(client, export_survey)
     job = ExportJob.objects.get()
     colleague = role("Analyst", "col")
-    grant(user=colleague, page=export_survey)
+    grant(user=colleague, survey=export_survey)
     client.force_login(colleague)
     assert client.get(reverse("surveys_admin:export_download", args=[job.pk])).status_code == 200
 

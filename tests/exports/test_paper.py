@@ -187,7 +187,7 @@ def test_the_template_command_writes_the_workbook(export_survey, tmp_path):
 def test_an_organizer_uploads_through_the_admin(client, export_survey):
     organizer = make_staff("org")
     organizer.groups.add(Group.objects.get(name="Organizer"))
-    grant(user=organizer, page=export_survey)
+    grant(user=organizer, survey=export_survey)
     client.force_login(organizer)
     url = reverse("surveys_admin:paper", args=[export_survey.pk])
     assert client.get(url).status_code == 200

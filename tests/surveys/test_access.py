@@ -9,15 +9,31 @@ which Analysts never have.
 import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
+from wagtail.models import Locale
 
-from cms.models import AuditEvent
+from cms.models import AuditEvent, ContentPage
 from surveys import admin_urls
 from surveys.access import grant
 from surveys.export_views import ExporterMixin
 from surveys.invitation_views import OrganizerViewMixin
-from tests.factories import every_type_body, make_staff, make_survey, post_data, valid_answers
+from surveys.models import SurveyAccess, SurveyPage
+from tests.factories import (
+    edit_form_data,
+    every_type_body,
+    make_staff,
+    make_survey,
+    post_data,
+    valid_answers,
+)
 
 pytestmark = pytest.mark.django_db
+
+BODY = [
+    {**block, "value": {**block["value"], "widget": "radio"}}
+    if block["type"] == "single_choice"
+    else block
+    for block in every_type_body()
+]
 
 
 def survey_data_urls(
@@ -68,7 +84,7 @@ def test_anonymous_visitors_see_nothing(client, two_surveys):
 def test_an_analyst_sees_only_the_granted_survey(client, two_surveys):
     ours, theirs = two_surveys
     analyst = role("Analyst", "ana")
-    grant(user=analyst, page=ours)
+    grant(user=analyst, survey=ours)
     client.force_login(analyst)
     for url in survey_data_urls(ours.pk, organizer_tools=False):
         assert client.get(url).status_code == 200, url
@@ -83,7 +99,7 @@ def test_an_analyst_sees_only_the_granted_survey(client, two_surveys):
 def test_an_organizer_reaches_every_url_of_the_granted_survey_only(client, two_surveys):
     ours, theirs = two_surveys
     organizer = role("Organizer", "org")
-    grant(user=organizer, page=ours)
+    grant(user=organizer, survey=ours)
     client.force_login(organizer)
     assert survey_data_urls(ours.pk, organizer_tools=True)
     for url in survey_data_urls(ours.pk, exports=False):
@@ -100,17 +116,112 @@ def test_an_organizer_reaches_every_url_of_the_granted_survey_only(client, two_s
         assert client.get(url).status_code in (302, 403), url
 
 
-def test_a_grant_on_a_parent_page_covers_the_surveys_below_it(client, two_surveys, home):
+def test_a_grant_on_a_translation_covers_the_survey_in_every_language(client, two_surveys):
+    ours, theirs = two_surveys
+    locale = Locale.objects.create(language_code="es")
+    ours.get_parent().copy_for_translation(locale).save_revision().publish()
+    spanish = ours.copy_for_translation(locale)
+    spanish.save_revision().publish()
     analyst = role("Analyst", "ana")
-    grant(user=analyst, page=home)
+    access = grant(user=analyst, survey=spanish)
+    assert access.survey_id == ours.pk
     client.force_login(analyst)
-    for survey in two_surveys:
-        assert client.get(f"/admin/surveys/{survey.pk}/responses/").status_code == 200
+    assert client.get(f"/admin/surveys/{ours.pk}/responses/").status_code == 200
+    assert client.get(f"/admin/surveys/{spanish.pk}/responses/").status_code == 200
+    assert client.get(f"/admin/surveys/{theirs.pk}/responses/").status_code in (302, 403)
+
+
+@pytest.fixture
+def sections(two_surveys, home):
+    """Two sections of the site, each holding one of the two answered surveys."""
+    ours, theirs = two_surveys
+    placed = []
+    for title, survey in (("Eastside", ours), ("Westside", theirs)):
+        section = ContentPage(title=title, slug=title.lower(), body="<p>Our area.</p>")
+        home.add_child(instance=section)
+        section.save_revision().publish()
+        survey.move(section, pos="last-child")
+        placed.append(section)
+    return placed
+
+
+def test_an_organizer_cannot_move_another_survey_under_their_own(client, two_surveys, sections):
+    """The attack: an Organizer granted one section's survey moves another survey, with
+    its responses, under that section, then reads them."""
+    ours, theirs = two_surveys
+    east, _west = sections
+    organizer = role("Organizer", "org")
+    grant(user=organizer, survey=ours)
+    client.force_login(organizer)
+    moved = client.post(f"/admin/pages/{theirs.pk}/move/{east.pk}/confirm/", follow=True)
+    assert "Only a superuser may move or copy these surveys" in moved.content.decode()
+    theirs.refresh_from_db()
+    assert theirs.get_parent().pk != east.pk
+    for url in survey_data_urls(theirs.pk, exports=False):
+        if "xlsform" not in url:
+            assert client.get(url).status_code in (302, 403), url
+    # Nor by the bulk move action, nor by copying.
+    bulk = client.post(
+        f"/admin/bulk/wagtailcore/page/move/?next=/admin/pages/&id={theirs.pk}",
+        {"chooser": east.pk},
+        follow=True,
+    )
+    assert "Only a superuser may move or copy" in bulk.content.decode()
+    theirs.refresh_from_db()
+    assert theirs.get_parent().pk != east.pk
+    copied = client.get(f"/admin/pages/{theirs.pk}/copy/", follow=True)
+    assert "Only a superuser may move or copy" in copied.content.decode()
+    assert not AuditEvent.objects.filter(action__in=["move", "copy"]).exists()
+
+
+def test_a_grant_does_not_follow_moves(client, staff, two_surveys, sections):
+    """Even a superuser's move of a survey under a granted one's section opens nothing;
+    every move of a survey is audited."""
+    ours, theirs = two_surveys
+    east, _west = sections
+    organizer = role("Organizer", "org")
+    grant(user=organizer, survey=ours)
+    client.force_login(staff)
+    assert client.post(f"/admin/pages/{theirs.pk}/move/{east.pk}/confirm/").status_code == 302
+    theirs.refresh_from_db()
+    assert theirs.get_parent().pk == east.pk
+    event = AuditEvent.objects.get(action="move")
+    assert (event.user, event.page_id) == (staff, theirs.pk)
+    assert event.detail["parent"] == east.pk
+    client.force_login(organizer)
+    assert client.get(f"/admin/surveys/{theirs.pk}/responses/").status_code in (302, 403)
+    listed = client.get("/admin/surveys/").context["object_list"]
+    assert [survey.pk for survey in listed] == [ours.pk]
+
+
+def test_an_organizer_moves_their_own_survey_and_it_is_audited(client, two_surveys, sections):
+    ours, _theirs = two_surveys
+    _east, west = sections
+    organizer = role("Organizer", "org")
+    grant(user=organizer, survey=ours)
+    client.force_login(organizer)
+    assert client.post(f"/admin/pages/{ours.pk}/move/{west.pk}/confirm/").status_code == 302
+    ours.refresh_from_db()
+    assert ours.get_parent().pk == west.pk
+    assert AuditEvent.objects.get(action="move").username == "org"
+
+
+def test_a_new_survey_is_granted_to_its_creator_and_to_nobody_else(client, home, neighborhoods):
+    organizer = role("Organizer", "org")
+    client.force_login(organizer)
+    created = client.post(
+        f"/admin/pages/add/surveys/surveypage/{home.pk}/",
+        edit_form_data(SurveyPage(title="Our new survey", slug="our-new-survey"), BODY),
+    )
+    assert created.status_code == 302, created.context["form"].errors if created.context else ""
+    survey = SurveyPage.objects.get(slug="our-new-survey")
+    assert SurveyAccess.objects.filter(user=organizer, survey=survey).exists()
+    assert SurveyAccess.objects.count() == 1
 
 
 def test_the_wrong_role_sees_nothing_even_with_a_grant(client, two_surveys):
     moderator = role("Moderator", "mod")
-    grant(user=moderator, page=two_surveys[0])
+    grant(user=moderator, survey=two_surveys[0])
     client.force_login(moderator)
     for url in survey_data_urls(two_surveys[0].pk):
         assert client.get(url).status_code in (302, 403), url
@@ -119,7 +230,7 @@ def test_the_wrong_role_sees_nothing_even_with_a_grant(client, two_surveys):
 
 def test_guessed_ids_reveal_nothing(client, two_surveys, home):
     analyst = role("Analyst", "ana")
-    grant(user=analyst, page=two_surveys[0])
+    grant(user=analyst, survey=two_surveys[0])
     client.force_login(analyst)
     for bad_id in (999999, home.pk):
         for url in survey_data_urls(bad_id):
@@ -129,7 +240,7 @@ def test_guessed_ids_reveal_nothing(client, two_surveys, home):
 def test_every_responses_view_is_audited(client, two_surveys):
     ours = two_surveys[0]
     analyst = role("Analyst", "ana")
-    grant(user=analyst, page=ours)
+    grant(user=analyst, survey=ours)
     client.force_login(analyst)
     client.get(f"/admin/surveys/{ours.pk}/responses/?channel=web")
     event = AuditEvent.objects.get()
@@ -155,7 +266,7 @@ def test_the_audit_log_is_readable_by_superusers_and_editable_by_nobody(client, 
     assert event.subject == two_surveys[0].title and AuditEvent.objects.count() == 1
 
     analyst = role("Analyst", "ana")
-    grant(user=analyst, page=two_surveys[0])
+    grant(user=analyst, survey=two_surveys[0])
     client.force_login(analyst)
     assert client.get("/admin/audit_log/").status_code in (302, 403)
 

@@ -107,7 +107,7 @@ def test_a_granted_user_sees_responses(client, answered):
     client.force_login(analyst)
     url = f"/admin/surveys/{answered.pk}/responses/"
     assert client.get(url).status_code == 302, "a role alone shows nothing"
-    grant(user=analyst, page=answered)
+    grant(user=analyst, survey=answered)
     assert client.get(url).status_code == 200
 
 

@@ -25,7 +25,7 @@ def member(role: str, survey=None):
     user = make_staff(role.lower())
     user.groups.add(Group.objects.get(name=role))
     if survey is not None:
-        grant(user=user, page=survey)
+        grant(user=user, survey=survey)
     return user
 
 

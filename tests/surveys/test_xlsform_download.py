@@ -55,7 +55,7 @@ def test_an_organizer_who_may_edit_the_page_downloads_it(client, survey):
 def test_an_analyst_downloads_only_granted_surveys(client, survey, home):
     other = make_survey(home, every_type_body(), slug="other")
     analyst = role("Analyst", "ana")
-    grant(user=analyst, page=survey)
+    grant(user=analyst, survey=survey)
     client.force_login(analyst)
     assert client.get(url(survey)).status_code == 200
     assert refused(client.get(url(other)))
@@ -64,7 +64,7 @@ def test_an_analyst_downloads_only_granted_surveys(client, survey, home):
 @pytest.mark.parametrize("name", ["Moderator", None])
 def test_staff_who_may_neither_edit_nor_see_responses_cannot(client, survey, name):
     user = role(name, "mod") if name else make_staff("plain")
-    grant(user=user, page=survey)
+    grant(user=user, survey=survey)
     client.force_login(user)
     assert refused(client.get(url(survey)))
 

@@ -101,7 +101,7 @@ class Command(BaseCommand):
         self.demo_account(DEMO_USERNAME, DEMO_EMAIL, superuser=True)
         analyst = self.demo_account("analyst", ANALYST_EMAIL, superuser=False)
         analyst.groups.add(Group.objects.get(name="Analyst"))
-        grant(user=analyst, page=survey)
+        grant(user=analyst, survey=survey)
 
     def announce_demo_users(self):
         if not settings.DEBUG:
