@@ -32,8 +32,12 @@ max_requests_jitter = max_requests
 # therefore needs a restart of gunicorn itself, not a HUP (`make serve` restarts all).
 preload_app = True
 wsgi_app = "cms.wsgi:application"
-# No access log: it would hold client addresses and user agents (BRIEF invariant 1).
-accesslog = None
+# No access log unless GUNICORN_ACCESS_LOG names a file ("-": standard output). Its
+# lines never hold a client address, user agent, referrer, query string or code,
+# whatever the format says (cms.access_log.RedactingLogger).
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
+access_log_format = '%(t)s "%(r)s" %(s)s %(b)s %(M)sms'
+logger_class = "cms.access_log.RedactingLogger"
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "warning")
 
