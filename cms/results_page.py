@@ -169,9 +169,11 @@ class ResultsPage(KnownViewRestrictions, Page):
         from surveys.analysis.public import public_results
         from surveys.analysis.report import build_report
         from surveys.presentation import displays
+        from surveys.release import release_due
 
         if not self.window_is_closed:
             return None
+        release_due(self.survey.specific)
         cached = cache.get(self.cache_key()) if use_cache else None
         if cached is not None:
             return cached

@@ -2,7 +2,8 @@
 
 gunicorn (cms.settings.production, several workers) and one export worker
 (`manage.py db_worker --backend exports`; started again if it dies), after
-`compile_catalogues`, `collectstatic` and `migrate`. PostgreSQL and Redis are used when
+`compile_catalogues`, `collectstatic` and `migrate`; `manage.py upkeep` runs at the
+start and every hour (releases of new responses, expired sessions and partial answers). PostgreSQL and Redis are used when
 DATABASE_URL and REDIS_URL say so, or when they are found on this machine (a PostgreSQL
 database named `confianza` on 127.0.0.1:5432; Redis on 127.0.0.1:6379); SQLite and
 per-process memory otherwise.
@@ -24,11 +25,13 @@ import signal
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 VAR = ROOT / "var"
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
+UPKEEP_SECONDS = 60 * 60
 PLAIN_HTTP = {
     "SECURE_SSL_REDIRECT": "false",
     "SESSION_COOKIE_SECURE": "false",
@@ -117,6 +120,8 @@ def main() -> int:
     host, port = env.get("HOST", "127.0.0.1"), env.get("PORT", "8000")
     print(f"Serving on http://{host}:{port}/ with an export worker. Ctrl-C stops both.")
     stopping = False
+    # `manage.py upkeep` every hour, as cron would run it on a server (cms/upkeep.py).
+    upkeep, next_upkeep = None, time.monotonic()
 
     def stop(*_):
         nonlocal stopping
@@ -135,6 +140,9 @@ def main() -> int:
                 # served half-written.
                 print(f"The export worker stopped ({worker.returncode}); starting another.")
                 worker = subprocess.Popen(worker_command, env=env, cwd=ROOT)  # noqa: S603
+            if time.monotonic() >= next_upkeep and (upkeep is None or upkeep.poll() is not None):
+                upkeep = subprocess.Popen([*manage, "upkeep"], env=env, cwd=ROOT)  # noqa: S603
+                next_upkeep = time.monotonic() + UPKEEP_SECONDS
             with contextlib.suppress(subprocess.TimeoutExpired):
                 web.wait(timeout=1)
     finally:

@@ -28,6 +28,7 @@ from .analysis.counts import Selection
 from .analysis.report import build_report
 from .models import Response, SurveyPage
 from .presentation import displays
+from .release import release_due
 from .selectors import response_table, responses_of, with_response_counts
 
 
@@ -52,7 +53,10 @@ class SurveyIndexView(BaseListingView):
     ]
 
     def get_base_queryset(self):
-        return with_response_counts(surveys_visible_to(self.request.user))
+        surveys = surveys_visible_to(self.request.user)
+        for survey in surveys:
+            release_due(survey)
+        return with_response_counts(surveys)
 
 
 class ResponseFilterSet(WagtailFilterSet):
@@ -86,6 +90,7 @@ class ResponseListView(BaseListingView):
         self.survey = get_object_or_404(SurveyPage, pk=kwargs["survey_id"])
         if not can_view_responses(request.user, self.survey):
             raise PermissionDenied
+        release_due(self.survey)
         response = super().dispatch(request, *args, **kwargs)
         record_access(
             user=request.user,
@@ -199,6 +204,7 @@ class SurveyResultsView(WagtailAdminTemplateMixin, TemplateView):
         self.survey = get_object_or_404(SurveyPage, pk=kwargs["survey_id"])
         if not can_see(request.user, self.survey, VIEW_RESULTS):
             raise PermissionDenied
+        release_due(self.survey)
         return super().dispatch(request, *args, **kwargs)
 
     def get_page_title(self):

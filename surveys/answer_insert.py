@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 # Per answer row: its own id, key and value; the rest is copied from its response.
 ROW_COLUMNS = ("id", "key", "code", "number", "text")
-RESPONSE_COLUMNS = ("response", "survey", "neighborhood", "status", "submitted_on")
+RESPONSE_COLUMNS = ("response", "survey", "neighborhood", "status", "submitted_on", "released")
 
 
 def insert_answers(response: Response, rows: list[tuple[str, AnswerValue]]) -> None:
@@ -40,6 +40,7 @@ def insert_answers(response: Response, rows: list[tuple[str, AnswerValue]]) -> N
         response.neighborhood_id,
         response.status,
         response.submitted_on,
+        response.released,
     )
     shared = [
         field.get_db_prep_save(value, connection)

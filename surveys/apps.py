@@ -7,6 +7,23 @@ class SurveysConfig(AppConfig):
     verbose_name = "Surveys"
 
     def ready(self):
+        from cms import upkeep
+
         from .banks import ship_banks_after_migrate
+        from .exports.jobs import delete_expired_exports
+        from .release import release_all_due
+        from .submission import delete_expired_partials
 
         post_migrate.connect(ship_banks_after_migrate, sender=self)
+        upkeep.register(
+            "releases",
+            lambda: "released {0.responses} responses, {0.codes} used codes".format(
+                release_all_due()
+            ),
+        )
+        upkeep.register(
+            "partials", lambda: f"{delete_expired_partials()} expired partial responses deleted"
+        )
+        upkeep.register(
+            "exports", lambda: f"{delete_expired_exports()} expired export files deleted"
+        )

@@ -39,8 +39,9 @@ class Fill:
         return check(self.page, self.progress.invitation).neighborhood
 
     def invitation_problem(self) -> str:
-        """Why the invitation code held for this resident no longer admits them, if it
-        does not (used meanwhile, e.g. from another phone); the code is then dropped."""
+        """Why the invitation code held for this resident is not one of this survey's
+        (any more), if it is not; the code is then dropped. Whether it was used is
+        told only when the answers are sent (invitations.check)."""
         if not self.progress.invitation:
             return ""
         from .invitations import InvitationError
@@ -118,13 +119,16 @@ class Fill:
 def fill_for(page: SurveyPage, stored: Progress | None, posted_revision: str | None = None) -> Fill:
     """The resident's way through `page`: their progress so far if its revision can still
     be answered, else a fresh start on the revision their form came from (or the live one)."""
-    if stored is not None:
+    invitation = stored.invitation if stored is not None else ""
+    if stored is not None and stored.revision_id is not None:
         questionnaire = questionnaire_answered(page, str(stored.revision_id))
         if questionnaire.revision_id != stored.revision_id:
             stored = None  # that revision is gone: start again on the live one
+    else:
+        stored = None  # nothing answered yet (perhaps an invitation code entered)
     if stored is None:
         questionnaire = questionnaire_answered(page, posted_revision)
-        stored = Progress(revision_id=questionnaire.revision_id)
+        stored = Progress(revision_id=questionnaire.revision_id, invitation=invitation)
     return Fill(page=page, questionnaire=questionnaire, progress=stored)
 
 

@@ -16,7 +16,8 @@ from django.utils.translation import gettext, gettext_lazy as _, ngettext
 from django.views.generic import FormView, TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from cms.models import Neighborhood
+from cms.audit import record_access
+from cms.models import AuditEvent, Neighborhood
 
 from .access import can_organize
 from .invitations import (
@@ -28,6 +29,7 @@ from .invitations import (
     unused_codes,
 )
 from .models import SurveyPage
+from .release import release_due
 
 CODES_PER_SHEET = 200
 
@@ -88,6 +90,7 @@ class SurveyToolMixin(WagtailAdminTemplateMixin):
         self.survey = get_object_or_404(SurveyPage, pk=kwargs["survey_id"]).responses_survey
         if not self.allowed(request.user, self.survey):
             raise PermissionDenied
+        release_due(self.survey)
         return super().dispatch(request, *args, **kwargs)
 
     def get_page_subtitle(self):
@@ -131,6 +134,12 @@ class InvitationsView(OrganizerViewMixin, FormView):
         return redirect("surveys_admin:invitations", survey_id=self.survey.pk)
 
     def get_context_data(self, **kwargs):
+        record_access(
+            user=self.request.user,
+            action=AuditEvent.Action.VIEW_INVITATIONS,
+            page=self.survey,
+            detail={"query": self.request.GET.urlencode()},
+        )
         return super().get_context_data(rows=summary(self.survey), **kwargs)
 
 
@@ -150,6 +159,12 @@ class InvitationSheetView(OrganizerViewMixin, TemplateView):
             return context
         codes = unused_codes(self.survey, form.cleaned_data["neighborhood"])
         sheet = Paginator(codes, CODES_PER_SHEET).get_page(form.cleaned_data["page"] or 1)
+        record_access(
+            user=self.request.user,
+            action=AuditEvent.Action.PRINT_INVITATIONS,
+            page=self.survey,
+            detail={"query": self.request.GET.urlencode(), "codes": len(sheet.object_list)},
+        )
         context.update(
             sheet=sheet,
             cards=[self._card(code) for code in sheet],

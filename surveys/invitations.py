@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from urllib.parse import urlencode
 from xml.etree import ElementTree
 
 import qrcode
@@ -31,6 +32,7 @@ from qrcode.image.svg import SvgPathImage
 from cms.models import Neighborhood
 
 from . import codes
+from .resume import ResumeCode
 
 INVITATION_CODE_LENGTH = 8
 MAX_CODES_PER_REQUEST = 5000
@@ -60,7 +62,12 @@ class InvitationCode(models.Model):
         verbose_name=_("neighborhood"),
     )
     created_on = models.DateField(_("created on"))
+    # The day it admitted a response; made the same for every code of its release.
     redeemed_on = models.DateField(_("redeemed on"), null=True, blank=True)
+    # Organizers learn that a code was used only in a release of at least k codes of its
+    # neighborhood, after the day closed (surveys/release.py); until then it counts as
+    # unused in every view.
+    released = models.BooleanField(_("use shown"), default=False, editable=False)
 
     class Meta:
         verbose_name = _("invitation code")
@@ -75,13 +82,14 @@ class InvitationError(ValueError):
     """A code that admits nothing; `str()` is a plain message for the resident."""
 
 
-def _unknown() -> InvitationError:
-    return InvitationError(gettext("We do not know this invitation code. Check it and try again."))
-
-
-def _used() -> InvitationError:
+def _refused() -> InvitationError:
+    # One message whether the code is unknown or used: a used code must not tell whoever
+    # holds a door hanger that the household took part.
     return InvitationError(
-        gettext("This invitation code has already been used: each code admits one response.")
+        gettext(
+            "This invitation code cannot be used. Check that you typed it as printed; "
+            "each code admits one response."
+        )
     )
 
 
@@ -135,10 +143,12 @@ def _fresh_codes(total: int) -> list[str]:
 
 
 def check(survey, typed: str | None) -> InvitationCode:
-    """The unused code `typed` for `survey` (any of its translations); writes nothing.
+    """The code `typed` for `survey` (any of its translations); writes nothing.
 
-    Raises InvitationError if it is malformed, unknown, of another survey (told as
-    unknown, so that codes of other surveys are not revealed) or already used.
+    Raises InvitationError if it is malformed or unknown (a code of another survey is
+    told as unknown, so that codes of other surveys are not revealed). Whether the code
+    was used is not checked here but when the response is written (`redeem`): typing
+    a code, or following its link, tells nobody whether its household answered.
     """
     code = codes.normalise(typed, INVITATION_CODE_LENGTH)
     if code is None:
@@ -154,9 +164,7 @@ def check(survey, typed: str | None) -> InvitationCode:
         .first()
     )
     if found is None:
-        raise _unknown()
-    if found.redeemed_on is not None:
-        raise _used()
+        raise _refused()
     return found
 
 
@@ -165,44 +173,54 @@ def redeem(survey, typed: str | None) -> Neighborhood | None:
 
     Call it inside the transaction that writes the response, so that the code is used
     if and only if the response is stored. The conditional UPDATE lets only one of two
-    concurrent redemptions of a code succeed; the other raises InvitationError.
+    concurrent redemptions of a code succeed; a used code raises InvitationError with
+    the message of an unknown one. A saved "continue later" that holds the code lets
+    go of it: no row keeps a used code beside a response.
     """
     found = check(survey, typed)
     updated = InvitationCode.objects.filter(pk=found.pk, redeemed_on__isnull=True).update(
         redeemed_on=timezone.localdate()
     )
     if not updated:
-        raise _used()
+        raise _refused()
+    ResumeCode.objects.filter(invitation=found.code).update(invitation="")
     return found.neighborhood
 
 
 # --- organizer views' data -----------------------------------------------------------
 
 
+# Codes whose use organizers may know of: used, and released (surveys/release.py).
+SHOWN_AS_USED = models.Q(redeemed_on__isnull=False, released=True)
+
+
 def summary(survey) -> list[dict]:
-    """Per neighborhood (None last): codes generated, redeemed and unused."""
+    """Per neighborhood (None last): codes generated, used and unused, as released."""
     rows = (
         InvitationCode.objects.filter(survey=survey.responses_survey)
         .values("neighborhood", "neighborhood__name", "neighborhood__code")
-        .annotate(generated=Count("pk"), redeemed=Count("redeemed_on"))
+        .annotate(generated=Count("pk"), redeemed=Count("pk", filter=SHOWN_AS_USED))
         .order_by(models.F("neighborhood__name").asc(nulls_last=True))
     )
     return [{**row, "unused": row["generated"] - row["redeemed"]} for row in rows]
 
 
 def unused_codes(survey, neighborhood: Neighborhood | None = None):
-    """The survey's unused codes, all or only those of `neighborhood`."""
-    found = InvitationCode.objects.filter(
-        survey=survey.responses_survey, redeemed_on__isnull=True
-    ).select_related("neighborhood")
+    """The survey's codes not shown as used, all or only those of `neighborhood`."""
+    found = (
+        InvitationCode.objects.filter(survey=survey.responses_survey)
+        .exclude(SHOWN_AS_USED)
+        .select_related("neighborhood")
+    )
     if neighborhood is not None:
         found = found.filter(neighborhood=neighborhood)
     return found.order_by("neighborhood__name", "code")
 
 
 def invitation_url(survey, code: str, request=None) -> str:
-    """The link a code's QR leads to: the survey's `invite/<code>/` route."""
-    return f"{survey.get_full_url(request)}invite/{code}/"
+    """The link a code's QR leads to: the survey's `invite/` route, the code in the
+    query (access logs keep paths, never queries: cms.access_log)."""
+    return f"{survey.get_full_url(request)}invite/?{urlencode({'code': code})}"
 
 
 def qr_svg(url: str, label: str) -> str:

@@ -230,6 +230,8 @@ class SurveyPage(KnownViewRestrictions, RoutablePageMixin, Page):
 
         return thank_you(request, self)
 
+    # Codes travel in the query (`?code=`), which access logs leave out; the paths with
+    # a code in them keep working for links printed before (cms.access_log hides them).
     @path("resume/", name="resume")
     @path("resume/<str:code>/", name="resume")
     def resume(self, request, code=""):
@@ -237,11 +239,19 @@ class SurveyPage(KnownViewRestrictions, RoutablePageMixin, Page):
 
         return resume(request, self, code)
 
+    @path("invite/", name="invite")
     @path("invite/<str:code>/", name="invite")
-    def invite(self, request, code):
+    def invite(self, request, code=""):
         from .views import invitation_link
 
-        return invitation_link(request, self, code)
+        return invitation_link(request, self, code or request.GET.get("code", ""))
+
+    def serve(self, request, *args, **kwargs):
+        # Imported here: progress imports this module. A resident's invitation code
+        # travels in a cookie of its own, which the view may have changed.
+        from .progress import apply_cookies
+
+        return apply_cookies(request, super().serve(request, *args, **kwargs))
 
     def unavailable(self, request):
         from .views import survey_unavailable
@@ -390,6 +400,10 @@ class Response(models.Model):
     # reads the rows) for responses stored before it existed, until `fill_wide_cells`,
     # and for the rare answers cells cannot hold exactly (see surveys/wide.py).
     cells = models.JSONField(null=True, blank=True, editable=False)
+    # Staff see a response only once it is released: with at least k others of its
+    # neighborhood, after its day has closed (surveys/release.py). Until then nothing
+    # shows when, or whether, it came in.
+    released = models.BooleanField(_("released"), default=False, editable=False)
 
     class Meta:
         verbose_name = _("response")
@@ -399,6 +413,12 @@ class Response(models.Model):
                 fields=["survey", "status", "submitted_on"], name="response_survey_status_day"
             ),
             models.Index(fields=["survey", "neighborhood"], name="response_survey_area"),
+            # The few responses waiting to be released, counted once a day.
+            models.Index(
+                fields=["survey", "neighborhood", "submitted_on"],
+                condition=models.Q(released=False),
+                name="response_waiting",
+            ),
         ]
         permissions = [
             ("view_responses", "Can view survey responses"),
@@ -413,9 +433,10 @@ class Response(models.Model):
 class Answer(models.Model):
     """One stored answer: a chosen code, a number or a text, under a question key.
 
-    The survey, neighborhood, status and day are copied from the response when it is
-    written (submission.py, the only writer), so that analysis counts answers with one
-    index-only GROUP BY instead of joining a million rows to their responses.
+    The survey, neighborhood, status, day and release are copied from the response when
+    it is written (submission.py, the only writer; release.py for the release), so that
+    analysis counts answers with one index-only GROUP BY instead of joining a million
+    rows to their responses.
     """
 
     # Random like the response's: a sequential id would reveal the order of submissions.
@@ -432,15 +453,17 @@ class Answer(models.Model):
     )
     status = models.CharField(max_length=10, choices=Response.Status.choices)
     submitted_on = models.DateField()
+    released = models.BooleanField(default=False)
 
     class Meta:
         indexes = [
-            # Covers the analysis: filter by survey, status and question; group by
-            # neighborhood, code and number; periods by day.
+            # Covers the analysis: filter by survey, status, release and question; group
+            # by neighborhood, code and number; periods by day.
             models.Index(
                 fields=[
                     "survey",
                     "status",
+                    "released",
                     "key",
                     "neighborhood",
                     "code",

@@ -3,19 +3,30 @@
 Answers in progress are not a response: they live in the session (as the raw form
 data of each page) and become a `Response` only when the resident submits, or asks to
 continue later. Single-page surveys never open a session. The session holds nothing
-about the visit besides these answers and is cleared when the response is stored.
+about the visit besides these answers and is deleted, row and cookie, when the
+response is stored or the answers are dropped; one left behind expires within hours
+(cms.sessions) and `manage.py clearsessions` deletes it.
+
+An invitation code is never kept beside the answers: it travels in a signed cookie of
+its own, which ends with the browser session, so no stored row holds a code together
+with what its holder wrote.
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-from django.http import HttpRequest
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
 from django.utils.datastructures import MultiValueDict
 
 from .forms import FIELD_PREFIX, other_field_name
 from .models import SurveyPage
 from .questionnaire import Questionnaire
+
+_INVITATION_SALT = "confianza.invitation"
+# Changes to residents' cookies, made while a view runs, applied to its response.
+_PENDING = "_confianza_resident_cookies"
 
 
 @dataclass
@@ -26,6 +37,7 @@ class Progress:
     data: dict[str, list[str]] = field(default_factory=dict)
     # The signed "form shown at" token of the first page (also seeds shuffled choices).
     started: str = ""
+    # Kept in its own cookie, never in the session (see the module docstring).
     invitation: str = ""
     # The partial response being continued (save and resume), by id.
     resuming: str = ""
@@ -46,6 +58,11 @@ class Progress:
             if values:
                 self.data[name] = values
 
+    @property
+    def is_empty(self) -> bool:
+        """Nothing worth a session: no answers, first page, nothing being continued."""
+        return not self.data and not self.page and not self.resuming
+
 
 def _field_names(keys) -> set[str]:
     names = set()
@@ -61,33 +78,101 @@ def _session_key(page: SurveyPage) -> str:
     return f"survey:{page.translation_key}"
 
 
+def invitation_cookie_name(page: SurveyPage) -> str:
+    return f"invitation-{page.translation_key.hex[:12]}"
+
+
 def load(request: HttpRequest, page: SurveyPage) -> Progress | None:
-    if not hasattr(request, "session"):
-        return None
-    stored = request.session.get(_session_key(page))
+    """The resident's progress through `page`, or None if they have not begun."""
+    invitation = _read_invitation(request, page)
+    stored = request.session.get(_session_key(page)) if hasattr(request, "session") else None
     if not isinstance(stored, dict):
+        stored = None
+    if stored is None and not invitation:
         return None
     try:
-        return Progress(**stored)
+        progress = Progress(**(stored or {"revision_id": None}))
     except TypeError:  # stored by an older version of this code
-        return None
+        progress = Progress(revision_id=None)
+    progress.invitation = invitation
+    return progress
 
 
 def save(request: HttpRequest, page: SurveyPage, progress: Progress) -> None:
+    """Keep `progress`: the answers in the session (opened only when there are any),
+    the invitation code in its own cookie."""
+    _set_invitation(request, page, progress.invitation)
+    kept = {**asdict(progress), "invitation": ""}
+    if progress.is_empty:
+        _drop(request, page)
+        return
     if not request.user.is_authenticated:
-        # A resident's session cookie ends with the browser session.
+        # A resident's session cookie ends with the browser session (and the stored
+        # session within hours: cms.sessions).
         request.session.set_expiry(0)
-    request.session[_session_key(page)] = asdict(progress)
+    request.session[_session_key(page)] = kept
 
 
 def clear(request: HttpRequest, page: SurveyPage) -> None:
-    """Forget the answers in progress (stored or abandoned); a resident's empty
-    session is deleted with its cookie."""
+    """Forget the answers in progress (stored or abandoned) and the invitation code;
+    a resident's session with nothing else in it is deleted, row and cookie."""
+    _set_invitation(request, page, "")
+    _drop(request, page)
+
+
+def _drop(request: HttpRequest, page: SurveyPage) -> None:
     if not hasattr(request, "session"):
         return
     request.session.pop(_session_key(page), None)
-    if not request.user.is_authenticated and not request.session.keys():
+    if request.user.is_authenticated:
+        return
+    # Keys of Django's own ("_session_expiry") are not the resident's: they alone keep
+    # nothing worth a row.
+    if not any(not key.startswith("_") for key in request.session.keys()):  # noqa: SIM118
         request.session.flush()
+
+
+def _read_invitation(request: HttpRequest, page: SurveyPage) -> str:
+    pending = getattr(request, _PENDING, {})
+    name = invitation_cookie_name(page)
+    if name in pending:
+        return pending[name] or ""
+    return request.get_signed_cookie(
+        name,
+        default="",
+        salt=_INVITATION_SALT,
+        max_age=settings.RESIDENT_SESSION_SECONDS,
+    )
+
+
+def _set_invitation(request: HttpRequest, page: SurveyPage, code: str) -> None:
+    name = invitation_cookie_name(page)
+    if code == _read_invitation(request, page):
+        return
+    pending = getattr(request, _PENDING, None)
+    if pending is None:
+        pending = {}
+        setattr(request, _PENDING, pending)
+    pending[name] = code
+
+
+def apply_cookies(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """Set or delete the invitation cookies that the view changed."""
+    for name, code in getattr(request, _PENDING, {}).items():
+        if code:
+            # No max_age: the cookie ends with the browser session; the signature's
+            # age is checked on reading.
+            response.set_signed_cookie(
+                name,
+                code,
+                salt=_INVITATION_SALT,
+                httponly=True,
+                samesite="Lax",
+                secure=settings.SESSION_COOKIE_SECURE,
+            )
+        else:
+            response.delete_cookie(name, samesite="Lax")
+    return response
 
 
 def visible_pages(questionnaire: Questionnaire, shown: list[bool]) -> list[int]:

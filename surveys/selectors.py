@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from wagtail.models import Revision
 
 from .models import Answer, Response, SurveyPage
@@ -18,19 +18,17 @@ from .questionnaire import (
     questionnaires_for_revisions,
     questions_across_revisions,
 )
+from .release import shown_responses
 
 
 def responses_of(survey: SurveyPage) -> QuerySet[Response]:
-    """All responses to `survey` and its translations, newest day first."""
-    return (
-        Response.objects.filter(survey=survey.responses_survey)
-        .select_related("neighborhood")
-        .order_by("-submitted_on", "id")
-    )
+    """The released responses to `survey` and its translations, newest day first."""
+    return shown_responses(survey).select_related("neighborhood").order_by("-submitted_on", "id")
 
 
 def with_response_counts(surveys: QuerySet[SurveyPage]) -> QuerySet[SurveyPage]:
-    return surveys.annotate(response_count=Count("responses"))
+    """`surveys` with their numbers of released responses."""
+    return surveys.annotate(response_count=Count("responses", filter=Q(responses__released=True)))
 
 
 @dataclass(frozen=True)

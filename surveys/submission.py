@@ -122,7 +122,9 @@ def record_response(
     `invitation` is a code the resident entered: it is redeemed in the same
     transaction (a used code raises `InvitationError` and nothing is stored) and its
     neighborhood, if it has one, is the response's. `completing` is the resident's own
-    partial response (save and resume), completed in place; its resume code is deleted.
+    partial response (save and resume): it is deleted with its resume code, and the
+    complete response is written under a new id, so nothing that pointed at the
+    partial one (its id, seen in the responses list) leads to it.
     """
     if questionnaire.revision_id is None:
         raise ValueError("A response must record the revision it answered.")
@@ -134,8 +136,9 @@ def record_response(
             from .invitations import redeem  # invitations imports the models
 
             neighborhood = redeem(survey, invitation) or neighborhood
+        if completing is not None:
+            Response.objects.filter(pk=completing.pk).delete()
         response = _write(
-            completing or Response(),
             survey=survey,
             questionnaire=questionnaire,
             rows=rows,
@@ -144,8 +147,6 @@ def record_response(
             status=status,
             submitted_on=submitted_on or timezone.localdate(),
         )
-        if completing is not None:
-            ResumeCode.objects.filter(response=response).delete()
         responses_changed(response.survey_id)
     return response
 
@@ -162,9 +163,10 @@ def save_partial(
     """Store answers so far as a partial response; return it and a new resume code.
 
     The code itself is returned once and never stored (only its digest). Saving again
-    replaces the answers and the code. Expired partial responses of the survey are
-    deleted on the way. `invitation` (a code not yet redeemed) is kept with the resume
-    code until the response is completed.
+    (`replacing` the resident's partial response) replaces the answers and the code and
+    gives the response a new id, released afresh (surveys/release.py). Expired partial
+    responses of the survey are deleted on the way. `invitation` (a code not yet
+    redeemed) is kept with the resume code until the response is completed.
     """
     if questionnaire.revision_id is None:
         raise ValueError("A response must record the revision it answered.")
@@ -173,8 +175,9 @@ def save_partial(
     with transaction.atomic():
         delete_expired_partials(survey)
         area = neighborhood_code(questionnaire, answers)
+        if replacing is not None:
+            Response.objects.filter(pk=replacing.pk).delete()
         response = _write(
-            replacing or Response(),
             survey=survey,
             questionnaire=questionnaire,
             rows=rows,
@@ -183,7 +186,6 @@ def save_partial(
             status=Response.Status.PARTIAL,
             submitted_on=timezone.localdate(),
         )
-        ResumeCode.objects.filter(response=response).delete()
         ResumeCode.objects.create(
             response=response,
             digest=codes.digest(code),
@@ -211,7 +213,6 @@ def delete_expired_partials(survey: SurveyPage | None = None) -> int:
 
 
 def _write(
-    response: Response,
     *,
     survey: SurveyPage,
     questionnaire: Questionnaire,
@@ -221,21 +222,18 @@ def _write(
     status: str,
     submitted_on: datetime.date,
 ) -> Response:
-    """Save `response` (new, or a partial one being replaced) with exactly `rows`."""
-    response.survey = survey.responses_survey
-    response.revision_id = questionnaire.revision_id
-    response.neighborhood = neighborhood
-    response.language = questionnaire.language
-    response.channel = channel
-    response.status = status
-    response.submitted_on = submitted_on
-    response.cells = wide_cells(questionnaire, rows)
-    if response._state.adding:
-        response.save(force_insert=True)
-    else:
-        # The answers carry copies of these fields: they are written afresh below.
-        response.answers.all().delete()
-        response.save()
+    """Insert a new response (released later: surveys/release.py) with exactly `rows`."""
+    response = Response(
+        survey=survey.responses_survey,
+        revision_id=questionnaire.revision_id,
+        neighborhood=neighborhood,
+        language=questionnaire.language,
+        channel=channel,
+        status=status,
+        submitted_on=submitted_on,
+        cells=wide_cells(questionnaire, rows),
+    )
+    response.save(force_insert=True)
     insert_answers(response, rows)
     return response
 
@@ -250,6 +248,8 @@ def record_responses(
 
     Every response is checked as the resident's form checks it; if any is invalid,
     `InvalidAnswers` names it and nothing is stored. Returns how many were stored.
+    These are entered by staff (paper forms, imports, the demo): they are released at
+    once, since whoever entered them holds them already (surveys/release.py).
     """
     if questionnaire.revision_id is None:
         raise ValueError("Responses must record the revision they answered.")
@@ -275,6 +275,7 @@ def record_responses(
                 status=data.status,
                 submitted_on=data.submitted_on,
                 cells=wide_cells(questionnaire, rows),
+                released=True,
             )
             pending_responses.append(response)
             pending_answers.extend(_answer_rows(response, rows))
@@ -299,6 +300,7 @@ def _answer_rows(response: Response, rows: list[tuple[str, AnswerValue]]) -> lis
             neighborhood_id=response.neighborhood_id,
             status=response.status,
             submitted_on=response.submitted_on,
+            released=response.released,
         )
         for key, value in rows
     ]

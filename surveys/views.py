@@ -9,6 +9,7 @@ session. A multi-page survey keeps the answers in progress in the session
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
@@ -152,8 +153,10 @@ def _submit(request: HttpRequest, fill: Fill, index: int, page_form: ResponseFor
         try:
             record_response(**record, invitation=fill.progress.invitation)
         except InvitationError as error:
-            # Used meanwhile (or twice at once): nothing was stored.
-            progress_store.clear(request, page)
+            # Used already (or twice at once): nothing was stored. The answers stay,
+            # without the code, for another code (or none, where codes are optional).
+            fill.progress.invitation = ""
+            progress_store.save(request, page, fill.progress)
             return _render_code_entry(request, page, error=str(error), status=409)
     else:
         record_response(**record)
@@ -191,11 +194,13 @@ def _save_for_later(request: HttpRequest, fill: Fill) -> HttpResponse:
     )
     progress_store.clear(request, fill.page)
     context = fill.page.get_context(request)
+    # The code goes in the query, never the path: access logs keep paths (cms.access_log).
+    resume_path = f"{_url(fill.page, 'resume')}?{urlencode({'code': code})}"
     context.update(
         {
             "code": code,
-            "resume_path": _url(fill.page, "resume", code),
-            "resume_url": request.build_absolute_uri(_url(fill.page, "resume", code)),
+            "resume_path": resume_path,
+            "resume_url": request.build_absolute_uri(resume_path),
             "expires_on": response.resume_code.expires_on,
         }
     )
@@ -207,7 +212,9 @@ def _save_for_later(request: HttpRequest, fill: Fill) -> HttpResponse:
 
 def _over_limit(request: HttpRequest, page: SurveyPage) -> bool:
     limit, window = settings.SUBMISSION_RATE_LIMIT
-    return over_rate_limit(request, f"survey:{page.pk}", limit=limit, window=window)
+    # One count for the survey in every language: switching language buys no attempts.
+    scope = f"survey:{page.responses_survey.pk}"
+    return over_rate_limit(request, scope, limit=limit, window=window)
 
 
 def _page_index(posted: str | None, questionnaire: Questionnaire) -> int:
@@ -316,7 +323,7 @@ def resume(request: HttpRequest, page: SurveyPage, code: str = "") -> HttpRespon
     if state != SurveyPage.State.OPEN:
         return survey_unavailable(request, page, state=state)
     context: dict[str, Any] = page.get_context(request)
-    context.update({"typed": code, "error": ""})
+    context.update({"typed": code or request.GET.get("code", ""), "error": ""})
     if request.method != "POST":
         return TemplateResponse(request, "surveys/resume.html", context)
     if _over_limit(request, page):

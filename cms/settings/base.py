@@ -173,9 +173,14 @@ if REDIS_URL:
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "confianza"),
         }
     }
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    SESSION_ENGINE = "cms.sessions.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    SESSION_ENGINE = "cms.sessions.db"
+# A session without a signed-in user (a resident's answers in progress) expires this
+# long after its last change, rounded up to the hour: no exact time is stored, and an
+# abandoned one is gone within hours (`manage.py clearsessions`, run hourly).
+RESIDENT_SESSION_SECONDS = int(os.environ.get("RESIDENT_SESSION_SECONDS", 2 * 60 * 60))
 
 # --- Staff accounts: django-allauth with MFA ----------------------------------------------
 # Residents never sign in. Staff sign in with their email address, verified, through
@@ -321,13 +326,18 @@ WAGTAILEMBEDS_FINDERS = []
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 # --- Logging ---------------------------------------------------------------------------
-# Request logs carry neither client addresses nor user agents.
+# Request logs carry neither client addresses nor user agents, nor the query strings
+# and paths where invitation and resume codes travel (cms.access_log).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redact_codes": {"()": "cms.access_log.RedactCodes"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "requests": {"class": "logging.StreamHandler", "filters": ["redact_codes"]},
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
-        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.server": {"handlers": ["requests"], "level": "INFO", "propagate": False},
     },
 }

@@ -58,7 +58,8 @@ class Selection:
         return (None, None)
 
     def response_lookups(self, prefix: str = "") -> Q:
-        q = Q(**{f"{prefix}survey": self.survey.responses_survey})
+        # Released responses only: what staff see anywhere (surveys/release.py).
+        q = Q(**{f"{prefix}survey": self.survey.responses_survey, f"{prefix}released": True})
         if not self.include_partial:
             q &= Q(**{f"{prefix}status": Response.Status.COMPLETE})
         if self.since:

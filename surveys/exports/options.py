@@ -57,8 +57,8 @@ class ExportOptions:
             )
 
     def responses(self, survey: SurveyPage) -> QuerySet[Response]:
-        """The responses this export covers (unordered)."""
-        queryset = Response.objects.filter(survey=survey.responses_survey)
+        """The responses this export covers (unordered): released ones only."""
+        queryset = Response.objects.filter(survey=survey.responses_survey, released=True)
         if not self.include_partial:
             queryset = queryset.filter(status=Response.Status.COMPLETE)
         if self.since:

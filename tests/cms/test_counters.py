@@ -1,44 +1,10 @@
 """Counters in the shared cache (cms/counters.py), on local memory and on a real Redis."""
 
-import os
-import socket
 import time
 
-import pytest
-from django.core.cache import cache, caches
-from django.test import override_settings
+from django.core.cache import cache
 
 from cms.counters import increment
-
-
-def _redis_url() -> str | None:
-    url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
-    host_port = url.split("//", 1)[1].split("/", 1)[0]
-    host, _, port = host_port.rpartition(":")
-    try:
-        socket.create_connection((host or "127.0.0.1", int(port or 6379)), timeout=1).close()
-    except OSError:
-        return None
-    return url.rsplit("/", 1)[0] + "/13"  # a database of its own
-
-
-@pytest.fixture
-def on_redis():
-    """The default cache on a real Redis (its own database and key prefix, emptied)."""
-    url = _redis_url()
-    if url is None:
-        if os.environ.get("CI"):
-            pytest.fail("Redis is not running on 127.0.0.1:6379 (or REDIS_URL); CI needs it.")
-        pytest.skip("No Redis on 127.0.0.1:6379 (or REDIS_URL): start redis-server to run this.")
-    backend = {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": url,
-        "KEY_PREFIX": f"test-counters-{os.getpid()}",
-    }
-    with override_settings(CACHES={"default": backend}):
-        caches["default"].clear()
-        yield caches["default"]
-        caches["default"].clear()
 
 
 def test_a_counter_starts_at_its_initial_value_and_counts(on_redis):

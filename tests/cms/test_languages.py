@@ -13,7 +13,7 @@ from wagtail_localize.models import Translation, TranslationSource
 from cms.models import ContentPage
 from surveys.models import Response
 from surveys.questionnaire import build_questionnaire
-from tests.factories import post_data, valid_answers
+from tests.factories import post_data, release_everything, valid_answers
 
 ROOT = Path(__file__).resolve().parents[2]
 CATALOGUES = {lang: ROOT / "locale" / lang / "LC_MESSAGES" / "django.po" for lang in ("es", "ar")}
@@ -120,6 +120,7 @@ def test_answers_in_both_languages_pool_by_code(client, survey, spanish_survey, 
     colours = sorted(code for language, code in rows if code == "g")
     assert colours == ["g", "g"]
     assert sorted(Response.objects.values_list("language", flat=True)) == ["en", "es"]
+    release_everything()
     client.force_login(staff)
     listing = client.get(f"/admin/surveys/{survey.pk}/responses/").content.decode()
     assert "Verde" in listing and "Green" in listing  # each labelled as it was answered

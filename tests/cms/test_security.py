@@ -13,7 +13,7 @@ import pytest
 from django.conf import settings
 
 from surveys.builders import choices, question
-from tests.factories import make_survey, post_data, valid_answers
+from tests.factories import make_survey, post_data, release_everything, valid_answers
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.django_db
@@ -191,7 +191,7 @@ def test_public_pages_reference_only_this_site(client, home, survey):
     }
     assert set(get_page_models()) - {Page} <= present
     for url in public_pages(home, survey):
-        assert_same_origin(client.get(url).content.decode(), url)
+        assert_same_origin(client.get(url, follow=True).content.decode(), url)
 
 
 def test_the_stylesheet_fetches_nothing_from_elsewhere():
@@ -226,6 +226,7 @@ def test_markup_in_questions_and_answers_is_shown_as_text(client, staff, home, n
     # Shown again after an invalid post, the answer is still text.
     again = client.post(survey.url, post_data({"pick": "zzz", "say": PAYLOAD}, survey=survey))
     assert "<script>alert" not in again.content.decode()
+    release_everything()
     client.force_login(staff)
     admin = client.get(f"/admin/surveys/{survey.pk}/responses/").content.decode()
     assert "<script>alert" not in admin and "<img src=x" not in admin

@@ -37,13 +37,13 @@ def test_redis_url_shares_cache_rate_limits_and_sessions():
     assert found["cache"] == "django.core.cache.backends.redis.RedisCache"
     assert found["location"] == "redis://127.0.0.1:6379/3"
     # Read from Redis, written through to the database: a Redis restart loses no session.
-    assert found["sessions"] == "django.contrib.sessions.backends.cached_db"
+    assert found["sessions"] == "cms.sessions.cached_db"
 
 
 def test_without_redis_one_process_keeps_its_own_memory():
     found = settings_with()
     assert found["cache"] == "django.core.cache.backends.locmem.LocMemCache"
-    assert found["sessions"] == "django.contrib.sessions.backends.db"
+    assert found["sessions"] == "cms.sessions.db"
 
 
 def test_production_requires_https_unless_told_otherwise():

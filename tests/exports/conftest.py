@@ -9,7 +9,7 @@ import pytest
 from surveys.builders import choices, question
 from surveys.questionnaire import build_questionnaire
 from surveys.submission import cleaned_answers, record_response
-from tests.factories import every_type_body, make_survey, valid_answers
+from tests.factories import every_type_body, make_survey, release_everything, valid_answers
 
 OTHER = {"label": "Someone else", "code": "other", "non_substantive": False, "other": True}
 
@@ -35,13 +35,16 @@ def answer(survey, raw: dict, *, day=datetime.date(2026, 3, 2), **fields):
     """Store `raw` form answers (unprefixed, as typed) as one response of `survey`."""
     survey.refresh_from_db()
     questionnaire = build_questionnaire(survey, revision_id=survey.live_revision_id)
-    return record_response(
+    response = record_response(
         survey=survey,
         questionnaire=questionnaire,
         answers=cleaned_answers(questionnaire, raw),
         submitted_on=day,
         **fields,
     )
+    release_everything()  # exported once released (surveys/release.py)
+    response.refresh_from_db()
+    return response
 
 
 def full_answers(**changes) -> dict:

@@ -6,7 +6,7 @@ from wagtail.models import Locale
 
 from surveys.access import grant
 from surveys.models import Response
-from tests.factories import make_staff, post_data, valid_answers
+from tests.factories import make_staff, post_data, release_everything, valid_answers
 
 pytestmark = pytest.mark.django_db
 
@@ -19,6 +19,7 @@ def answered(client, survey):
 
 
 def test_the_index_lists_surveys_with_their_response_counts(client, staff, answered):
+    release_everything()
     client.force_login(staff)
     page = client.get("/admin/surveys/")
     assert page.status_code == 200
@@ -30,6 +31,7 @@ def test_the_index_lists_surveys_with_their_response_counts(client, staff, answe
 
 
 def test_the_responses_list_shows_answers_with_labels(client, staff, answered, neighborhoods):
+    release_everything()
     client.force_login(staff)
     page = client.get(f"/admin/surveys/{answered.pk}/responses/")
     assert page.status_code == 200
@@ -45,6 +47,7 @@ def test_the_responses_list_shows_answers_with_labels(client, staff, answered, n
 def test_responses_are_paginated(client, staff, survey):
     for _ in range(27):
         client.post(survey.url, post_data(valid_answers(), survey=survey))
+    release_everything()
     client.force_login(staff)
     first = client.get(f"/admin/surveys/{survey.pk}/responses/")
     second = client.get(f"/admin/surveys/{survey.pk}/responses/?p=2")
@@ -54,6 +57,7 @@ def test_responses_are_paginated(client, staff, survey):
 
 def test_responses_can_be_filtered(client, staff, answered):
     Response.objects.filter(pk=Response.objects.first().pk).update(channel="paper")
+    release_everything()
     client.force_login(staff)
     page = client.get(f"/admin/surveys/{answered.pk}/responses/?channel=paper")
     assert len(page.context["response_table"].rows) == 1
@@ -133,6 +137,7 @@ def test_translations_pool_into_one_survey(client, staff, survey):
     es_response = Response.objects.get(language="es")
     assert es_response.revision_id == survey_es.live_revision_id
 
+    release_everything()
     client.force_login(staff)
     index = client.get("/admin/surveys/")
     assert [s.pk for s in index.context["object_list"]] == [survey.pk]

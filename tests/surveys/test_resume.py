@@ -8,10 +8,12 @@ from django.test import Client
 from django.utils import timezone
 
 from surveys import codes
+from surveys.invitations import generate
 from surveys.models import Answer, Response
 from surveys.resume import RESUME_CODE_LENGTH, ResumeCode
 from surveys.submission import delete_expired_partials
-from tests.surveys.conftest import Resident
+from tests.factories import make_survey
+from tests.surveys.conftest import Resident, paged_body
 
 pytestmark = pytest.mark.django_db
 
@@ -45,21 +47,25 @@ def test_continue_later_stores_a_partial_response_and_shows_a_code(resident, cli
 def test_a_resume_code_restores_answers_on_another_device(resident, paged):
     code = save_on_page_two(resident)
     other_device = Resident(Client(), paged)
-    form = other_device.client.get(f"{paged.url}resume/{code}/")
+    form = other_device.client.get(f"{paged.url}resume/?code={code}")
     assert f'value="{code}"' in form.content.decode()  # the link fills the code in
+    older_link = other_device.client.get(f"{paged.url}resume/{code}/")
+    assert f'value="{code}"' in older_link.content.decode()
     typed = code.lower().replace("-", " ")  # case and separators do not matter
     restored = other_device.client.post(f"{paged.url}resume/", {"code": typed})
     assert restored.status_code == 302
     first = other_device.get().content.decode()
     assert 'value="area-2" selected' in first and "No reason" in first
 
+    partial_id = Response.objects.get().pk
     other_device.post({"area": "area-2", "stopped": "1", "why": "No reason"}, action="next", page=0)
     other_device.post({"years": "3"}, action="next", page=1)
     done = other_device.post({"newcomer": "5"}, action="submit", page=2)
     assert done.status_code == 302 and done.url.endswith("/thanks/")
 
-    response = Response.objects.get()  # completed in place: still one response
+    response = Response.objects.get()  # completed: still one response ...
     assert response.status == "complete"
+    assert response.pk != partial_id  # ... under an id nobody saw while it was partial
     assert set(Answer.objects.values_list("status", flat=True)) == {"complete"}
     assert set(Answer.objects.values_list("key", flat=True)) == {
         "stopped",
@@ -112,6 +118,29 @@ def test_saving_again_replaces_the_answers_and_the_code(paged, resident):
     assert set(Answer.objects.values_list("key", flat=True)) == {"stopped", "years"}
     assert ResumeCode.objects.count() == 1
     assert ResumeCode.objects.get().digest != codes.digest(first_code)
+
+
+def test_a_used_invitation_code_is_let_go_by_every_saved_response(home, neighborhoods):
+    """Two phones saved answers under one code; once one of them sends, no row keeps the
+    code beside the other's answers."""
+    survey = make_survey(home, paged_body(), slug="coded", admission="code")
+    [invitation] = generate(survey, 1, neighborhoods[:1])
+    codes_saved = []
+    for _phone in range(2):
+        resident = Resident(Client(), survey)
+        resident.client.get(f"{survey.url}invite/?code={invitation.code}")
+        resident.post({"stopped": "2"}, action="next", page=0)
+        saved = resident.post({"years": "3"}, action="save", page=1)
+        codes_saved.append(re.search(r'id="resume-code">([^<]+)<', saved.content.decode())[1])
+    assert ResumeCode.objects.filter(invitation=invitation.code).count() == 2
+
+    first = Resident(Client(), survey)
+    first.client.post(f"{survey.url}resume/", {"code": codes_saved[0]})
+    first.post({"stopped": "2"}, action="next", page=0)
+    first.post({"years": "3"}, action="next", page=1)
+    assert first.post({"newcomer": "4"}, action="submit", page=2).status_code == 302
+    assert not ResumeCode.objects.filter(invitation=invitation.code).exists()
+    assert ResumeCode.objects.count() == 1  # the other phone's answers wait, code-less
 
 
 def test_partial_responses_are_left_out_of_analysis(paged, resident):

@@ -20,6 +20,7 @@ from surveys.analysis.report import build_report
 from surveys.exports.report_sheets import SHEETS
 from surveys.exports.writers import Sheet, write_xlsx
 from surveys.models import SurveyPage
+from surveys.release import release_due
 
 
 def _date(value: str) -> datetime.date:
@@ -102,6 +103,7 @@ class Command(BaseCommand):
             )
         except ValueError as error:
             raise CommandError(str(error)) from error
+        release_due(survey)
         report = build_report(selection, weighting=options["weights"], margins=margins)
         record_command_access(
             action=AuditEvent.Action.VIEW_RESULTS,

@@ -17,6 +17,7 @@ from cms.audit import record_command_access
 from cms.models import AuditEvent
 from surveys.exports.build import count_responses, feedback_sheet, write_export
 from surveys.exports.options import ExportError, ExportOptions
+from surveys.release import release_due
 
 from .analyze import _date, find_survey
 
@@ -57,6 +58,7 @@ class Command(BaseCommand):
                 bom=options["bom"],
             )
             export.check_neighborhoods()
+            release_due(survey)
             total = count_responses(survey, export)
             bar = ProgressBar(total, self.stderr) if sys.stderr.isatty() else None
             write_export(
