@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from urllib.parse import unquote_to_bytes
+
 from django.conf import settings
 from django.contrib import messages
+from django.http.request import RawPostDataException
 from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
@@ -58,10 +61,13 @@ class RequireMFAMiddleware:
 
 
 class PublicRequestLimitMiddleware:
-    """Refuse oversized posts to public pages before anything reads the body.
+    """Refuse oversized posts to public pages before anything reads the body, and posts
+    whose text is not UTF-8 before anything stores it.
 
     Residents' forms are small; the CSRF check would otherwise read up to Django's
     DATA_UPLOAD_MAX_MEMORY_SIZE first. Staff pages (admin, accounts) keep Django's limit.
+    Django would read bytes that are not UTF-8 as U+FFFD, changing a resident's words
+    without a word to them.
     """
 
     staff_prefixes = STAFF_PREFIXES
@@ -80,7 +86,29 @@ class PublicRequestLimitMiddleware:
                 from .views import request_too_large  # views import this module's app
 
                 return request_too_large(request)
+            if not readable_form(request):
+                from .views import unreadable_text
+
+                return unreadable_text(request)
         return self.get_response(request)
+
+
+def readable_form(request) -> bool:
+    """Whether a public post's form text is all UTF-8 (a body of another kind is left to
+    the view, which finds no form fields in it)."""
+    content_type = request.META.get("CONTENT_TYPE", "").split(";")[0].strip().lower()
+    try:
+        if content_type == "multipart/form-data":
+            # Public forms take no files: every byte of the body is text.
+            request.body.decode("utf-8")
+        elif content_type == "application/x-www-form-urlencoded":
+            body = request.body.decode("ascii")  # percent-encoded: no raw byte above 127
+            for pair in body.split("&"):
+                for part in pair.split("=", 1):
+                    unquote_to_bytes(part.replace("+", " ")).decode("utf-8")
+    except (UnicodeDecodeError, RawPostDataException):
+        return False
+    return True
 
 
 class PublicLocaleMiddleware(LocaleMiddleware):

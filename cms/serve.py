@@ -3,10 +3,10 @@
 gunicorn (cms.settings.production, several workers) and one export worker
 (`manage.py db_worker --backend exports`; started again if it dies), after
 `compile_catalogues`, `collectstatic` and `migrate`; `manage.py upkeep` runs at the
-start and every hour (releases of new responses, expired sessions and partial answers). PostgreSQL and Redis are used when
-DATABASE_URL and REDIS_URL say so, or when they are found on this machine (a PostgreSQL
-database named `confianza` on 127.0.0.1:5432; Redis on 127.0.0.1:6379); SQLite and
-per-process memory otherwise.
+start and every hour (releases of new responses, expired sessions and partial answers).
+PostgreSQL and Redis are used when DATABASE_URL and REDIS_URL say so, or when they are
+found on this machine (a PostgreSQL database named `confianza` on 127.0.0.1:5432; Redis
+on 127.0.0.1:6379); SQLite and per-process memory otherwise.
 
 A secret key comes from SECRET_KEY, or is generated once into var/secret_key. On
 127.0.0.1 (the default HOST) the site is served over plain HTTP, so the HTTPS redirect,

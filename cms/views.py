@@ -8,7 +8,7 @@ from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext as _
 from django.views import defaults
 
 # A restarting or overloaded database: the resident may simply send again.
@@ -29,6 +29,17 @@ def too_many_requests(request: HttpRequest, *args, **kwargs) -> HttpResponse:
 def request_too_large(request: HttpRequest, *args, **kwargs) -> HttpResponse:
     """A public form post far larger than any honest answer: refused unread."""
     return TemplateResponse(request, "413.html", {}, status=413).render()
+
+
+def unreadable_text(request: HttpRequest) -> HttpResponse:
+    """A public form post whose text is not UTF-8: refused, rather than stored with
+    replacement characters where the resident's words were."""
+    problem = _(
+        "Some of what you sent is not text we can read (it is not valid UTF-8), so nothing "
+        "was saved. Go back and send your answers again; if this keeps happening, try "
+        "another browser."
+    )
+    return TemplateResponse(request, "400.html", {"problem": problem}, status=400).render()
 
 
 def admin_login_redirect(request: HttpRequest) -> HttpResponse:

@@ -14,6 +14,7 @@ from wagtail.admin.ui.tables import Column, NumberColumn, TitleColumn
 from wagtail.admin.views.generic.base import BaseListingView, WagtailAdminTemplateMixin
 
 from cms.audit import record_access
+from cms.dates import day_field
 from cms.models import AuditEvent, Neighborhood
 
 from .access import (
@@ -138,26 +139,19 @@ class ResponseListView(BaseListingView):
         return context
 
 
-def _day(label, **options) -> forms.DateField:
-    """An optional date, picked with the browser's own date input."""
-    return forms.DateField(
-        label=label, required=False, widget=forms.DateInput(attrs={"type": "date"}), **options
-    )
-
-
 class ResultsFilterForm(forms.Form):
     RANGE_FIELDS = ("first_from", "first_to", "second_from", "second_to")
 
-    since = _day(_("From"))
-    until = _day(_("To"))
-    split_at = _day(
+    since = day_field(_("From"))
+    until = day_field(_("To"))
+    split_at = day_field(
         _("Compare before / after"),
         help_text=_("For example the day a 287(g) agreement started."),
     )
-    first_from = _day(_("Or compare: first period from"))
-    first_to = _day(_("first period to"))
-    second_from = _day(_("second period from"))
-    second_to = _day(_("second period to"))
+    first_from = day_field(_("Or compare: first period from"))
+    first_to = day_field(_("first period to"))
+    second_from = day_field(_("second period from"))
+    second_to = day_field(_("second period to"))
     weighting = forms.ChoiceField(
         label=_("Weighting"),
         choices=[

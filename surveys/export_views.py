@@ -22,6 +22,7 @@ from django.views.generic import FormView, TemplateView, View
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from cms.audit import record_access
+from cms.dates import day_field
 from cms.models import AuditEvent, Neighborhood
 
 from .access import EXPORT_RESPONSES, can_see
@@ -37,12 +38,6 @@ CONTENT_TYPES = {"xlsx": XLSX, "csv": "text/csv; charset=utf-8"}
 RECENT_JOBS = 10
 
 
-def _day(label) -> forms.DateField:
-    return forms.DateField(
-        label=label, required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-
-
 class ExportForm(forms.Form):
     format = forms.ChoiceField(
         label=_("Format"),
@@ -53,8 +48,8 @@ class ExportForm(forms.Form):
         initial="xlsx",
         widget=forms.RadioSelect,
     )
-    since = _day(_("From"))
-    until = _day(_("To"))
+    since = day_field(_("From"))
+    until = day_field(_("To"))
     neighborhoods = forms.ModelMultipleChoiceField(
         label=_("Neighborhoods"),
         queryset=Neighborhood.objects.order_by("name"),

@@ -16,4 +16,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # live server answers requests on several threads, and on an in-memory database they
     # would all share one connection, so one request's error or rollback could undo
     # another's writes (a signed-in session lost mid-test). Each thread connects on its own.
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}  # noqa: F405
+    # TEST_SQLITE_NAME lets two runs share a checkout (each needs a file of its own).
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": os.environ.get("TEST_SQLITE_NAME") or str(VAR_DIR / "test.sqlite3")  # noqa: F405
+    }

@@ -13,7 +13,7 @@ from wagtail.models import Locale
 from cms.models import HomePage
 from surveys.models import Response, SurveyPage
 from tests.browser.conftest import sign_in
-from tests.factories import make_staff
+from tests.factories import make_staff, release_everything
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -89,6 +89,7 @@ def test_organizer_translates_and_both_languages_pool(live_server, site, desktop
         "en",
         "es",
     ]
+    release_everything()  # as a release does once the day has closed
     desktop.goto(live_server.url + f"/admin/surveys/{survey.pk}/responses/")
     table = desktop.locator("table.listing").inner_text()
     assert "2 responses in all." in desktop.content()

@@ -1,5 +1,7 @@
 """Bad input gets a clear error beside the field, keeps the resident's answers, stores nothing."""
 
+from urllib.parse import urlencode
+
 import pytest
 from django.http import HttpRequest
 from django.test import Client, override_settings
@@ -196,3 +198,33 @@ def test_resume_and_invitation_links_take_any_text_plainly(paged, code):
     # An open survey takes no invitation codes: the link just opens it.
     assert client.get(f"{paged.url}invite/{code[:200]}/").status_code in (302, 404)
     assert Response.objects.count() == 0
+
+
+def test_text_that_is_not_utf8_is_refused_plainly_and_nothing_stored(survey):
+    answers = {k: v for k, v in valid_answers().items() if k != "nickname"}
+    body = urlencode(post_data(answers, survey=survey), doseq=True) + "&q-nickname=caf%E9"
+    result = Client().post(survey.url, data=body, content_type="application/x-www-form-urlencoded")
+    assert result.status_code == 400
+    assert "not valid UTF-8" in result.content.decode()
+    assert Response.objects.count() == 0
+
+
+def test_text_in_any_script_is_stored_as_written(survey):
+    answers = {k: v for k, v in valid_answers().items() if k != "nickname"}
+    body = urlencode(post_data({**answers, "nickname": "شكرا جزيلا"}, survey=survey), doseq=True)
+    result = Client().post(survey.url, data=body, content_type="application/x-www-form-urlencoded")
+    assert result.status_code == 302
+    assert Answer.objects.get(key="nickname").text == "شكرا جزيلا"
+
+
+def test_a_multipart_post_with_text_that_is_not_utf8_is_refused(survey):
+    result = Client().post(survey.url, data=post_data(valid_answers(), survey=survey))
+    assert result.status_code == 302  # the test client's multipart form post works ...
+    multipart = Client().post(
+        survey.url,
+        data=b'--x\r\nContent-Disposition: form-data; name="q-nickname"\r\n\r\n\xe9\r\n--x--',
+        content_type="multipart/form-data; boundary=x",
+    )
+    assert multipart.status_code == 400  # ... unless its text is not UTF-8
+    assert "not valid UTF-8" in multipart.content.decode()
+    assert Response.objects.count() == 1

@@ -13,6 +13,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from cms.audit import record_command_access
+from cms.dates import parse_day
 from cms.models import AuditEvent
 from surveys.analysis.counts import Selection
 from surveys.analysis.margins import MarginsError, read_margins
@@ -25,9 +26,9 @@ from surveys.release import release_due
 
 def _date(value: str) -> datetime.date:
     try:
-        return datetime.date.fromisoformat(value)
+        return parse_day(value)
     except ValueError as error:
-        raise CommandError(f"'{value}' is not a date (YYYY-MM-DD).") from error
+        raise CommandError(str(error)) from error
 
 
 def _range(value: str) -> tuple[datetime.date, datetime.date]:
