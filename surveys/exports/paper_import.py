@@ -17,6 +17,7 @@ from typing import IO
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy as _
+from openpyxl.utils import get_column_letter
 from wagtail.models import Revision
 
 from cms.models import Neighborhood
@@ -25,7 +26,7 @@ from ..models import Response, SurveyPage
 from ..questionnaire import Questionnaire, questionnaire_for_revision
 from ..submission import InvalidAnswers, ResponseData, cleaned_answers, record_responses
 from ..xlsform.problems import XLSFormError
-from ..xlsform.safety import CellBudget, open_workbook, sheet_rows
+from ..xlsform.safety import CellBudget, open_workbook, sheet_rows, uncached_formulas
 from .paper import FIXED, TEMPLATE_MARK, TemplateColumn, language_codes, template_columns
 
 MAX_ROWS = 5000
@@ -111,6 +112,24 @@ def import_paper(survey: SurveyPage, upload: IO[bytes]) -> int:
                 )
                 % {"expected": ", ".join(expected)},
                 row=1,
+            )
+        uncalculated = uncached_formulas(upload, SHEET, CellBudget(MAX_ROWS * 200))
+        if uncalculated:
+            reason = gettext(
+                "This cell (%(cell)s) holds a formula whose value was never calculated, so it "
+                "would be imported blank. Open the file in a spreadsheet program and save it, "
+                "or type the value instead."
+            )
+            raise PaperImportError(
+                [
+                    Problem(
+                        SHEET,
+                        row,
+                        expected[column - 1] if column <= len(expected) else "",
+                        reason % {"cell": f"{get_column_letter(column)}{row}"},
+                    )
+                    for row, column in uncalculated
+                ]
             )
         responses, problems = _read_rows(rows, columns, questionnaire, original)
     except XLSFormError as error:

@@ -115,6 +115,31 @@ class CellBudget:
             )
 
 
+def uncached_formulas(file_or_path, name: str, budget: CellBudget) -> list[tuple[int, int]]:
+    """The cells of sheet `name` (row and column, from 1) holding a formula whose value
+    was never calculated: read for values, they would be blank. Call after
+    `open_workbook` has checked the file."""
+    data = _read_capped(file_or_path)
+    formulas = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    values = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    found = []
+    try:
+        pairs = zip(
+            formulas[name].iter_rows(max_col=MAX_COLUMNS, values_only=True),
+            values[name].iter_rows(max_col=MAX_COLUMNS, values_only=True),
+            strict=False,
+        )
+        for number, (written, calculated) in enumerate(pairs, start=1):
+            budget.spend(max(len(written), 1), name)
+            for column, (formula, value) in enumerate(zip(written, calculated, strict=False)):
+                if isinstance(formula, str) and formula.startswith("=") and value is None:
+                    found.append((number, column + 1))
+    finally:
+        formulas.close()
+        values.close()
+    return found
+
+
 def sheet_rows(workbook: Workbook, name: str, budget: CellBudget) -> Iterator[tuple]:
     """The values of the rows of sheet `name`, at most MAX_COLUMNS wide, within `budget`."""
     worksheet = workbook[name]

@@ -207,3 +207,37 @@ def test_an_organizer_uploads_through_the_admin(client, export_survey):
     assert Response.objects.filter(channel="paper").count() == 3
     assert upload(b"not a spreadsheet", "x.xlsx").status_code == 200
     assert Response.objects.count() == 3
+
+
+def with_cached_values(upload: io.BytesIO, values: dict[str, str]) -> io.BytesIO:
+    """`upload` with the formulas in `values` given a calculated value, as a spreadsheet
+    program saves them (openpyxl writes formulas without one)."""
+    source, output = zipfile.ZipFile(upload), io.BytesIO()
+    with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                for formula, value in values.items():
+                    calculated = f"<f>{formula}</f><v>{value}</v>".encode()
+                    data = data.replace(f"<f>{formula}</f><v />".encode(), calculated)
+            target.writestr(item, data)
+    output.seek(0)
+    return output
+
+
+def test_a_formula_never_calculated_is_refused_by_its_cell(export_survey):
+    rows = [paper_row(export_survey), paper_row(export_survey, age="=20+20")]
+    with pytest.raises(PaperImportError) as raised:
+        import_paper(export_survey, filled(export_survey, rows))
+    [problem] = raised.value.problems
+    column = openpyxl.utils.get_column_letter(header(export_survey).index("age") + 1)
+    assert (problem.row, problem.column) == (3, "age")
+    assert f"({column}3)" in problem.reason and "never calculated" in problem.reason
+    assert Response.objects.count() == 0
+
+
+def test_a_calculated_formula_is_imported_by_its_value(export_survey):
+    rows = [paper_row(export_survey, age="=20+20")]
+    upload = with_cached_values(filled(export_survey, rows), {"20+20": "40"})
+    assert import_paper(export_survey, upload) == 1
+    assert Response.objects.get().answers.get(key="age").number == 40

@@ -14,7 +14,7 @@ from tests.factories import make_staff
 
 pytestmark = pytest.mark.django_db
 
-FORMULA = '=HYPERLINK("http://evil.example","click")'
+FORMULA = "=cmd|' /C calc'!A0"
 
 
 @pytest.fixture

@@ -55,6 +55,35 @@ def test_licence_plates_are_masked(plate):
     assert scrub(f"The car was {plate} I think") == "The car was [plate removed] I think"
 
 
+@pytest.mark.parametrize(
+    ("detail", "label"),
+    [
+        ("123-45-6789", "[number removed]"),  # a Social Security number
+        ("123 45 6789", "[number removed]"),
+        ("A-Number 123456789", "[number removed]"),
+        ("A123456789", "[number removed]"),
+        ("A# 123-456-789", "[number removed]"),
+        ("alien number 12345678", "[number removed]"),
+        ("passport 12345678", "passport [number removed]"),
+        ("+52 55 1234 5678", "[phone removed]"),
+        ("+44 20 7946 0958", "[phone removed]"),
+        ("+503 7012-3456", "[phone removed]"),
+        ("jane at example dot com", "[email removed]"),
+        ("jane (at) mail (dot) org", "[email removed]"),
+        ("juan arroba correo punto mx", "[email removed]"),
+        ("facebook.com/jane.doe.77", "[link removed]"),
+        ("https://www.instagram.com/janedoe/", "[link removed]"),
+        ("www.tiktok.com/@janedoe", "[link removed]"),
+        ("@jane_doe", "[link removed]"),
+    ],
+)
+def test_identity_numbers_international_phones_spelled_emails_and_profiles_are_masked(
+    detail, label
+):
+    masked = scrub(f"Mine is {detail} — please help")
+    assert masked == f"Mine is {label} — please help"
+
+
 def test_marked_names_are_masked_whole_words_any_case():
     names = names_to_mask("Officer Smith, Rosa\nJosé Pérez")
     text = "officer smith told Rosa and JOSÉ PÉREZ to leave; Rosalind stayed"
