@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import logging
+import smtplib
+
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.forms import ResetPasswordForm
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.contrib.auth.models import AbstractBaseUser
 from django.http import HttpRequest
+
+logger = logging.getLogger(__name__)
 
 # Seeing any of these is seeing what residents said: a second factor is required.
 SENSITIVE_PERMISSIONS = (
@@ -18,11 +23,24 @@ SENSITIVE_PERMISSIONS = (
 )
 
 
+class MailNotSent(RuntimeError):
+    """The mail server did not take a staff member's email (cms.middleware shows why)."""
+
+
 class StaffAccountAdapter(DefaultAccountAdapter):
     """Staff accounts are created by a superuser; there is no public sign-up."""
 
     def is_open_for_signup(self, request) -> bool:
         return False
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        """Send as allauth does; a mail server that does not answer is logged and told
+        to the person plainly (MailNotSent), not shown as a server error."""
+        try:
+            super().send_mail(template_prefix, email, context)
+        except (smtplib.SMTPException, OSError) as error:
+            logger.error("Could not send the %s email: %r", template_prefix, error)
+            raise MailNotSent(template_prefix) from error
 
 
 def sees_resident_data(user: AbstractBaseUser) -> bool:

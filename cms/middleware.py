@@ -11,7 +11,7 @@ from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
-from .accounts import has_second_factor, sees_resident_data
+from .accounts import MailNotSent, has_second_factor, sees_resident_data
 
 # Paths that are not public pages: staff areas and files.
 STAFF_PREFIXES = ("/admin/", "/accounts/", "/documents/", "/static/", "/media/")
@@ -109,6 +109,24 @@ def readable_form(request) -> bool:
     except (UnicodeDecodeError, RawPostDataException):
         return False
     return True
+
+
+class MailNotSentMiddleware:
+    """A staff email the mail server would not take (password reset, verification,
+    invitation): a page saying so, with status 503, instead of a server error."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, MailNotSent):
+            return None
+        from .views import mail_not_sent  # views import this module's app
+
+        return mail_not_sent(request)
 
 
 class PublicLocaleMiddleware(LocaleMiddleware):

@@ -46,7 +46,7 @@ def secret_key() -> str:
         return os.environ["SECRET_KEY"]
     path = VAR / "secret_key"
     if not path.exists():
-        VAR.mkdir(exist_ok=True)
+        VAR.mkdir(exist_ok=True, mode=0o700)
         path.touch(mode=0o600)
         path.write_text(secrets.token_urlsafe(50))
         print(f"Generated a secret key in {path} (keep it; set SECRET_KEY to use your own).")

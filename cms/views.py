@@ -42,6 +42,13 @@ def unreadable_text(request: HttpRequest) -> HttpResponse:
     return TemplateResponse(request, "400.html", {"problem": problem}, status=400).render()
 
 
+def mail_not_sent(request: HttpRequest) -> HttpResponse:
+    """The mail server did not answer when an email to staff was to be sent (logged)."""
+    response = TemplateResponse(request, "account/mail_not_sent.html", {}, status=503).render()
+    response["Retry-After"] = "120"
+    return response
+
+
 def admin_login_redirect(request: HttpRequest) -> HttpResponse:
     """Wagtail's /admin/login/ sends staff to allauth's sign-in, keeping `next`."""
     next_url = request.GET.get("next", "/admin/")

@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "cms.middleware.RequireMFAMiddleware",
+    "cms.middleware.MailNotSentMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
@@ -136,7 +137,9 @@ def database_from_url(url: str) -> dict:
 
 
 if "DATABASE_URL" not in os.environ:
-    VAR_DIR.mkdir(exist_ok=True)
+    # Only the site's own user may read the database in it (cms/private_files.py).
+    VAR_DIR.mkdir(exist_ok=True, mode=0o700)
+    VAR_DIR.chmod(0o700)
 DATABASES = {"default": database_from_url(os.environ.get("DATABASE_URL", DEFAULT_SQLITE_URL))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":

@@ -13,6 +13,8 @@ from pathlib import Path
 
 from django.utils import timezone
 
+from cms.private_files import make_private
+
 from ..analysis.counts import Selection
 from ..analysis.report import build_report
 from ..models import SurveyPage
@@ -47,7 +49,8 @@ def write_export(
     progress: Callable[[int], None] | None = None,
     extra_sheets: Callable[[], list[Sheet]] | None = None,
 ) -> None:
-    """Write `survey`'s responses (as `options` select) to `path`, atomically."""
+    """Write `survey`'s responses (as `options` select) to `path`, atomically, readable
+    by the site's own user only."""
     options.check_neighborhoods()
     survey = survey.responses_survey
     plan = plan_for(survey, options)
@@ -66,6 +69,7 @@ def write_export(
                 Sheet("About", ["item", "value"], _about_rows(survey, options), [24, 90]),
             ]
             write_xlsx(partial, sheets)
+        make_private(partial)  # resident data: readable by this user only
         os.replace(partial, path)
     finally:
         partial.unlink(missing_ok=True)

@@ -29,6 +29,8 @@ from django.tasks import task
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy as _
 
+from cms.private_files import private_directory
+
 from .options import ExportError, ExportOptions
 
 logger = logging.getLogger(__name__)
@@ -115,9 +117,8 @@ class ExportJob(models.Model):
 
 
 def export_root() -> Path:
-    root = Path(settings.EXPORT_ROOT)
-    root.mkdir(parents=True, exist_ok=True)
-    return root
+    """The folder of finished exports: readable by the site's own user only."""
+    return private_directory(Path(settings.EXPORT_ROOT))
 
 
 def start_export(*, survey, user, options: ExportOptions) -> ExportJob:

@@ -1,12 +1,15 @@
 """Staff sign in through allauth only, by verified email, with a second factor."""
 
+import logging
+import socket
+
 import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core import mail
-from django.test import override_settings
+from django.test import Client, override_settings
 
 from tests.factories import make_staff, totp_code
 
@@ -156,3 +159,25 @@ def test_passkeys_and_recovery_codes_are_offered(client):
     index = client.get("/accounts/2fa/").content.decode()
     assert "/accounts/2fa/webauthn/add/" in index
     assert "/accounts/2fa/recovery-codes/" in index
+
+
+def test_a_mail_server_that_does_not_answer_gets_a_plain_page_and_a_log_line(
+    client, settings, caplog
+):
+    with socket.socket() as probe:  # a port where nothing listens
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": port, "use_tls": False, "timeout": 2},
+        }
+    }
+    make_staff("ana")
+    with caplog.at_level(logging.ERROR, logger="cms.accounts"):
+        result = Client(raise_request_exception=False).post(
+            "/accounts/password/reset/", {"email": "ana@example.org"}
+        )
+    assert result.status_code == 503 and result["Retry-After"]
+    assert "the mail server did not answer" in result.content.decode()
+    assert any("Could not send the" in record.getMessage() for record in caplog.records)
