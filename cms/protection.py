@@ -1,9 +1,12 @@
 """Protection at the edge for anonymous forms (surveys, feedback): rate limits and bots.
 
-Clients are told apart by their address hashed with a random key that lives only in the
-cache and is replaced every day, so yesterday's counters cannot be tied to an address
-even by someone holding the database, the logs and the secret key. The address itself
-is used in memory only: never written to the database or to the application's logs.
+Clients are told apart by their address hashed with a key made of a random value that
+lives only in the cache and is replaced every day, and of the secret key, which the
+cache never holds. Yesterday's counters cannot be tied to an address even by someone
+holding the database, the logs and the secret key (the random value is gone); today's
+cannot by someone holding a copy of the cache alone (Redis holds the rate-limit counters
+beside the random value, but not the secret key). The address itself is used in memory
+only: never written to the database or to the application's logs.
 """
 
 from __future__ import annotations
@@ -66,11 +69,12 @@ def _daily_key() -> bytes:
         return kept[2]
     name = f"protection:key:{today}"
     cache.add(name, secrets.token_hex(32), timeout=60 * 60 * 26)
-    key = cache.get(name)
-    if key is None:  # the cache is gone: a key for this request only
+    shared = cache.get(name)
+    if shared is None:  # the cache is gone: a key for this request only
         return secrets.token_hex(32).encode()
-    _kept_key = (today, now, key.encode())
-    return _kept_key[2]
+    key = hmac.new(settings.SECRET_KEY.encode(), shared.encode(), hashlib.sha256).digest()
+    _kept_key = (today, now, key)
+    return key
 
 
 def client_token(request: HttpRequest) -> str:

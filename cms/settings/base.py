@@ -117,12 +117,17 @@ TEMPLATES = [
 # never has to upgrade a read lock (the cause of instant "database is locked"), and
 # the busy timeout makes a second writer wait instead of failing. synchronous=FULL: a
 # commit is on disk before the resident is thanked; with NORMAL, WAL mode may lose the
-# last commits if the machine loses power (not if a process dies).
+# last commits if the machine loses power (not if a process dies). secure_delete:
+# deleted rows (expired partial answers, contact details) are overwritten with zeros,
+# not left in free pages; `manage.py upkeep` empties the write-ahead log (cms/upkeep.py).
 DEFAULT_SQLITE_URL = f"sqlite:///{VAR_DIR / 'confianza.sqlite3'}"
 SQLITE_OPTIONS = {
     "transaction_mode": "IMMEDIATE",
     "timeout": 20,
-    "init_command": ("PRAGMA journal_mode=WAL;PRAGMA synchronous=FULL;PRAGMA busy_timeout=20000"),
+    "init_command": (
+        "PRAGMA journal_mode=WAL;PRAGMA synchronous=FULL;PRAGMA busy_timeout=20000;"
+        "PRAGMA secure_delete=ON"
+    ),
 }
 
 
@@ -279,6 +284,9 @@ CSRF_FAILURE_VIEW = "cms.views.csrf_failure"
 # the right of X-Forwarded-For is the client's.
 SUBMISSION_RATE_LIMIT = (int(os.environ.get("SUBMISSION_RATE_LIMIT", 30)), 600)
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", 0))
+# allauth's own reading of X-Forwarded-For (its rate limits count through
+# cms.accounts.StaffAccountAdapter.get_client_ip, which uses the setting above).
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 # A person cannot answer a survey faster than this (seconds); faster posts are asked
 # to confirm, and posts that fill the hidden honeypot field are dropped.
 MINIMUM_FILL_SECONDS = 3

@@ -7,7 +7,7 @@ import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import AnonymousUser, Group, Permission
 from django.core import mail
 from django.test import Client, override_settings
 
@@ -181,3 +181,18 @@ def test_a_mail_server_that_does_not_answer_gets_a_plain_page_and_a_log_line(
     assert result.status_code == 503 and result["Retry-After"]
     assert "the mail server did not answer" in result.content.decode()
     assert any("Could not send the" in record.getMessage() for record in caplog.records)
+
+
+@override_settings(TRUSTED_PROXY_COUNT=1)
+def test_sign_in_limits_count_each_client_behind_the_proxy_without_keeping_its_address(rf):
+    from allauth.core.internal.ratelimit import get_cache_key, parse_rate
+
+    def key(forwarded: str) -> str:
+        request = rf.post("/accounts/login/", HTTP_X_FORWARDED_FOR=forwarded)
+        request.user = AnonymousUser()
+        return get_cache_key(request, app="account", action="login", rate=parse_rate("10/m/ip"))
+
+    one, other = key("198.51.100.7"), key("198.51.100.8")
+    assert one != other  # two residents of one proxy are two clients, not one
+    assert key("198.51.100.7") == one
+    assert "198.51.100" not in one + other  # the address is hashed with the day's key

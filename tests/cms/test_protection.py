@@ -1,8 +1,11 @@
 """Edge protection for anonymous forms: rate limits, honeypot, fill time."""
 
+import hashlib
+import hmac
 import logging
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.test import Client, override_settings
 
@@ -74,7 +77,26 @@ def test_every_process_uses_the_key_in_the_cache(rf, monkeypatch):
     monkeypatch.setattr(protection, "_clock", lambda: later)
     assert protection.client_token(request) != token  # the cache's new key
     name = f"protection:key:{protection._today()}"
-    assert protection._daily_key() == cache.get(name).encode()
+    assert protection._daily_key() == mixed_with_the_secret(cache.get(name))
+
+
+def mixed_with_the_secret(shared: str) -> bytes:
+    return hmac.new(settings.SECRET_KEY.encode(), shared.encode(), hashlib.sha256).digest()
+
+
+def test_a_copy_of_the_cache_alone_cannot_test_an_address(rf, settings):
+    """Redis holds the day's random value beside the counters; without the secret key it
+    cannot tell whose counter is whose."""
+    request = rf.post("/", REMOTE_ADDR="203.0.113.99")
+    token = protection.client_token(request)
+    shared = cache.get(f"protection:key:{protection._today()}")
+    from_the_cache_alone = hmac.new(shared.encode(), b"203.0.113.99", hashlib.sha256)
+    assert from_the_cache_alone.hexdigest()[:32] != token
+    with_the_secret = hmac.new(mixed_with_the_secret(shared), b"203.0.113.99", hashlib.sha256)
+    assert with_the_secret.hexdigest()[:32] == token
+    settings.SECRET_KEY = "another-secret"
+    protection.forget_daily_key()
+    assert protection.client_token(request) != token
 
 
 def test_a_filled_honeypot_looks_accepted_but_stores_nothing(client, survey):

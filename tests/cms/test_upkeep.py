@@ -45,3 +45,24 @@ def test_one_failing_task_is_reported_and_the_others_run(monkeypatch):
     with pytest.raises(CommandError, match="broken"):
         run()
     assert ran == ["fine"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_deleted_rows_leave_no_copy_in_the_sqlite_files():
+    from pathlib import Path
+
+    from django.contrib.sessions.models import Session
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's files (PostgreSQL's are the server's, not the site's)")
+    secret = "ZQXJ-my brother was detained last week"
+    Session.objects.create(
+        session_key="k" * 32, session_data=secret * 20, expire_date=timezone.now()
+    )
+    Session.objects.filter(session_key="k" * 32).delete()
+    assert "write-ahead log" in run("--only", "sqlite")
+    database = Path(connection.settings_dict["NAME"])
+    for path in (database, Path(f"{database}-wal")):
+        if path.exists():
+            assert secret.encode() not in path.read_bytes(), path
