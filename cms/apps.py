@@ -12,11 +12,13 @@ class CmsConfig(AppConfig):
 
         from . import admin_csp
         from .accounts import verify_email_on_password_reset
+        from .enrolment import allow_enrolment_on_password_reset
         from .private_files import protect_sqlite_files
         from .signal_handlers import connect_content_version, recount_children
 
         admin_csp.install()
         connection_created.connect(protect_sqlite_files)
         password_reset.connect(verify_email_on_password_reset)
+        password_reset.connect(allow_enrolment_on_password_reset)
         page_published.connect(recount_children)
         connect_content_version()

@@ -12,6 +12,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 from .accounts import MailNotSent, has_second_factor, sees_resident_data
+from .enrolment import guarded_paths, may_enrol
 
 # Paths that are not public pages: staff areas and files.
 STAFF_PREFIXES = ("/admin/", "/accounts/", "/documents/", "/static/", "/media/")
@@ -33,7 +34,9 @@ class AdminContentSecurityPolicyMiddleware:
 class RequireMFAMiddleware:
     """Send staff who can see resident data, but have no second factor, to set one up.
 
-    Only the account and MFA pages (and static files) stay reachable until they do.
+    Only the account and MFA pages (and static files) stay reachable until they do. A
+    first second factor is added only after following a link sent by email
+    (cms/enrolment.py): the pages that add one send anyone else to ask for that link.
     """
 
     allowed_prefixes = ("/accounts/", "/static/", "/favicon.ico")
@@ -42,9 +45,12 @@ class RequireMFAMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if not request.user.is_authenticated:
+            return self.get_response(request)
+        if request.path in guarded_paths() and not may_enrol(request):
+            return redirect("mfa_enrolment_required")
         if (
             settings.REQUIRE_MFA
-            and request.user.is_authenticated
             and not request.path.startswith(self.allowed_prefixes)
             and sees_resident_data(request.user)
             and not has_second_factor(request.user)
@@ -56,7 +62,7 @@ class RequireMFAMiddleware:
                     "authentication before you continue."
                 ),
             )
-            return redirect("mfa_activate_totp")
+            return redirect("mfa_activate_totp" if may_enrol(request) else "mfa_enrolment_required")
         return self.get_response(request)
 
 

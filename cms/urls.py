@@ -4,7 +4,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from . import routes, views
+from . import enrolment, routes, views
 
 urlpatterns = [
     # Staff sign in through allauth only: Wagtail's own password login and password
@@ -13,6 +13,13 @@ urlpatterns = [
     path("admin/password_reset/", views.password_reset_redirect),
     path("admin/password_reset/<path:rest>", views.password_reset_redirect),
     path("admin/", include(wagtailadmin_urls)),
+    # A first second factor is added through a link sent by email (cms/enrolment.py).
+    path("accounts/2fa/enrol/", enrolment.enrolment_required, name="mfa_enrolment_required"),
+    path(
+        "accounts/2fa/enrol/<str:token>/",
+        enrolment.enrol_with_link,
+        name="mfa_enrol_with_link",
+    ),
     path("accounts/", include("allauth.urls")),
     path("documents/", include(wagtaildocs_urls)),
 ]

@@ -33,6 +33,7 @@ from cms.models import (
 
 from .bank_blocks import as_posted
 from .blocks import IndexBlock, QuestionBlock, QuestionStreamBlock
+from .page_form import SurveyPageForm
 from .stability import changed_identifier_errors
 
 MIN_SMALL_CELL_THRESHOLD = 5
@@ -194,6 +195,7 @@ class SurveyPage(KnownViewRestrictions, RoutablePageMixin, Page):
     ] + Page.settings_panels
     parent_page_types = ["cms.HomePage", "cms.ContentPage"]
     subpage_types: list[str] = []
+    base_form_class = SurveyPageForm
 
     class Meta:
         verbose_name = _("survey")

@@ -1,6 +1,7 @@
 """Staff sign in through allauth only, by verified email, with a second factor."""
 
 import logging
+import re
 import socket
 
 import pytest
@@ -90,9 +91,14 @@ def test_staff_who_see_resident_data_must_set_up_mfa_before_anything_else(client
         "/accounts/login/", {"login": "analyst@example.org", "password": PASSWORD}
     )
     assert signed_in.status_code == 302 and "_auth_user_id" in client.session
-    for url in ("/admin/", "/admin/surveys/", "/"):
+    for url in ("/admin/", "/admin/surveys/", "/", "/accounts/2fa/totp/activate/"):
         result = client.get(url)
-        assert result.status_code == 302 and result["Location"] == "/accounts/2fa/totp/activate/"
+        assert result.status_code == 302 and result["Location"] == "/accounts/2fa/enrol/"
+    # The way on is a link sent to the analyst's email.
+    page = client.get("/accounts/2fa/enrol/")
+    assert "follow the link we sent to analyst@example.org" in page.content.decode()
+    link = enrolment_link(analyst)
+    assert client.get(link)["Location"] == "/accounts/2fa/totp/activate/"
     # allauth asks for the password again before a second factor is added.
     assert client.get("/accounts/2fa/totp/activate/")["Location"].startswith(
         "/accounts/reauthenticate/"
@@ -104,6 +110,53 @@ def test_staff_who_see_resident_data_must_set_up_mfa_before_anything_else(client
     result = client.post("/accounts/2fa/totp/activate/", {"code": totp_code(secret)})
     assert Authenticator.objects.filter(user=analyst, type="totp").exists()
     assert client.get("/admin/").status_code == 200
+
+
+def enrolment_link(user) -> str:
+    """The path of the last enrolment link emailed to `user`."""
+    message = next(m for m in reversed(mail.outbox) if m.to == [user.email])
+    return re.search(r"https?://[^/\s]+(/accounts/2fa/enrol/\S+/)", message.body)[1]
+
+
+@override_settings(REQUIRE_MFA=True)
+def test_a_phished_password_cannot_add_a_second_factor(client):
+    """Whoever signs in first with a stolen password finds no way to add their own
+    authenticator: the link goes to the owner's mailbox, and works for them only."""
+    analyst = make_staff("analyst", mfa=False)
+    analyst.groups.add(Group.objects.get(name="Analyst"))
+    colleague = make_staff("colleague", mfa=False)
+    client.post("/accounts/login/", {"login": "analyst@example.org", "password": PASSWORD})
+    client.post("/accounts/reauthenticate/", {"password": PASSWORD})
+    for url in ("/accounts/2fa/totp/activate/", "/accounts/2fa/webauthn/add/"):
+        assert client.get(url)["Location"] == "/accounts/2fa/enrol/"
+        assert client.post(url, {"code": "123456"})["Location"] == "/accounts/2fa/enrol/"
+    assert client.get("/accounts/2fa/enrol/").status_code == 200
+    assert mail.outbox[-1].to == ["analyst@example.org"]  # the owner's mailbox
+    # A link of another account, or a forged one, opens nothing.
+    client.force_login(colleague)
+    forged = enrolment_link(analyst)
+    assert client.get(forged).status_code == 400
+    assert client.get("/accounts/2fa/enrol/not-a-token/").status_code == 400
+    assert not Authenticator.objects.filter(user__in=[analyst, colleague]).exists()
+    # A link sent before the password changed is dead after it.
+    client.force_login(analyst)
+    analyst.set_password("a brand new passphrase here")
+    analyst.save()
+    client.force_login(analyst)
+    assert client.get(forged).status_code == 400
+
+
+def test_setting_a_password_from_the_emailed_link_allows_enrolment(client):
+    analyst = make_staff("analyst", mfa=False)
+    client.post("/accounts/password/reset/", {"email": "analyst@example.org"})
+    link = re.search(r"https?://[^/\s]+(/accounts/password/reset/key/\S+)", mail.outbox[-1].body)
+    form_url = client.get(link[1])["Location"]
+    new = "a long passphrase for the analyst"
+    client.post(form_url, {"password1": new, "password2": new})
+    client.post("/accounts/login/", {"login": "analyst@example.org", "password": new})
+    client.post("/accounts/reauthenticate/", {"password": new})
+    assert client.get("/accounts/2fa/totp/activate/").status_code == 200
+    assert analyst.pk == client.session["mfa_enrolment"]["user"]
 
 
 @override_settings(REQUIRE_MFA=True)

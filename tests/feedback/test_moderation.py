@@ -219,4 +219,4 @@ def test_moderators_need_a_second_factor(client, item, settings):
     moderator.groups.add(Group.objects.get(name="Moderator"))
     client.force_login(moderator)
     result = client.get("/admin/feedback/")
-    assert result.status_code == 302 and result["Location"] == "/accounts/2fa/totp/activate/"
+    assert result.status_code == 302 and result["Location"] == "/accounts/2fa/enrol/"

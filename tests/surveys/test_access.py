@@ -18,6 +18,7 @@ from surveys.export_views import ExporterMixin
 from surveys.invitation_views import OrganizerViewMixin
 from surveys.models import SurveyAccess, SurveyPage
 from tests.factories import (
+    body_with_ids,
     edit_form_data,
     every_type_body,
     make_staff,
@@ -276,3 +277,20 @@ def test_only_superusers_grant_access(client, two_surveys):
     client.force_login(organizer)
     assert client.get("/admin/survey_access/").status_code in (302, 403)
     assert client.get("/admin/survey_access/new/").status_code in (302, 403)
+
+
+def test_only_those_granted_a_survey_change_its_smallest_publishable_count(client, two_surveys):
+    ours, theirs = two_surveys
+    organizer = role("Organizer", "org")
+    grant(user=organizer, survey=ours)
+    client.force_login(organizer)
+    for survey, wanted, kept in ((theirs, 5, 10), (ours, 12, 12)):
+        data = edit_form_data(survey, body_with_ids(survey), small_cell_threshold=str(wanted))
+        result = client.post(f"/admin/pages/{survey.pk}/edit/", data)
+        assert result.status_code == 302, result.context["form"].errors
+        survey.refresh_from_db()
+        assert survey.small_cell_threshold == kept
+    [event] = AuditEvent.objects.filter(action="change_threshold")
+    assert (event.user, event.page_id, event.detail) == (organizer, ours.pk, {"from": 10, "to": 12})
+    form = client.get(f"/admin/pages/{theirs.pk}/edit/").context["form"]
+    assert form.fields["small_cell_threshold"].disabled
