@@ -234,6 +234,31 @@ class Questionnaire:
     def has_logic(self) -> bool:
         return any(item.condition is not None for item in self.items)
 
+    @cached_property
+    def meaning(self) -> tuple:
+        """What stored answers mean under this revision: keys, types, codes in order and
+        their roles, limits, favorable codes and conditions; not wording or layout. Two
+        revisions with the same meaning store and analyse a response alike."""
+        return tuple(
+            (
+                q.key,
+                q.type,
+                tuple((c.code, c.non_substantive, c.other, c.anchored) for c in q.choices),
+                q.required,
+                q.max_selections,
+                q.min_value,
+                q.max_value,
+                q.integer,
+                q.min_date,
+                q.max_date,
+                q.max_length,
+                q.favorable,
+                q.about_respondent,
+                q.condition,
+            )
+            for q in self.questions
+        )
+
 
 def build_questionnaire(page: SurveyPage, *, revision_id: int | None = None) -> Questionnaire:
     """Read the questionnaire from a survey page's current (in-memory) content."""

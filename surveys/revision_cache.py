@@ -29,6 +29,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from .blocks import neighborhood_choices
 from .questionnaire import Questionnaire, build_questionnaire
+from .revision_pinning import recorded_revision_id
 
 if TYPE_CHECKING:
     from django.forms import Field
@@ -91,6 +92,9 @@ def live_questionnaire(page: SurveyPage, source: SurveyPage) -> Questionnaire:
     questionnaire = build_questionnaire(page, revision_id=source.live_revision_id)
     question = questionnaire.neighborhood_question
     _QUESTIONNAIRES.put(key, (questionnaire, question.choices if question else None))
+    # The revision its responses will record is worked out now, while the form is shown,
+    # not while a resident waits for their answers to be stored.
+    recorded_revision_id(questionnaire)
     return questionnaire
 
 

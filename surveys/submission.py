@@ -1,9 +1,10 @@
 """The only place responses are written: whole or not at all.
 
 What is stored is decided here and nowhere else: the survey, the questionnaire revision
-answered, the neighborhood, the language, the channel, the status, the *day* of
-submission, and the answers by key and code. Never an IP address, a user agent, an
-exact time or anything from a cookie: callers do not even pass the request.
+answered (one that does not date the response within its day: revision_pinning.py), the
+neighborhood, the language, the channel, the status, the *day* of submission, and the
+answers by key and code. Never an IP address, a user agent, an exact time or anything
+from a cookie: callers do not even pass the request.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from .question_types import AnswerValue, question_type
 from .questionnaire import Questionnaire
 from .response_version import responses_changed
 from .resume import RESUME_CODE_LENGTH, ResumeCode, expiry_for
+from .revision_pinning import recorded_revision_id
 from .wide import wide_cells
 
 BULK_BATCH_SIZE = 2000
@@ -141,6 +143,7 @@ def record_response(
         response = _write(
             survey=survey,
             questionnaire=questionnaire,
+            revision_id=recorded_revision_id(questionnaire),
             rows=rows,
             neighborhood=neighborhood,
             channel=channel,
@@ -180,6 +183,7 @@ def save_partial(
         response = _write(
             survey=survey,
             questionnaire=questionnaire,
+            revision_id=recorded_revision_id(questionnaire),
             rows=rows,
             neighborhood=neighborhood or (Neighborhood.objects.get(code=area) if area else None),
             channel=Response.Channel.WEB,
@@ -216,6 +220,7 @@ def _write(
     *,
     survey: SurveyPage,
     questionnaire: Questionnaire,
+    revision_id: int,
     rows: list[tuple[str, AnswerValue]],
     neighborhood: Neighborhood | None,
     channel: str,
@@ -225,7 +230,7 @@ def _write(
     """Insert a new response (released later: surveys/release.py) with exactly `rows`."""
     response = Response(
         survey=survey.responses_survey,
-        revision_id=questionnaire.revision_id,
+        revision_id=revision_id,
         neighborhood=neighborhood,
         language=questionnaire.language,
         channel=channel,

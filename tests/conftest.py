@@ -41,14 +41,17 @@ def fresh_cache():
     from django.core.cache import cache
 
     from cms import protection, routes
+    from surveys import revision_pinning
 
     cache.clear()
     routes.forget_all()
     protection.forget_daily_key()
+    revision_pinning.forget_pinned()
     yield
     cache.clear()
     routes.forget_all()
     protection.forget_daily_key()
+    revision_pinning.forget_pinned()
 
 
 @pytest.fixture(scope="session", autouse=True)
