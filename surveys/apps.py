@@ -12,9 +12,11 @@ class SurveysConfig(AppConfig):
         from .banks import ship_banks_after_migrate
         from .exports.jobs import delete_expired_exports
         from .release import release_all_due
+        from .storage_order import randomise_rowids, shuffle_postgresql_tables
         from .submission import delete_expired_partials
 
         post_migrate.connect(ship_banks_after_migrate, sender=self)
+        post_migrate.connect(randomise_rowids, sender=self)
         upkeep.register(
             "releases",
             lambda: "released {0.responses} responses, {0.codes} used codes".format(
@@ -27,3 +29,4 @@ class SurveysConfig(AppConfig):
         upkeep.register(
             "exports", lambda: f"{delete_expired_exports()} expired export files deleted"
         )
+        upkeep.register("storage", shuffle_postgresql_tables)
