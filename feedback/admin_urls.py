@@ -10,5 +10,5 @@ urlpatterns = [
     ),
     path("bulk/", admin_views.BulkActionView.as_view(), name="bulk"),
     path("counts/", admin_views.FeedbackCountsView.as_view(), name="counts"),
-    path("<int:pk>/", admin_views.FeedbackDetailView.as_view(), name="detail"),
+    path("<uuid:key>/", admin_views.FeedbackDetailView.as_view(), name="detail"),
 ]

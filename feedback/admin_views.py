@@ -6,6 +6,8 @@ superusers) reach these views; every look at an original and every action is aud
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -67,7 +69,7 @@ class FeedbackQueueView(ModeratorRequiredMixin, BaseListingView):
 
     def get_base_queryset(self):
         return Feedback.objects.select_related("topic", "neighborhood").order_by(
-            "-submitted_on", "-pk"
+            "-submitted_on", "key"
         )
 
     def get_context_data(self, **kwargs):
@@ -89,12 +91,12 @@ class FeedbackDetailView(ModeratorRequiredMixin, WagtailAdminTemplateMixin, Temp
 
     def dispatch(self, request, *args, **kwargs):
         self.feedback = get_object_or_404(
-            Feedback.objects.select_related("topic", "neighborhood"), pk=kwargs["pk"]
+            Feedback.objects.select_related("topic", "neighborhood"), key=kwargs["key"]
         )
         return super().dispatch(request, *args, **kwargs)
 
     def get_page_title(self):
-        return gettext("Feedback #%(id)d") % {"id": self.feedback.pk}
+        return gettext("Feedback #%(reference)s") % {"reference": self.feedback.reference}
 
     def get_breadcrumbs_items(self):
         return self.breadcrumbs_items + [
@@ -136,8 +138,11 @@ class FeedbackDetailView(ModeratorRequiredMixin, WagtailAdminTemplateMixin, Temp
                 refused = [str(error)]
             for refusal in refused:
                 messages.error(request, refusal)
-        messages.success(request, gettext("Feedback #%(id)d saved.") % {"id": self.feedback.pk})
-        return HttpResponseRedirect(reverse("feedback_admin:detail", args=[self.feedback.pk]))
+        messages.success(
+            request,
+            gettext("Feedback #%(reference)s saved.") % {"reference": self.feedback.reference},
+        )
+        return HttpResponseRedirect(reverse("feedback_admin:detail", args=[self.feedback.key]))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -156,7 +161,7 @@ class BulkActionView(ModeratorRequiredMixin, View):
     """Set the status of the items ticked in the queue."""
 
     def post(self, request):
-        ids = [int(i) for i in request.POST.getlist("ids") if i.isascii() and i.isdigit()]
+        ids = [key for key in map(_as_key, request.POST.getlist("ids")) if key is not None]
         status = request.POST.get("status", "")
         queue = reverse("feedback_admin:queue")
         if not ids:
@@ -164,7 +169,7 @@ class BulkActionView(ModeratorRequiredMixin, View):
             return HttpResponseRedirect(queue)
         try:
             changed, refused = moderation.set_status(
-                user=request.user, items=Feedback.objects.filter(pk__in=ids), status=status
+                user=request.user, items=Feedback.objects.filter(key__in=ids), status=status
             )
         except moderation.ModerationError as error:
             messages.error(request, str(error))
@@ -178,6 +183,13 @@ class BulkActionView(ModeratorRequiredMixin, View):
                 % {"count": len(changed), "status": Feedback.Status(status).label},
             )
         return HttpResponseRedirect(queue)
+
+
+def _as_key(value: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        return None
 
 
 class FeedbackCountsView(ModeratorRequiredMixin, WagtailAdminTemplateMixin, TemplateView):

@@ -59,7 +59,7 @@ def _day(value) -> str:
 
 
 CELLS = {
-    "id": lambda item: item.pk,
+    "id": lambda item: str(item.key),
     "submitted_on": lambda item: _day(item.submitted_on),
     "published_on": lambda item: _day(item.published_on),
     "topic": lambda item: item.topic.code,
@@ -79,10 +79,12 @@ def feedback_rows(*, include_original: bool) -> Iterator[list]:
     `include_original` (moderators only), else only published items' public text."""
     if include_original:
         yield list(MODERATOR_HEADER)
-        items = Feedback.objects.select_related("topic", "neighborhood").order_by("pk")
+        items = Feedback.objects.select_related("topic", "neighborhood").order_by(
+            "submitted_on", "key"
+        )
     else:
         yield list(PUBLIC_HEADER)
-        items = public_feedback().order_by("pk")
+        items = public_feedback().order_by("published_on", "key")
     header = MODERATOR_HEADER if include_original else PUBLIC_HEADER
     for item in items.iterator(chunk_size=2000):
         # Only the header's fields are read: public rows never load the original.

@@ -8,6 +8,8 @@ see and that is deleted when the item is closed or its days run out.
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -54,7 +56,11 @@ class Topic(TranslatableMixin, models.Model):
 
 
 class Feedback(models.Model):
-    """One resident's feedback. `text` is the original: it never reaches a public page."""
+    """One resident's feedback. `text` is the original: it never reaches a public page.
+
+    Staff, URLs, exports and the audit log know an item by its random `key` (shown as
+    `reference`), never by its row id, which counts items in the order they came.
+    """
 
     class Status(models.TextChoices):
         NEW = "new", _("New")
@@ -65,6 +71,7 @@ class Feedback(models.Model):
 
     PUBLIC_STATUSES = (Status.PUBLISHED, Status.CLOSED)
 
+    key = models.UUIDField(_("key"), default=uuid.uuid4, unique=True, editable=False)
     topic = models.ForeignKey(
         Topic, on_delete=models.PROTECT, related_name="feedback", verbose_name=_("topic")
     )
@@ -105,7 +112,8 @@ class Feedback(models.Model):
     published_on = models.DateField(_("published on"), null=True, blank=True)
 
     class Meta:
-        ordering = ["-submitted_on", "-pk"]
+        # Within a day, in the order of the random keys: not the order items came in.
+        ordering = ["-submitted_on", "key"]
         verbose_name = _("feedback")
         verbose_name_plural = _("feedback")
         permissions = [
@@ -114,7 +122,12 @@ class Feedback(models.Model):
         indexes = [models.Index(fields=["status", "-published_on"])]
 
     def __str__(self) -> str:
-        return f"#{self.pk} {self.get_status_display()}"
+        return f"#{self.reference} {self.get_status_display()}"
+
+    @property
+    def reference(self) -> str:
+        """How staff refer to the item: the first eight characters of its random key."""
+        return self.key.hex[:8].upper()
 
     @property
     def is_public(self) -> bool:
@@ -140,7 +153,7 @@ class ContactDetail(models.Model):
         verbose_name_plural = _("contact details")
 
     def __str__(self) -> str:
-        return f"contact for feedback #{self.feedback_id} until {self.delete_on}"
+        return f"contact for feedback {self.feedback} until {self.delete_on}"
 
 
 class InternalNote(models.Model):
@@ -162,7 +175,7 @@ class InternalNote(models.Model):
         verbose_name_plural = _("internal notes")
 
     def __str__(self) -> str:
-        return f"note on feedback #{self.feedback_id}"
+        return f"note on feedback {self.feedback}"
 
 
 # The public page lives beside the feedback it shows.

@@ -7,6 +7,7 @@ Closing an item deletes its contact details at once.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -30,18 +31,19 @@ def masked_text(feedback: Feedback) -> str:
     return scrub(feedback.text, names_to_mask(feedback.masked_names), language=feedback.language)
 
 
-def _audit(user, feedback_ids: list[int], what: str, **detail) -> None:
+def _audit(user, items: list[Feedback], what: str, **detail) -> None:
     record_access(
         user=user,
         action=AuditEvent.Action.MODERATE,
-        subject=gettext("Feedback %(ids)s") % {"ids": ", ".join(f"#{i}" for i in feedback_ids)},
-        detail={"feedback": feedback_ids, "did": what, **detail},
+        subject=gettext("Feedback %(ids)s")
+        % {"ids": ", ".join(f"#{item.reference}" for item in items)},
+        detail={"feedback": [str(item.key) for item in items], "did": what, **detail},
     )
 
 
 def record_view(*, user: AbstractBaseUser, feedback: Feedback) -> None:
     """Reading an original and its contact details is access to resident data."""
-    _audit(user, [feedback.pk], "view")
+    _audit(user, [feedback], "view")
 
 
 @transaction.atomic
@@ -66,7 +68,7 @@ def edit(
     feedback.save()
     if note.strip():
         add_note(user=user, feedback=feedback, text=note, audit=False)
-    _audit(user, [feedback.pk], "edit", note=bool(note.strip()))
+    _audit(user, [feedback], "edit", note=bool(note.strip()))
     return feedback
 
 
@@ -75,22 +77,22 @@ def add_note(*, user: AbstractBaseUser, feedback: Feedback, text: str, audit=Tru
         feedback=feedback, author=user, author_name=user.get_username(), text=text.strip()
     )
     if audit:
-        _audit(user, [feedback.pk], "note")
+        _audit(user, [feedback], "note")
 
 
 def _check_publishable(feedback: Feedback) -> None:
     if not feedback.may_publish:
         raise ModerationError(
-            gettext("Feedback #%(id)d: the resident did not allow publishing it.")
-            % {"id": feedback.pk}
+            gettext("Feedback #%(reference)s: the resident did not allow publishing it.")
+            % {"reference": feedback.reference}
         )
 
 
 @transaction.atomic
 def set_status(
     *, user: AbstractBaseUser, items: Iterable[Feedback], status: str
-) -> tuple[list[int], list[str]]:
-    """Move `items` to `status`; returns the ids changed and the refusals, one per item.
+) -> tuple[list[uuid.UUID], list[str]]:
+    """Move `items` to `status`; returns the keys changed and the refusals, one per item.
 
     Publishing fills an empty public text with the masked original; closing deletes
     contact details."""
@@ -114,12 +116,12 @@ def set_status(
             feedback.published_on = feedback.published_on or today
         feedback.status = status
         feedback.save()
-        changed.append(feedback.pk)
+        changed.append(feedback)
     if status == Feedback.Status.CLOSED:
-        ContactDetail.objects.filter(feedback_id__in=changed).delete()
+        ContactDetail.objects.filter(feedback__in=changed).delete()
     if changed:
         _audit(user, changed, f"status:{status}")
-    return changed, refused
+    return [item.key for item in changed], refused
 
 
 def delete_expired_contacts(today=None) -> int:

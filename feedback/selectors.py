@@ -57,6 +57,7 @@ def public_feedback() -> QuerySet[Feedback]:
         .select_related("topic", "neighborhood")
         .only(
             "pk",
+            "key",
             "public_text",
             "reply",
             "replied_on",
@@ -67,7 +68,7 @@ def public_feedback() -> QuerySet[Feedback]:
             "neighborhood__name",
             "neighborhood__code",
         )
-        .order_by("-published_on", "-pk")
+        .order_by("-published_on", "key")
     )
 
 

@@ -93,7 +93,7 @@ def test_admin_pages_contain_no_inline_script(client, staff, survey, home):
     client.force_login(staff)
     feedback = a_feedback_item()
     for template in ADMIN_PAGES:
-        url = template.format(survey=survey.pk, home=home.pk, feedback=feedback.pk)
+        url = template.format(survey=survey.pk, home=home.pk, feedback=feedback.key)
         response = client.get(url, follow=True)
         assert response.status_code == 200, url
         found = INLINE_SCRIPT.findall(response.content.decode())

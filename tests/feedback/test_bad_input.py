@@ -50,10 +50,10 @@ def test_markup_is_kept_as_text_and_shown_as_text(client, voices, staff):
     item = Feedback.objects.get()
     assert item.text == PAYLOAD  # stored as sent: nothing silently changed
     client.force_login(staff)
-    for url in ("/admin/feedback/", f"/admin/feedback/{item.pk}/"):
+    for url in ("/admin/feedback/", f"/admin/feedback/{item.key}/"):
         html = client.get(url).content.decode()
         assert "<script>alert" not in html and "<img src=x" not in html, url
-    client.post(f"/admin/feedback/{item.pk}/", {"public_text": "", "status": "published"})
+    client.post(f"/admin/feedback/{item.key}/", {"public_text": "", "status": "published"})
     client.logout()
     public = client.get(voices.url).content.decode()
     assert "<script>alert" not in public and "<img src=x" not in public

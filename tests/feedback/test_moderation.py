@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from cms.models import AuditEvent
 from feedback import admin_urls
+from feedback.exports import feedback_rows
 from feedback.models import ContactDetail, Feedback, InternalNote
 from feedback.submission import record_feedback
 from tests.factories import make_staff
@@ -19,11 +20,11 @@ pytestmark = pytest.mark.django_db
 ORIGINAL = "They took my brother at 123 Main St, call 512-555-0199"
 
 
-def moderation_urls(item_pk: int) -> list[str]:
+def moderation_urls(item_key) -> list[str]:
     """Every moderation URL, discovered from the namespace (new views join the checks)."""
     urls = []
     for pattern in admin_urls.urlpatterns:
-        kwargs = {"pk": item_pk} if "pk" in pattern.pattern.converters else {}
+        kwargs = {"key": item_key} if "key" in pattern.pattern.converters else {}
         urls.append(reverse(f"feedback_admin:{pattern.name}", kwargs=kwargs))
     return urls
 
@@ -42,21 +43,21 @@ def item(topics, neighborhoods):
 
 
 def test_anonymous_visitors_are_sent_to_sign_in(client, item):
-    for url in moderation_urls(item.pk):
+    for url in moderation_urls(item.key):
         result = client.get(url)
         assert result.status_code == 302 and result["Location"].startswith("/accounts/login/"), url
-    assert client.post(reverse("feedback_admin:bulk"), {"ids": [item.pk]}).status_code == 302
+    assert client.post(reverse("feedback_admin:bulk"), {"ids": [item.key]}).status_code == 302
     assert Feedback.objects.get().status == "new"
 
 
 def test_analysts_see_no_queue_no_originals_no_contacts(client, item):
     client.force_login(role("Analyst", "ana"))
-    for url in moderation_urls(item.pk):
+    for url in moderation_urls(item.key):
         result = client.get(url)
         assert result.status_code in (302, 403), url
         assert "512-555-0199" not in result.content.decode()
         assert "maria@example.org" not in result.content.decode()
-    result = client.post(reverse("feedback_admin:bulk"), {"ids": [item.pk], "status": "closed"})
+    result = client.post(reverse("feedback_admin:bulk"), {"ids": [item.key], "status": "closed"})
     assert result.status_code in (302, 403) and result.get("Location", "/admin/") == "/admin/"
     assert ContactDetail.objects.exists() and Feedback.objects.get().status == "new"
     assert "/admin/feedback/" not in client.get("/admin/").content.decode()
@@ -66,21 +67,21 @@ def test_analysts_see_no_queue_no_originals_no_contacts(client, item):
 def test_moderators_and_organizers_read_originals_and_contacts(client, item, name):
     client.force_login(role(name, "mod"))
     queue = client.get("/admin/feedback/").content.decode()
-    assert f"/admin/feedback/{item.pk}/" in queue
+    assert f"/admin/feedback/{item.key}/" in queue
     assert "512-555-0199" not in queue  # the queue shows masked text
-    detail = client.get(f"/admin/feedback/{item.pk}/").content.decode()
+    detail = client.get(f"/admin/feedback/{item.key}/").content.decode()
     assert ORIGINAL in detail and "maria@example.org" in detail
     assert "[phone removed]" in detail and "[address removed]" in detail
     event = AuditEvent.objects.get(action=AuditEvent.Action.MODERATE)
     assert event.username == "mod" and event.detail["did"] == "view"
-    assert event.detail["feedback"] == [item.pk]
+    assert event.detail["feedback"] == [str(item.key)]
 
 
 def test_a_moderator_masks_what_the_scrubber_missed_and_publishes(client, item, voices):
     client.force_login(role("Moderator", "mod"))
     missed = "They took my brother at [address removed], ring five one two, ask Rosa"
     result = client.post(
-        f"/admin/feedback/{item.pk}/",
+        f"/admin/feedback/{item.key}/",
         {
             "public_text": missed.replace("ring five one two, ", ""),
             "masked_names": "Rosa",
@@ -105,7 +106,7 @@ def test_a_moderator_masks_what_the_scrubber_missed_and_publishes(client, item, 
 
 def test_a_typed_phone_number_is_masked_again_on_save(client, item):
     client.force_login(role("Moderator", "mod"))
-    client.post(f"/admin/feedback/{item.pk}/", {"public_text": "call (512) 555-0100 now"})
+    client.post(f"/admin/feedback/{item.key}/", {"public_text": "call (512) 555-0100 now"})
     item.refresh_from_db()
     assert item.public_text == "call [phone removed] now"
 
@@ -113,7 +114,7 @@ def test_a_typed_phone_number_is_masked_again_on_save(client, item):
 def test_feedback_the_resident_kept_private_cannot_be_published(client, topics):
     private, _ = record_feedback(topic=topics["traffic"], language="en", text="private")
     client.force_login(role("Moderator", "mod"))
-    client.post(f"/admin/feedback/{private.pk}/", {"status": "published"}, follow=True)
+    client.post(f"/admin/feedback/{private.key}/", {"status": "published"}, follow=True)
     private.refresh_from_db()
     assert private.status == "new" and private.published_on is None
 
@@ -156,7 +157,7 @@ def test_queue_filters(client, topics, neighborhoods, query, expected):
     items = make_items(topics, neighborhoods)
     client.force_login(role("Moderator", "mod"))
     html = client.get("/admin/feedback/?" + query.format(area=neighborhoods[1].pk)).content.decode()
-    shown = [i for i, item in enumerate(items) if f"/admin/feedback/{item.pk}/" in html]
+    shown = [i for i, item in enumerate(items) if f"/admin/feedback/{item.key}/" in html]
     assert shown == expected
 
 
@@ -166,14 +167,14 @@ def test_bulk_actions_change_many_and_are_audited(client, topics, neighborhoods)
         feedback=items[0], contact="x", delete_on=datetime.date(2030, 1, 1)
     )
     client.force_login(role("Moderator", "mod"))
-    ids = [items[0].pk, items[1].pk]
+    ids = [items[0].key, items[1].key]
     result = client.post(reverse("feedback_admin:bulk"), {"ids": ids, "status": "closed"})
     assert result.status_code == 302
-    assert set(Feedback.objects.filter(status="closed").values_list("pk", flat=True)) == set(ids)
+    assert set(Feedback.objects.filter(status="closed").values_list("key", flat=True)) == set(ids)
     assert not ContactDetail.objects.exists()
     event = AuditEvent.objects.get(detail__did="status:closed")
-    assert sorted(event.detail["feedback"]) == sorted(ids)
-    client.post(reverse("feedback_admin:bulk"), {"ids": [items[2].pk], "status": "published"})
+    assert sorted(event.detail["feedback"]) == sorted(str(key) for key in ids)
+    client.post(reverse("feedback_admin:bulk"), {"ids": [items[2].key], "status": "published"})
     items[2].refresh_from_db()
     assert items[2].status == "published" and items[2].public_text == "item number 2"
 
@@ -220,3 +221,21 @@ def test_moderators_need_a_second_factor(client, item, settings):
     client.force_login(moderator)
     result = client.get("/admin/feedback/")
     assert result.status_code == 302 and result["Location"] == "/accounts/2fa/enrol/"
+
+
+def test_items_are_known_by_random_keys_not_by_their_order(client, topics):
+    moderator = make_staff("mod")
+    moderator.groups.add(Group.objects.get(name="Moderator"))
+    items = [
+        record_feedback(topic=topics["traffic"], language="en", text=f"item {i}")[0]
+        for i in range(12)
+    ]
+    client.force_login(moderator)
+    queue = client.get("/admin/feedback/").content.decode()
+    for item in items:
+        assert f"/admin/feedback/{item.key}/" in queue and f"#{item.reference}" in queue
+        assert f"/admin/feedback/{item.pk}/" not in queue
+    listed = [str(item.key) for item in client.get("/admin/feedback/").context["items"]]
+    assert listed == sorted(str(item.key) for item in items)  # one day: in key order
+    header, *rows = list(feedback_rows(include_original=True))
+    assert {row[header.index("id")] for row in rows} == {str(item.key) for item in items}
