@@ -5,6 +5,7 @@ then (on a parent page and on a translation), and migrated forward.
 """
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from wagtail.models import Locale, Page, Site
@@ -25,7 +26,9 @@ def old_grants(transactional_db):
     from surveys.models import SurveyPage
     from tests.factories import every_type_body, make_home, make_staff, make_survey
 
-    # A transactional test starts after another's flush: bring back what migrations made.
+    # A transactional test starts after another's flush: bring back what migrations made
+    # (and forget the content types cached before the flush renumbered them).
+    ContentType.objects.clear_cache()
     Locale.objects.get_or_create(language_code="en")
     root = Page.get_first_root_node() or Page.add_root(title="Root", slug="root")
     Site.objects.get_or_create(is_default_site=True, defaults={"root_page": root})
