@@ -249,7 +249,20 @@ class SiteSettings(BaseSiteSetting):
         help_text=_("Shown on every survey. Leave empty to show the built-in promise."),
     )
 
-    panels = [FieldPanel("organization_name"), FieldPanel("privacy_statement")]
+    public_base_url = models.URLField(
+        _("public address"),
+        blank=True,
+        help_text=_(
+            "The address residents use, e.g. https://survey.example.org. Invitation "
+            "cards, QR codes and printed links use it."
+        ),
+    )
+
+    panels = [
+        FieldPanel("organization_name"),
+        FieldPanel("public_base_url"),
+        FieldPanel("privacy_statement"),
+    ]
 
     class Meta:
         verbose_name = _("site settings")

@@ -18,6 +18,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from cms.audit import record_access
 from cms.models import AuditEvent, Neighborhood
+from cms.public_urls import address_problem
 
 from .access import can_organize
 from .invitations import (
@@ -140,7 +141,11 @@ class InvitationsView(OrganizerViewMixin, FormView):
             page=self.survey,
             detail={"query": self.request.GET.urlencode()},
         )
-        return super().get_context_data(rows=summary(self.survey), **kwargs)
+        return super().get_context_data(
+            rows=summary(self.survey),
+            address_problem=address_problem(self.survey.get_site()),
+            **kwargs,
+        )
 
 
 class InvitationSheetView(OrganizerViewMixin, TemplateView):
@@ -155,24 +160,26 @@ class InvitationSheetView(OrganizerViewMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         form = SheetForm(self.request.GET)
         context["form"] = form
+        context["address_problem"] = address_problem(self.survey.get_site())
         if not form.is_valid():
             return context
         codes = unused_codes(self.survey, form.cleaned_data["neighborhood"])
         sheet = Paginator(codes, CODES_PER_SHEET).get_page(form.cleaned_data["page"] or 1)
+        self.languages = list(
+            self.survey.get_translations(inclusive=True).live().select_related("locale")
+        )
         record_access(
             user=self.request.user,
             action=AuditEvent.Action.PRINT_INVITATIONS,
             page=self.survey,
             detail={"query": self.request.GET.urlencode(), "codes": len(sheet.object_list)},
         )
-        context.update(
-            sheet=sheet,
-            cards=[self._card(code) for code in sheet],
-            survey_url=self.survey.get_full_url(self.request),
-        )
+        context.update(sheet=sheet, cards=[self._card(code) for code in sheet])
         return context
 
     def _card(self, invitation) -> dict:
+        """One card: a QR code to the survey in its own language, and the survey's title,
+        a line of instructions and the link (with the code) in each of its languages."""
         url = invitation_url(self.survey, invitation.code, self.request)
         label = gettext("QR code linking to the survey with code %(code)s") % {
             "code": invitation.code
@@ -182,4 +189,12 @@ class InvitationSheetView(OrganizerViewMixin, TemplateView):
             "neighborhood": invitation.neighborhood,
             "url": url,
             "qr": mark_safe(qr_svg(url, label)),  # noqa: S308 - ElementTree escaped it
+            "languages": [
+                {
+                    "language": page.locale.language_code,
+                    "title": page.title,
+                    "url": invitation_url(page, invitation.code, self.request),
+                }
+                for page in self.languages
+            ],
         }

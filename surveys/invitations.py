@@ -30,6 +30,7 @@ from django.utils.translation import gettext, gettext_lazy as _
 from qrcode.image.svg import SvgPathImage
 
 from cms.models import Neighborhood
+from cms.public_urls import public_page_url
 
 from . import codes
 from .resume import ResumeCode
@@ -218,9 +219,10 @@ def unused_codes(survey, neighborhood: Neighborhood | None = None):
 
 
 def invitation_url(survey, code: str, request=None) -> str:
-    """The link a code's QR leads to: the survey's `invite/` route, the code in the
-    query (access logs keep paths, never queries: cms.access_log)."""
-    return f"{survey.get_full_url(request)}invite/?{urlencode({'code': code})}"
+    """The link a code's QR leads to: the survey's `invite/` route at the public address
+    (cms.public_urls), the code in the query (access logs keep paths, never queries:
+    cms.access_log)."""
+    return f"{public_page_url(survey, request)}invite/?{urlencode({'code': code})}"
 
 
 def qr_svg(url: str, label: str) -> str:

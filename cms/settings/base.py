@@ -328,6 +328,9 @@ SECURE_REFERRER_POLICY = "same-origin"
 # --- Wagtail ---------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Confianza"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
+# The address residents reach the site at, for printed cards and QR codes, unless
+# organizers set one in Site settings (cms/public_urls.py).
+PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "pdf", "txt", "xlsx"]
 # No third parties: no oEmbed providers are contacted, no avatars fetched, and the admin

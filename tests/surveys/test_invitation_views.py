@@ -4,8 +4,9 @@ import re
 
 import pytest
 from django.contrib.auth.models import Group
+from wagtail.models import Locale
 
-from cms.models import Neighborhood
+from cms.models import Neighborhood, SiteSettings
 from surveys.access import grant
 from surveys.invitations import InvitationCode, generate, redeem
 from tests.factories import make_staff, release_everything
@@ -189,3 +190,40 @@ def test_a_neighborhood_with_codes_cannot_be_deleted(client, staff, survey, neig
     result = client.post(url, follow=True)
     assert "Not deleted: 1 invitation codes were handed out" in result.content.decode()
     assert Neighborhood.objects.filter(pk=neighborhoods[0].pk).exists()
+
+
+def test_printed_links_use_the_public_address_and_warn_without_one(client, organizer, survey):
+    [code] = (invitation.code for invitation in generate(survey, 1))
+    client.force_login(organizer)
+    for url in (page_url(survey), sheet_url(survey)):
+        assert "No public address is set" in client.get(url).content.decode()
+    settings_row = SiteSettings.for_site(survey.get_site())
+    settings_row.public_base_url = "http://localhost:8000"
+    settings_row.save()
+    assert "which only this machine can reach" in client.get(sheet_url(survey)).content.decode()
+    settings_row.public_base_url = "https://survey.example.org/"
+    settings_row.save()
+    sheet = client.get(sheet_url(survey))
+    assert "public address" not in sheet.content.decode().lower().split("<main")[0]
+    [card] = sheet.context["cards"]
+    assert card["url"] == f"https://survey.example.org/en/survey/invite/?code={code}"
+    assert card["url"] in sheet.content.decode()  # the printed link carries the code
+
+
+def test_cards_speak_every_language_of_the_survey(client, organizer, survey):
+    locale = Locale.objects.create(language_code="es")
+    survey.get_parent().copy_for_translation(locale).save_revision().publish()
+    spanish = survey.copy_for_translation(locale)
+    spanish.title = "Encuesta de confianza"
+    spanish.save_revision().publish()
+    [code] = (invitation.code for invitation in generate(survey, 1))
+    client.force_login(organizer)
+    sheet = client.get(sheet_url(survey))
+    [card] = sheet.context["cards"]
+    assert [(v["language"], v["title"]) for v in card["languages"]] == [
+        ("en", survey.title),
+        ("es", "Encuesta de confianza"),
+    ]
+    html = sheet.content.decode()
+    assert f"/es/{spanish.slug}/invite/?code={code}" in html
+    assert 'lang="es"' in html and "Lo invitamos a responder esta encuesta" in html
