@@ -142,3 +142,16 @@ def test_system_checks_pass_on_this_database():
         text=True,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.django_db
+def test_every_model_change_has_its_migration():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    try:
+        call_command("makemigrations", "--check", "--dry-run", stdout=out, stderr=out)
+    except SystemExit as exit_:
+        pytest.fail(f"A model changed without a migration: {out.getvalue()} ({exit_})")
