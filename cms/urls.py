@@ -12,6 +12,10 @@ urlpatterns = [
     path("admin/login/", views.admin_login_redirect, name="wagtailadmin_login"),
     path("admin/password_reset/", views.password_reset_redirect),
     path("admin/password_reset/<path:rest>", views.password_reset_redirect),
+    # Wagtail's admin API can also move, copy, delete, revert and publish pages; those
+    # actions skip the admin's hooks (grants, audit, protected responses, k), and the
+    # admin itself never calls them: they are not served.
+    re_path(r"^admin/api/main/pages/\d+/action/", views.not_served, name="admin_api_actions"),
     path("admin/", include(wagtailadmin_urls)),
     # A first second factor is added through a link sent by email (cms/enrolment.py).
     path("accounts/2fa/enrol/", enrolment.enrolment_required, name="mfa_enrolment_required"),

@@ -49,6 +49,11 @@ def mail_not_sent(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def not_served(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    """A URL that a package offers and this site does not (cms/urls.py says why)."""
+    return HttpResponse(status=404)
+
+
 def admin_login_redirect(request: HttpRequest) -> HttpResponse:
     """Wagtail's /admin/login/ sends staff to allauth's sign-in, keeping `next`."""
     next_url = request.GET.get("next", "/admin/")

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext
 from wagtail.models import Page
 
@@ -96,25 +96,70 @@ def surveys_at_or_below(pages: Iterable[Page]) -> QuerySet[SurveyPage]:
     return surveys
 
 
-def refuse_move_or_copy(user: AbstractBaseUser, pages: Iterable[Page]) -> str:
-    """Why `user` may not move or copy `pages`, or "" if they may.
-
-    Superusers may. Anyone else only where every survey among the pages and below them
-    that holds responses is one they are granted: nobody relocates another's survey.
-    """
-    if user.is_superuser:
-        return ""
+def _ungranted(user: AbstractBaseUser, pages: Iterable[Page]) -> QuerySet[SurveyPage]:
+    """The surveys (originals) among `pages` and below them that `user` is not granted."""
     keys = surveys_at_or_below(pages).values("translation_key")
-    answered = (
+    return (
         SurveyPage.objects.originals()
-        .filter(translation_key__in=keys, pk__in=Response.objects.values("survey"))
+        .filter(translation_key__in=keys)
         .exclude(pk__in=surveys_visible_to(user).values("pk"))
         .order_by("title")
     )
-    titles = [survey.title for survey in answered[:5]]
+
+
+def refuse_move_or_copy(user: AbstractBaseUser, pages: Iterable[Page]) -> str:
+    """Why `user` may not move or copy `pages`, or "" if they may.
+
+    Superusers may. Anyone else only where they are granted every survey among the
+    pages and below them, whatever those surveys hold (so the answer tells nothing of
+    their responses): nobody relocates another's survey.
+    """
+    if user.is_superuser:
+        return ""
+    titles = [survey.title for survey in _ungranted(user, pages)[:5]]
     if not titles:
         return ""
-    return gettext(
-        "Only a superuser may move or copy these surveys, because they hold responses "
-        "you are not granted: %(titles)s."
-    ) % {"titles": ", ".join(titles)}
+    return gettext("Only a superuser may move or copy surveys you are not granted: %(titles)s.") % {
+        "titles": ", ".join(titles)
+    }
+
+
+def stored_responses_under(pages: Iterable[Page]) -> int:
+    """How many responses answered any of `pages` or a page below them."""
+    page_ids = set()
+    for page in pages:
+        page_ids.update(
+            str(pk)
+            for pk in Page.objects.descendant_of(page, inclusive=True).values_list("pk", flat=True)
+        )
+    return Response.objects.filter(
+        Q(revision__object_id__in=page_ids) | Q(survey_id__in=[int(pk) for pk in page_ids])
+    ).count()
+
+
+def refuse_delete(user: AbstractBaseUser, pages: Iterable[Page]) -> str:
+    """Why `user` may not delete `pages`, or "" if they may.
+
+    Nothing residents submitted is thrown away: a page with responses at or below it is
+    never deleted. A superuser is told how many; anyone else may delete only surveys
+    never published, and is told nothing about responses, released or not (a count
+    that changes would show each one arrive).
+    """
+    pages = list(pages)
+    if user.is_superuser:
+        count = stored_responses_under(pages)
+        if not count:
+            return ""
+        return gettext(
+            "Not deleted: %(count)d stored survey responses answered this page or a page "
+            "below it, and nothing residents submitted is ever thrown away. Unpublish the "
+            "survey instead to stop new answers."
+        ) % {"count": count}
+    surveys = surveys_at_or_below(pages)
+    if surveys.filter(first_published_at__isnull=False).exists() or stored_responses_under(pages):
+        return gettext(
+            "Not deleted: only a superuser may delete a survey that has been published, "
+            "and never one that holds responses. Unpublish the survey instead to stop new "
+            "answers."
+        )
+    return ""

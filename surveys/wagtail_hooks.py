@@ -1,7 +1,6 @@
 """Survey responses and invitation codes in the Wagtail admin; protection of stored responses."""
 
 from django.contrib import messages
-from django.db.models import Q
 from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.urls import include, path, reverse
@@ -24,6 +23,7 @@ from .access import (
     can_organize,
     can_view_responses,
     grant_to_creator,
+    refuse_delete as refuse_page_delete,
     refuse_move_or_copy,
     surveys_at_or_below,
     surveys_visible_to,
@@ -138,32 +138,11 @@ def xlsform_button(page, user, next_url=None):
         )
 
 
-def stored_responses_under(pages) -> int:
-    """How many responses answered any of `pages` or a page below them."""
-    page_ids = set()
-    for page in pages:
-        page_ids.update(
-            str(pk)
-            for pk in Page.objects.descendant_of(page, inclusive=True).values_list("pk", flat=True)
-        )
-    return Response.objects.filter(
-        Q(revision__object_id__in=page_ids) | Q(survey_id__in=[int(pk) for pk in page_ids])
-    ).count()
-
-
 def _refuse_delete(request, pages):
-    count = stored_responses_under(pages)
-    if not count:
+    reason = refuse_page_delete(request.user, pages)
+    if not reason:
         return None
-    messages.error(
-        request,
-        gettext(
-            "Not deleted: %(count)d stored survey responses answered this page or a page "
-            "below it, and nothing residents submitted is ever thrown away. Unpublish the "
-            "survey instead to stop new answers."
-        )
-        % {"count": count},
-    )
+    messages.error(request, reason)
     return redirect("wagtailadmin_explore", pages[0].get_parent().pk)
 
 

@@ -6,8 +6,11 @@ on `OrganizerViewMixin`, e.g. invitation codes) also need the right to edit the 
 which Analysts never have.
 """
 
+import json
+
 import pytest
 from django.contrib.auth.models import Group
+from django.test import Client
 from django.urls import reverse
 from wagtail.models import Locale
 
@@ -16,7 +19,7 @@ from surveys import admin_urls
 from surveys.access import grant
 from surveys.export_views import ExporterMixin
 from surveys.invitation_views import OrganizerViewMixin
-from surveys.models import SurveyAccess, SurveyPage
+from surveys.models import Response, SurveyAccess, SurveyPage
 from tests.factories import (
     body_with_ids,
     edit_form_data,
@@ -155,7 +158,7 @@ def test_an_organizer_cannot_move_another_survey_under_their_own(client, two_sur
     grant(user=organizer, survey=ours)
     client.force_login(organizer)
     moved = client.post(f"/admin/pages/{theirs.pk}/move/{east.pk}/confirm/", follow=True)
-    assert "Only a superuser may move or copy these surveys" in moved.content.decode()
+    assert "Only a superuser may move or copy surveys you are not granted" in moved.content.decode()
     theirs.refresh_from_db()
     assert theirs.get_parent().pk != east.pk
     for url in survey_data_urls(theirs.pk, exports=False):
@@ -294,3 +297,51 @@ def test_only_those_granted_a_survey_change_its_smallest_publishable_count(clien
     assert (event.user, event.page_id, event.detail) == (organizer, ours.pk, {"from": 10, "to": 12})
     form = client.get(f"/admin/pages/{theirs.pk}/edit/").context["form"]
     assert form.fields["small_cell_threshold"].disabled
+
+
+def test_refusals_tell_nothing_of_a_surveys_responses(client, home, neighborhoods):
+    """Delete, move and copy refuse an ungranted survey the same way whether or not a
+    resident has just answered it: a message that changed would show each one arrive."""
+    survey = make_survey(home, every_type_body(), slug="quiet")
+    organizer = role("Organizer", "org")
+    client.force_login(organizer)
+
+    def refusals() -> list[str]:
+        said = []
+        for url in (f"/admin/pages/{survey.pk}/delete/", f"/admin/pages/{survey.pk}/copy/"):
+            said.append(client.get(url, follow=True).content.decode())
+        return [
+            next(line for line in page.splitlines() if "Not deleted" in line or "Only a" in line)
+            for page in said
+        ]
+
+    before = refusals()
+    Client().post(survey.url, post_data(valid_answers(), survey=survey))
+    assert Response.objects.count() == 1
+    assert refusals() == before
+    assert "stored survey responses" not in " ".join(before)
+
+
+def test_the_admin_api_cannot_move_copy_delete_or_publish_pages(client, two_surveys, sections):
+    ours, theirs = two_surveys
+    east, _west = sections
+    organizer = role("Organizer", "org")
+    grant(user=organizer, survey=ours)
+    for user in (organizer, make_staff("root", superuser=True)):
+        client.force_login(user)
+        for action, body in (
+            ("move", {"destination_page_id": east.pk, "position": "last-child"}),
+            ("copy", {"destination_page_id": east.pk, "slug": "stolen"}),
+            ("delete", {}),
+            ("publish", {}),
+            ("revert_to_page_revision", {"revision_id": theirs.live_revision_id}),
+        ):
+            result = client.post(
+                f"/admin/api/main/pages/{theirs.pk}/action/{action}/",
+                data=json.dumps(body),
+                content_type="application/json",
+            )
+            assert result.status_code == 404, (user, action)
+    theirs.refresh_from_db()
+    assert theirs.get_parent().pk != east.pk
+    assert not SurveyPage.objects.filter(slug="stolen").exists()
