@@ -1,7 +1,7 @@
 """Access logs that cannot name a resident or hold a code that admitted one.
 
-gunicorn (`logger_class` in cms/gunicorn.conf.py) and Django's development server
-(`django.server` in the settings' LOGGING) log requests through here: the client's
+gunicorn (`logger_class` in cms/gunicorn.conf.py) and Django's loggers (every handler in
+the settings' LOGGING) log requests through here: the client's
 address, user agent and referrer are blanked whatever the log format asks for, query
 strings (where invitation and resume codes travel) are left out, and a code in the
 path of an older printed link (`/invite/<code>/`, `/resume/<code>/`) is replaced by
@@ -15,7 +15,9 @@ import re
 
 from gunicorn.glogging import Logger
 
-_CODE_IN_PATH = re.compile(r"/(invite|resume)/[^/?#\s\"]+")
+# Invitation and resume codes in older printed links, and the token of an emailed
+# second-factor link (cms/enrolment.py).
+_CODE_IN_PATH = re.compile(r"/(invite|resume|enrol)/[^/?#\s\"]+")
 HIDDEN = "…"
 
 
@@ -48,10 +50,26 @@ class RedactingLogger(Logger):
         return atoms
 
 
+_REQUEST_LINE = re.compile(r"^[A-Z]+ /")
+
+
+def _redact_text(value):
+    if not isinstance(value, str):
+        return value
+    if value.startswith("/"):
+        return redact_path(value)
+    if _REQUEST_LINE.match(value):
+        return redact_request_line(value)
+    return value
+
+
 class RedactCodes(logging.Filter):
-    """For Django's development server: its request line without query or code."""
+    """Every log line Django writes (the development server's request lines, "Not
+    Found: /…", "Too Many Requests: /…"): paths without query or code."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if record.args and isinstance(record.args, tuple) and isinstance(record.args[0], str):
-            record.args = (redact_request_line(record.args[0]), *record.args[1:])
+        if isinstance(record.args, tuple) and record.args:
+            record.args = tuple(_redact_text(arg) for arg in record.args)
+        elif isinstance(record.msg, str) and not record.args:
+            record.msg = _CODE_IN_PATH.sub(rf"/\1/{HIDDEN}", record.msg)
         return True

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.http.request import RawPostDataException
 from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from .accounts import MailNotSent, has_second_factor, sees_resident_data
@@ -49,6 +50,18 @@ class RequireMFAMiddleware:
             return self.get_response(request)
         if request.path in guarded_paths() and not may_enrol(request):
             return redirect("mfa_enrolment_required")
+        if (
+            request.method == "POST"
+            and request.path == reverse("account_email")
+            and not has_second_factor(request.user)
+        ):
+            # Else a phished password could add an address of its own, make it primary,
+            # and receive the link that adds a first second factor (cms/enrolment.py).
+            messages.error(
+                request,
+                _("Set up two-factor authentication before you change your email addresses."),
+            )
+            return redirect("account_email")
         if (
             settings.REQUIRE_MFA
             and not request.path.startswith(self.allowed_prefixes)

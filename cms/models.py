@@ -17,6 +17,7 @@ from wagtail.search import index
 
 from .geojson import validate_boundary
 from .rich_text import RICH_TEXT_FEATURES
+from .site_settings_form import SiteSettingsForm
 
 neighborhood_code_validator = RegexValidator(
     r"^[A-Za-z0-9][A-Za-z0-9_-]*\Z",
@@ -260,12 +261,16 @@ class SiteSettings(BaseSiteSetting):
 
     panels = [
         FieldPanel("organization_name"),
-        FieldPanel("public_base_url"),
+        FieldPanel("public_base_url", permission="cms.change_public_address"),
         FieldPanel("privacy_statement"),
     ]
+    base_form_class = SiteSettingsForm
 
     class Meta:
         verbose_name = _("site settings")
+        permissions = [
+            ("change_public_address", _("Can change the address printed on invitation cards"))
+        ]
 
 
 class AuditEvent(models.Model):
@@ -281,6 +286,7 @@ class AuditEvent(models.Model):
         VIEW_INVITATIONS = "view_invitations", _("Viewed invitation codes")
         PRINT_INVITATIONS = "print_invitations", _("Printed invitation codes")
         CHANGE_THRESHOLD = "change_threshold", _("Changed the smallest publishable count")
+        CHANGE_ADDRESS = "change_address", _("Changed the public address")
 
     at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
     user = models.ForeignKey(

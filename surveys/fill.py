@@ -13,6 +13,8 @@ from functools import cached_property
 
 from wagtail.models import PageLogEntry, Revision
 
+from cms.models import Neighborhood
+
 from . import logic, progress as progress_store
 from .forms import ResponseForm
 from .models import SurveyPage
@@ -31,7 +33,11 @@ class Fill:
 
     @cached_property
     def invitation_neighborhood(self):
-        """The neighborhood of the resident's invitation code (None without one)."""
+        """The neighborhood of the resident's invitation code, or of the one that
+        admitted the response they continue (None without one)."""
+        if self.progress.admitted:
+            code = self.progress.admitted_neighborhood
+            return Neighborhood.objects.filter(code=code).first() if code else None
         if not self.progress.invitation:
             return None
         from .invitations import check

@@ -18,7 +18,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from cms.audit import record_access
 from cms.models import AuditEvent, Neighborhood
-from cms.public_urls import address_problem
+from cms.public_urls import address_problem, public_page_url
 
 from .access import can_organize
 from .invitations import (
@@ -161,6 +161,7 @@ class InvitationSheetView(OrganizerViewMixin, TemplateView):
         form = SheetForm(self.request.GET)
         context["form"] = form
         context["address_problem"] = address_problem(self.survey.get_site())
+        context["link_base"] = public_page_url(self.survey, self.request)
         if not form.is_valid():
             return context
         codes = unused_codes(self.survey, form.cleaned_data["neighborhood"])

@@ -33,7 +33,6 @@ from cms.models import Neighborhood
 from cms.public_urls import public_page_url
 
 from . import codes
-from .resume import ResumeCode
 
 INVITATION_CODE_LENGTH = 8
 MAX_CODES_PER_REQUEST = 5000
@@ -175,8 +174,7 @@ def redeem(survey, typed: str | None) -> Neighborhood | None:
     Call it inside the transaction that writes the response, so that the code is used
     if and only if the response is stored. The conditional UPDATE lets only one of two
     concurrent redemptions of a code succeed; a used code raises InvitationError with
-    the message of an unknown one. A saved "continue later" that holds the code lets
-    go of it: no row keeps a used code beside a response.
+    the message of an unknown one.
     """
     found = check(survey, typed)
     updated = InvitationCode.objects.filter(pk=found.pk, redeemed_on__isnull=True).update(
@@ -184,7 +182,6 @@ def redeem(survey, typed: str | None) -> Neighborhood | None:
     )
     if not updated:
         raise _refused()
-    ResumeCode.objects.filter(invitation=found.code).update(invitation="")
     return found.neighborhood
 
 

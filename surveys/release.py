@@ -8,10 +8,13 @@ unused codes therefore never sees one response or one used code appear on its ow
 cannot tell which code admitted which response (BRIEF invariant 1).
 
 Responses and codes are released separately, each by the same rule; "no neighborhood"
-is a neighborhood of its own. Once a survey has closed, the day after, its last
-responses are released whatever their number (no code can be tried any more); the use
-of its last few codes stays unknown. The codes of one release are all given the release's last
-day, so not even the database keeps the day each one was used. Responses that staff
+is a neighborhood of its own. A group that never reaches k is never released, not even
+when the survey closes (a neighborhood of one household would name it): its responses
+are kept, and only `manage.py release_remaining`, run from the server's shell and
+audited, can show them. Partial responses ("continue later") are never released: they
+are still the resident's, and one that vanished from a list when completed would date
+its completion. The codes of one release are all given the release's last day, so not
+even the database keeps the day each one was used. Responses that staff
 entered themselves (paper) are released as they are entered: whoever typed them holds
 the paper. Releases happen the first time anyone looks on a day (`release_due`, from
 every view and command that shows responses or codes) and by `manage.py upkeep`.
@@ -90,13 +93,19 @@ def _in_groups(groups: list) -> Q:
 
 
 def _release_responses(survey: SurveyPage, today: datetime.date) -> int:
-    waiting = Response.objects.filter(survey=survey, released=False, submitted_on__lt=today)
-    groups = _ready_groups(
-        waiting, 1 if _closed_before(survey, today) else survey.small_cell_threshold
+    waiting = Response.objects.filter(
+        survey=survey,
+        status=Response.Status.COMPLETE,
+        released=False,
+        submitted_on__lt=today,
     )
+    groups = _ready_groups(waiting, survey.small_cell_threshold)
     if not groups:
         return 0
-    ids = list(waiting.filter(_in_groups(groups)).values_list("pk", flat=True))
+    return _mark_released(list(waiting.filter(_in_groups(groups)).values_list("pk", flat=True)))
+
+
+def _mark_released(ids: list) -> int:
     for start in range(0, len(ids), BATCH):
         chunk = ids[start : start + BATCH]
         Answer.objects.filter(response_id__in=chunk).update(released=True)
@@ -104,11 +113,22 @@ def _release_responses(survey: SurveyPage, today: datetime.date) -> int:
     return len(ids)
 
 
-def _closed_before(survey: SurveyPage, today: datetime.date) -> bool:
-    """Whether `survey` stopped taking answers before `today`: then the last few
-    responses of a neighborhood are released too (no code can be tried any more), though
-    the use of the last few codes stays unknown."""
-    return bool(survey.closes_at) and timezone.localdate(survey.closes_at) < today
+def release_remaining(survey: SurveyPage, *, today: datetime.date | None = None) -> int:
+    """Release every complete response of a survey closed before `today`, whatever the
+    size of its neighborhood (`manage.py release_remaining`: a decision for whoever
+    holds the database anyway, never the admin's)."""
+    original = survey.responses_survey
+    today = today or _today()
+    if not original.closes_at or timezone.localdate(original.closes_at) >= today:
+        raise ValueError("Only a survey that closed before today has responses to release.")
+    waiting = Response.objects.filter(
+        survey=original, status=Response.Status.COMPLETE, released=False
+    )
+    with transaction.atomic():
+        count = _mark_released(list(waiting.values_list("pk", flat=True)))
+    if count:
+        responses_changed(original.pk)
+    return count
 
 
 def _release_codes(survey: SurveyPage, today: datetime.date) -> int:

@@ -1,6 +1,7 @@
 """Save and resume: a partial response, reachable again with a resume code.
 
 "Continue later" stores the answers so far as a response with status *partial* and
+uses up the invitation code that admitted the resident, if any (submission.py); it
 gives the resident a code (12 characters of `codes.ALPHABET`, about 58 bits) and a
 link. The database keeps only the code's SHA-256. Whoever types the code, on any
 device, gets the answers back; the partial response is completed in place when they
@@ -32,9 +33,9 @@ class ResumeCode(models.Model):
     )
     digest = models.CharField(max_length=64, unique=True)
     expires_on = models.DateField()
-    # An invitation code the resident entered is held here, unredeemed, until they
-    # submit; it is deleted with this row, so no link to the response survives.
-    invitation = models.CharField(max_length=32, blank=True)
+    # The response was admitted by an invitation code, which saving it used up: no code
+    # is kept with it, and resuming it needs none (nor tells anything of the code).
+    admitted = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = _("resume code")

@@ -77,3 +77,23 @@ def forget_pinned() -> None:
     """Drop what was worked out (tests that rewrite history use this)."""
     with _LOCK:
         _PINNED.clear()
+
+
+def meaning_changes_today(
+    page, proposed: Questionnaire, *, today: datetime.date | None = None
+) -> int:
+    """How many times what answers mean would have changed today on `page` if
+    `proposed` were published now (the revision live when the day began counts as the
+    day's first meaning)."""
+    today = today or timezone.localdate()
+    day_began = timezone.make_aware(datetime.datetime.combine(today, datetime.time.min))
+    published = PageLogEntry.objects.filter(
+        page_id=page.pk, action="wagtail.publish", revision__isnull=False
+    )
+    start = published.filter(timestamp__lt=day_began).order_by("-timestamp", "-pk").first()
+    since = list(published.filter(timestamp__gte=day_began).order_by("timestamp", "pk"))
+    ids = ([start.revision_id] if start else []) + [entry.revision_id for entry in since]
+    revisions = Revision.objects.in_bulk(ids)
+    meanings = [questionnaire_for_analysis(revisions[i]).meaning for i in ids if i in revisions]
+    meanings.append(proposed.meaning)
+    return sum(1 for a, b in zip(meanings, meanings[1:], strict=False) if a != b)

@@ -116,6 +116,7 @@ def record_response(
     submitted_on: datetime.date | None = None,
     invitation: str = "",
     completing: Response | None = None,
+    neighborhood: Neighborhood | None = None,
 ) -> Response:
     """Store one complete response and all its answers in one transaction.
 
@@ -123,21 +124,21 @@ def record_response(
     `questionnaire` is the revision it answered, `answers` its cleaned answers by key.
     `invitation` is a code the resident entered: it is redeemed in the same
     transaction (a used code raises `InvitationError` and nothing is stored) and its
-    neighborhood, if it has one, is the response's. `completing` is the resident's own
+    neighborhood, if it has one, is the response's. `neighborhood` is one a code gave
+    earlier (a partial response it admitted). `completing` is the resident's own
     partial response (save and resume): it is deleted with its resume code, and the
     complete response is written under a new id, so nothing that pointed at the
-    partial one (its id, seen in the responses list) leads to it.
+    partial one (its id) leads to it.
     """
     if questionnaire.revision_id is None:
         raise ValueError("A response must record the revision it answered.")
     rows = answer_values(questionnaire, answers)
     code = neighborhood_code(questionnaire, answers)
     with transaction.atomic():
-        neighborhood = Neighborhood.by_code(code) if code else None
+        if code and neighborhood is None:
+            neighborhood = Neighborhood.by_code(code)
         if invitation:
-            from .invitations import redeem  # invitations imports the models
-
-            neighborhood = redeem(survey, invitation) or neighborhood
+            neighborhood = _redeem(survey, invitation) or neighborhood
         if completing is not None:
             Response.objects.filter(pk=completing.pk).delete()
         response = _write(
@@ -150,7 +151,6 @@ def record_response(
             status=status,
             submitted_on=submitted_on or timezone.localdate(),
         )
-        responses_changed(response.survey_id)
     return response
 
 
@@ -167,9 +167,11 @@ def save_partial(
 
     The code itself is returned once and never stored (only its digest). Saving again
     (`replacing` the resident's partial response) replaces the answers and the code and
-    gives the response a new id, released afresh (surveys/release.py). Expired partial
-    responses of the survey are deleted on the way. `invitation` (a code not yet
-    redeemed) is kept with the resume code until the response is completed.
+    gives the response a new id. Expired partial responses of the survey are deleted on
+    the way. `invitation`, a code the resident entered, is used up here, in the same
+    transaction (a used one raises `InvitationError` and nothing is stored): a saved
+    response keeps no code beside it, and resuming it needs none. A response admitted
+    so before stays admitted when saved again.
     """
     if questionnaire.revision_id is None:
         raise ValueError("A response must record the revision it answered.")
@@ -178,7 +180,13 @@ def save_partial(
     with transaction.atomic():
         delete_expired_partials(survey)
         area = neighborhood_code(questionnaire, answers)
+        admitted = bool(invitation)
+        if invitation:
+            neighborhood = _redeem(survey, invitation) or neighborhood
         if replacing is not None:
+            admitted = (
+                admitted or ResumeCode.objects.filter(response=replacing, admitted=True).exists()
+            )
             Response.objects.filter(pk=replacing.pk).delete()
         response = _write(
             survey=survey,
@@ -194,10 +202,15 @@ def save_partial(
             response=response,
             digest=codes.digest(code),
             expires_on=expiry_for(survey),
-            invitation=invitation,
+            admitted=admitted,
         )
-        responses_changed(response.survey_id)
     return response, code
+
+
+def _redeem(survey: SurveyPage, invitation: str) -> Neighborhood | None:
+    from .invitations import redeem  # invitations imports the models
+
+    return redeem(survey, invitation)
 
 
 def delete_expired_partials(survey: SurveyPage | None = None) -> int:

@@ -30,6 +30,7 @@ from cms.views import request_too_large, too_many_requests
 from . import progress as progress_store
 from .fill import Fill, as_id, fill_for
 from .forms import ResponseForm
+from .invitations import InvitationError
 from .models import Response, SurveyPage
 from .progress import Progress
 from .questionnaire import Questionnaire, build_questionnaire, questionnaire_for_revision
@@ -64,7 +65,11 @@ def _stored_page_data(fill: Fill, index: int):
 
 
 def _needs_code(page: SurveyPage, fill: Fill) -> bool:
-    return page.admission == SurveyPage.Admission.CODE and not fill.progress.invitation
+    return (
+        page.admission == SurveyPage.Admission.CODE
+        and not fill.progress.invitation
+        and not fill.progress.admitted
+    )
 
 
 def _take_post(request: HttpRequest, page: SurveyPage) -> HttpResponse:
@@ -148,20 +153,23 @@ def _submit(request: HttpRequest, fill: Fill, index: int, page_form: ResponseFor
         "completing": _partial_being_completed(fill),
     }
     if fill.progress.invitation:
-        from .invitations import InvitationError
-
-        try:
-            record_response(**record, invitation=fill.progress.invitation)
-        except InvitationError as error:
-            # Used already (or twice at once): nothing was stored. The answers stay,
-            # without the code, for another code (or none, where codes are optional).
-            fill.progress.invitation = ""
-            progress_store.save(request, page, fill.progress)
-            return _render_code_entry(request, page, error=str(error), status=409)
-    else:
+        record["invitation"] = fill.progress.invitation
+    elif fill.progress.admitted:
+        record["neighborhood"] = fill.invitation_neighborhood
+    try:
         record_response(**record)
+    except InvitationError as error:
+        return _code_refused(request, fill, error)
     progress_store.clear(request, page)
     return HttpResponseRedirect(_url(page, "thanks"))
+
+
+def _code_refused(request: HttpRequest, fill: Fill, error: InvitationError) -> HttpResponse:
+    """The code was used already (or twice at once): nothing was stored. The answers
+    stay, without the code, for another code (or none, where codes are optional)."""
+    fill.progress.invitation = ""
+    progress_store.save(request, fill.page, fill.progress)
+    return _render_code_entry(request, fill.page, error=str(error), status=409)
 
 
 def _partial_being_completed(fill: Fill) -> Response | None:
@@ -184,14 +192,17 @@ def _save_for_later(request: HttpRequest, fill: Fill) -> HttpResponse:
         for key, value in getattr(whole, "cleaned_data", {}).items()
         if key not in whole.errors and value not in ("", None, [])
     }
-    response, code = save_partial(
-        survey=fill.page,
-        questionnaire=fill.questionnaire,
-        answers=answers,
-        neighborhood=fill.invitation_neighborhood,
-        invitation=fill.progress.invitation,
-        replacing=_partial_being_completed(fill),
-    )
+    try:
+        response, code = save_partial(
+            survey=fill.page,
+            questionnaire=fill.questionnaire,
+            answers=answers,
+            neighborhood=fill.invitation_neighborhood,
+            invitation=fill.progress.invitation,
+            replacing=_partial_being_completed(fill),
+        )
+    except InvitationError as error:
+        return _code_refused(request, fill, error)
     progress_store.clear(request, fill.page)
     context = fill.page.get_context(request)
     # The code goes in the query, never the path: access logs keep paths (cms.access_log).
@@ -261,6 +272,7 @@ def _render_page(request: HttpRequest, fill: Fill, index: int, form: ResponseFor
             "started": fill.progress.started or started_token(_form_scope(page)),
             "invitation_form": page.admission == SurveyPage.Admission.BOTH
             and not fill.progress.invitation
+            and not fill.progress.admitted
             and index == shown[0],
             "has_invitation": bool(fill.progress.invitation),
             **extra,
@@ -286,7 +298,7 @@ def _enter_code(request: HttpRequest, page: SurveyPage, typed: str | None) -> Ht
     """Take an invitation code: it is checked now and redeemed when the resident submits."""
     if page.admission == SurveyPage.Admission.OPEN:
         return HttpResponseRedirect(page.url)
-    from .invitations import InvitationError, check
+    from .invitations import check
 
     if _over_limit(request, page):
         return too_many_requests(request)
@@ -344,8 +356,12 @@ def resume(request: HttpRequest, page: SurveyPage, code: str = "") -> HttpRespon
             data=stored_form_data(questionnaire, response),
             # Begun before it was saved: the speed check has nothing to catch here.
             started=started_token(_form_scope(page), seconds_ago=settings.MINIMUM_FILL_SECONDS),
-            invitation=saved.invitation,
             resuming=str(response.pk),
+            # Admitted by a code, used when it was saved: no code is asked again.
+            admitted=saved.admitted,
+            admitted_neighborhood=response.neighborhood.code
+            if saved.admitted and response.neighborhood
+            else "",
         ),
     )
     return HttpResponseRedirect(page.url)

@@ -212,6 +212,8 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Confianza] "
+# Staff hear by email when their password or email addresses change.
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_PASSKEY_LOGIN_ENABLED = True
 MFA_TOTP_ISSUER = "Confianza"
@@ -346,12 +348,9 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"redact_codes": {"()": "cms.access_log.RedactCodes"}},
-    "handlers": {
-        "console": {"class": "logging.StreamHandler"},
-        "requests": {"class": "logging.StreamHandler", "filters": ["redact_codes"]},
-    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_codes"]}},
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
-        "django.server": {"handlers": ["requests"], "level": "INFO", "propagate": False},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }

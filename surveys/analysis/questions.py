@@ -23,8 +23,11 @@ def analysable_questions(survey: SurveyPage) -> tuple[list[Question], list[Index
     the survey's indices."""
     current = build_questionnaire(survey, revision_id=survey.live_revision_id)
     # Revisions of this page (not of its translations, whose keys are the same) that
-    # responses answered.
-    revision_ids = Response.objects.filter(survey=survey).values("revision_id").distinct()
+    # released responses answered: an unreleased one must not show by a removed
+    # question appearing.
+    revision_ids = (
+        Response.objects.filter(survey=survey, released=True).values("revision_id").distinct()
+    )
     answered = Revision.objects.filter(
         pk__in=list(revision_ids.values_list("revision_id", flat=True)),
         object_id=str(survey.pk),

@@ -30,6 +30,7 @@ ADDRESS = "203.0.113.77"
         (f"/en/survey/invite/?code={CODE}", "/en/survey/invite/"),
         (f"/en/survey/invite/{CODE}/", "/en/survey/invite/…/"),
         (f"/es/encuesta/resume/{RESUME}/", "/es/encuesta/resume/…/"),
+        ("/accounts/2fa/enrol/eyJ1c2VyIjo5fQ:1vS/", "/accounts/2fa/enrol/…/"),
         ("/en/results/?q=1", "/en/results/"),
         ("/en/", "/en/"),
     ],
@@ -118,3 +119,21 @@ def test_gunicorn_logs_no_address_agent_referrer_query_or_code(tmp_path):
     assert "/en/survey/invite/" in written and "/en/survey/resume/…/" in written
     for secret in (CODE, RESUME, AGENT, ADDRESS, "127.0.0.1", "elsewhere.example"):
         assert secret not in written, secret
+
+
+def test_djangos_own_warnings_name_no_code(client, caplog, survey):
+    """ "Not Found: /…/invite/<code>/" and the like, logged through the settings'
+    handlers, lose the code like the access log does."""
+    [configured] = [
+        found
+        for handler in logging.getLogger().handlers
+        for found in handler.filters
+        if isinstance(found, RedactCodes)
+    ]
+    caplog.handler.addFilter(configured)
+    with caplog.at_level(logging.WARNING):
+        client.get(f"/en/no-such-page/invite/{CODE}/")
+        client.get(f"/accounts/2fa/enrol/{RESUME}-token/")
+    logged = " ".join(record.getMessage() for record in caplog.records)
+    assert "invite/…/" in logged
+    assert CODE not in logged and RESUME not in logged

@@ -146,6 +146,20 @@ def test_a_phished_password_cannot_add_a_second_factor(client):
     assert client.get(forged).status_code == 400
 
 
+@pytest.mark.parametrize("action", ["action_add", "action_primary"])
+def test_a_phished_password_cannot_redirect_the_enrolment_link_to_another_mailbox(client, action):
+    analyst = make_staff("analyst", mfa=False)
+    analyst.groups.add(Group.objects.get(name="Analyst"))
+    client.post("/accounts/login/", {"login": "analyst@example.org", "password": PASSWORD})
+    result = client.post("/accounts/email/", {action: "", "email": "evil@example.net"})
+    assert result.status_code == 302
+    assert not EmailAddress.objects.filter(email="evil@example.net").exists()
+    analyst.refresh_from_db()
+    assert analyst.email == "analyst@example.org"
+    client.get("/accounts/2fa/enrol/")
+    assert mail.outbox[-1].to == ["analyst@example.org"]
+
+
 def test_setting_a_password_from_the_emailed_link_allows_enrolment(client):
     analyst = make_staff("analyst", mfa=False)
     client.post("/accounts/password/reset/", {"email": "analyst@example.org"})

@@ -13,6 +13,7 @@ from django.test import Client
 
 from surveys.invitations import InvitationCode, generate, invitation_url
 from surveys.models import Answer, Response, SurveyPage
+from surveys.resume import ResumeCode
 from tests.factories import make_survey
 from tests.surveys.conftest import Resident, paged_body
 
@@ -103,7 +104,7 @@ def test_a_code_used_meanwhile_stores_nothing_and_keeps_the_answers(client, door
     assert codes[1] not in str(client.session.items())
 
 
-def test_a_code_waits_through_continue_later_on_another_device(client, door_hangers):
+def test_continue_later_uses_the_code_and_resuming_needs_none(client, door_hangers):
     survey, codes, area = door_hangers
     client.get(f"{survey.url}invite/{codes[2]}/")
     resident = Resident(client, survey)
@@ -111,7 +112,16 @@ def test_a_code_waits_through_continue_later_on_another_device(client, door_hang
     saved = resident.post({"years": "2"}, action="save", page=1)
     resume_code = re.search(r'id="resume-code">([^<]+)<', saved.content.decode()).group(1)
     assert Response.objects.get().neighborhood == area
-    assert InvitationCode.objects.get(code=codes[2]).redeemed_on is None  # not yet
+    # Saving uses the code: no row keeps it beside the answers, and nothing about it
+    # changes later for whoever resumes (resuming cannot tell whether it was used).
+    assert InvitationCode.objects.get(code=codes[2]).redeemed_on is not None
+    assert codes[2] not in str(list(ResumeCode.objects.values()))
+    again = Resident(Client(), survey)
+    again.client.get(f"{survey.url}invite/?code={codes[2]}")
+    again.post({"stopped": "2"}, action="next", page=0)
+    refused = again.post({"years": "2"}, action="save", page=1)
+    assert refused.status_code == 409 and REFUSED in refused.content.decode()
+    assert Response.objects.count() == 1
 
     phone = Resident(Client(), survey)
     assert phone.client.post(f"{survey.url}resume/", {"code": resume_code}).status_code == 302

@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth.models import Group
 from wagtail.models import Locale
 
-from cms.models import Neighborhood, SiteSettings
+from cms.models import AuditEvent, Neighborhood, SiteSettings
 from surveys.access import grant
 from surveys.invitations import InvitationCode, generate, redeem
 from tests.factories import make_staff, release_everything
@@ -227,3 +227,28 @@ def test_cards_speak_every_language_of_the_survey(client, organizer, survey):
     html = sheet.content.decode()
     assert f"/es/{spanish.slug}/invite/?code={code}" in html
     assert 'lang="es"' in html and "Lo invitamos a responder esta encuesta" in html
+
+
+def test_only_superusers_set_the_public_address_and_every_change_is_audited(
+    client, organizer, staff, survey, settings
+):
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "survey.example.org"]
+    site = survey.get_site()
+    url = f"/admin/settings/cms/sitesettings/{site.pk}/"
+    client.force_login(organizer)  # Organizers may change Site settings, not this field
+    assert "public_base_url" not in client.get(url).context["form"].fields
+    client.post(url, {"organization_name": "Us", "public_base_url": "https://evil.example"})
+    assert SiteSettings.for_site(site).public_base_url == ""
+    client.force_login(staff)
+    for bad, message in (
+        ("http://survey.example.org", "Give an https:// address."),
+        ("https://evil.example", "This site does not answer at evil.example"),
+        ("https://survey.example.org/elsewhere", "without a path"),
+    ):
+        result = client.post(url, {"organization_name": "Us", "public_base_url": bad})
+        assert message in result.content.decode(), bad
+    client.post(url, {"organization_name": "Us", "public_base_url": "https://survey.example.org"})
+    assert SiteSettings.for_site(site).public_base_url == "https://survey.example.org"
+    event = AuditEvent.objects.get(action="change_address")
+    assert event.detail == {"from": "", "to": "https://survey.example.org"}
+    assert "survey.example.org" in client.get(sheet_url(survey)).content.decode()

@@ -7,9 +7,11 @@ response that household gave.
 """
 
 import datetime
+from io import StringIO
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.management import CommandError, call_command
 from django.test import Client
 from django.utils import timezone
 
@@ -20,7 +22,7 @@ from surveys.builders import choices, question
 from surveys.invitations import InvitationCode, generate
 from surveys.models import Answer, Response, SurveyPage
 from surveys.questionnaire import build_questionnaire
-from surveys.submission import ResponseData, record_response, record_responses
+from surveys.submission import ResponseData, record_response, record_responses, save_partial
 from tests.factories import make_staff, make_survey, post_data
 
 pytestmark = pytest.mark.django_db
@@ -163,14 +165,44 @@ def test_nothing_sent_today_is_released_and_one_look_a_day_is_enough(home, neigh
     assert release.release_due(survey, today=tomorrow).responses == 0  # looked already
 
 
-def test_a_closed_survey_releases_its_last_few_responses_but_not_its_last_codes(coded):
+def test_a_neighborhood_under_k_is_never_released_not_even_at_close(coded):
+    """One code handed to one household in a neighborhood of its own must not name its
+    answers when the survey closes (or is closed for a night by an organizer)."""
     survey, codes = coded
     for code in codes[:3]:
         answer_with(survey, code)
     survey.closes_at = timezone.now()
     survey.save()
     result = release.release_due(survey, today=TODAY + datetime.timedelta(days=1))
-    assert (result.responses, result.codes) == (3, 0)
+    assert (result.responses, result.codes) == (0, 0)
+    # The server's shell may decide otherwise once the survey is closed: audited.
+    with pytest.raises(CommandError, match="--yes"):
+        call_command("release_remaining", survey.slug)
+    assert release.release_remaining(survey, today=TODAY + datetime.timedelta(days=1)) == 3
+
+
+def test_release_remaining_refuses_an_open_survey_and_is_audited(coded):
+    survey, codes = coded
+    answer_with(survey, codes[0])
+    with pytest.raises(CommandError, match="closed before today"):
+        call_command("release_remaining", survey.slug, "--yes")
+    survey.closes_at = timezone.now() - datetime.timedelta(days=2)
+    survey.save()
+    call_command("release_remaining", survey.slug, "--yes", stdout=StringIO())
+    assert Response.objects.get().released
+    event = AuditEvent.objects.get()
+    assert event.detail == {"command": "release_remaining", "released": 1}
+
+
+def test_partial_responses_are_never_released(home, neighborhoods):
+    """A saved "continue later" that vanished from a list when completed would date its
+    completion: partial responses stay the resident's."""
+    survey = make_survey(home, BODY, slug="open")
+    questionnaire = build_questionnaire(survey, revision_id=survey.live_revision_id)
+    for _ in range(12):
+        save_partial(survey=survey, questionnaire=questionnaire, answers={"trust": "1"})
+    result = release.release_due(survey, today=TODAY + datetime.timedelta(days=1))
+    assert result.responses == 0 and not Response.objects.filter(released=True).exists()
 
 
 def test_paper_responses_are_shown_as_they_are_entered(home, neighborhoods):

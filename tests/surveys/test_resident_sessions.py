@@ -10,13 +10,14 @@ import json
 
 import pytest
 from django.contrib.sessions.models import Session
+from django.core import signing
 from django.core.management import call_command
 from django.test import Client, override_settings
 from django.utils import timezone
 
 from surveys.invitations import generate
 from surveys.models import SurveyPage
-from surveys.progress import invitation_cookie_name
+from surveys.progress import cookie_name
 from tests.factories import make_survey
 from tests.surveys.conftest import Resident, paged_body
 
@@ -56,9 +57,13 @@ def test_an_abandoned_flow_keeps_the_answers_briefly_and_the_code_apart(coded):
     [row] = Session.objects.all()
     kept = " ".join(stored_sessions())
     assert WORRY in kept and code not in kept
-    # The code is in a cookie of its own, which ends with the browser session.
-    cookie = resident.client.cookies[invitation_cookie_name(survey)]
-    assert code in cookie.value and cookie["max-age"] == "" and cookie["httponly"]
+    # Nor the second the resident began: the signed start token is not kept either.
+    assert f"survey:{survey.pk}|" not in kept
+    # Both are in a cookie of the resident's own, which ends with the browser session.
+    cookie = resident.client.cookies[cookie_name(survey)]
+    carried = signing.loads(cookie.value, salt=f"confianza.progress:{cookie_name(survey)}")
+    assert carried["invitation"] == code and carried["started"].startswith(f"survey:{survey.pk}|")
+    assert cookie["max-age"] == "" and cookie["httponly"]
     assert resident.client.cookies["sessionid"]["max-age"] == ""
     # The stored expiry tells the hour at most, and comes within hours.
     now = timezone.now()
@@ -80,7 +85,7 @@ def test_a_completed_flow_leaves_no_session_and_no_cookie(coded):
     assert finish(resident).status_code == 302
     assert not Session.objects.exists()
     cookies = resident.client.cookies
-    assert cookies["sessionid"].value == "" and cookies[invitation_cookie_name(survey)].value == ""
+    assert cookies["sessionid"].value == "" and cookies[cookie_name(survey)].value == ""
 
 
 def test_a_resumed_flow_leaves_no_session_and_the_saved_code_with_nobody(coded):

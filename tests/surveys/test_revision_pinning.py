@@ -11,8 +11,9 @@ from django.utils import timezone
 from wagtail.models import PageLogEntry
 
 from surveys.builders import choices, question
-from surveys.models import Response
-from tests.factories import make_survey, post_data, publish_body
+from surveys.models import Response, SurveyPage
+from tests.factories import body_with_ids, edit_form_data, make_survey, post_data, publish_body
+from tests.surveys.test_editing import editor_errors
 
 pytestmark = pytest.mark.django_db
 
@@ -59,3 +60,30 @@ def test_the_revision_live_when_the_day_began_is_the_one_recorded(client, survey
     publish_body(survey, body(label="Trust?"))
     client.post(survey.url, post_data({"trust": "1"}, survey=survey))
     assert Response.objects.get().revision_id == first
+
+
+def test_one_change_in_what_answers_mean_a_day(client, staff, survey):
+    """Each such change tells apart the day's answers sent before and after it: a
+    second one the same day is refused; wording may change all day."""
+    client.force_login(staff)
+    # From a survey's second day: on its first, organizers still fix it freely.
+    yesterday = timezone.now() - datetime.timedelta(days=1)
+    SurveyPage.objects.filter(pk=survey.pk).update(first_published_at=yesterday)
+    PageLogEntry.objects.filter(page=survey, action="wagtail.publish").update(timestamp=yesterday)
+
+    def publish(*added: tuple[str, str], label="Do you trust the police?"):
+        survey.refresh_from_db()
+        body = body_with_ids(survey)
+        body[0]["value"]["label"] = label
+        for code, text in added:
+            choice = {"label": text, "code": code, "non_substantive": False}
+            body[0]["value"]["choices"].append({"type": "item", "value": choice, "id": ""})
+        return client.post(f"/admin/pages/{survey.pk}/edit/", edit_form_data(survey, body))
+
+    assert publish(label="Trust the police?").status_code == 302  # wording: always
+    changed = publish(("3", "Sometimes"))
+    assert changed.status_code == 302, editor_errors(changed)  # the day's one change
+    refused = publish(("4", "Often"))
+    assert refused.status_code == 200
+    assert "already changed once today" in refused.content.decode()
+    assert publish(label="Do you trust them?").status_code == 302
