@@ -11,7 +11,9 @@ in a fresh process, which reports its wall time and peak RSS (ru_maxrss):
   between the libraries — what the writer needs with no database;
 - export: `write_export` as the admin's job and `manage.py export_responses` run it, the
   Responses sheet streamed from the database plus Codebook, the analysis sheets and About;
-- CSV: `write_export` to CSV against Python's `csv` writer over the same rows in memory.
+- CSV: `write_export` to CSV against Python's `csv` writer over the same rows in memory;
+- SPSS and Stata: `write_export` to .sav/.dta against pyreadstat writing the same data
+  frame, labels and missing values from memory (`sav_floor`, `dta_floor`).
 
 Usage: .venv/bin/python bench/bench_export.py [--engine sqlite|postgres] [--sizes 10000 100000]
        [--runs 1] [--reuse]
@@ -152,8 +154,9 @@ def measure(method: str) -> dict:
     from surveys.models import SurveyPage
 
     survey = SurveyPage.objects.get(slug="bench")
-    out = Path(tempfile.mkdtemp()) / ("out.csv" if method.endswith("csv") else "out.xlsx")
-    if method in ("export_xlsx", "export_csv"):
+    suffix = next((s for s in ("csv", "sav", "dta") if s in method), "xlsx")
+    out = Path(tempfile.mkdtemp()) / f"out.{suffix}"
+    if method in ("export_xlsx", "export_csv", "export_sav", "export_dta"):
         options = ExportOptions(format=out.suffix[1:])
         before = peak_mb()
         start = time.perf_counter()
@@ -164,9 +167,22 @@ def measure(method: str) -> dict:
     plan = plan_for(survey, options)
     matrix = list(response_rows(survey, options, plan))
     cells = len(matrix) * len(plan.headers)
+    if method in ("sav_floor", "dta_floor"):
+        from surveys.exports.packages import (
+            labels_questionnaire,
+            package_frame,
+            plan_variables,
+            write_frame,
+        )
+
+        variables = plan_variables(plan, labels_questionnaire(survey, ""), suffix)
+        frame = package_frame(suffix, variables, matrix)
+        del matrix
     before = peak_mb()
     start = time.perf_counter()
-    if method == "typed_floor":
+    if method in ("sav_floor", "dta_floor"):
+        write_frame(out, suffix, variables, frame, label=survey.title)
+    elif method == "typed_floor":
         from surveys.exports.writers import Sheet, write_xlsx
 
         write_xlsx(out, [Sheet("Responses", plan.headers, matrix, plan.widths)])
@@ -207,6 +223,10 @@ METHODS = [
     "openpyxl_floor",
     "csv_floor",
     "export_csv",
+    "sav_floor",
+    "export_sav",
+    "dta_floor",
+    "export_dta",
 ]
 
 
@@ -256,7 +276,12 @@ def main() -> None:
         if result["method"].endswith("floor"):
             floors[(result["size"], result["method"])] = result["seconds"]
     for result in results:
-        floor = {"export_xlsx": "typed_floor", "export_csv": "csv_floor"}.get(result["method"])
+        floor = {
+            "export_xlsx": "typed_floor",
+            "export_csv": "csv_floor",
+            "export_sav": "sav_floor",
+            "export_dta": "dta_floor",
+        }.get(result["method"])
         ratio = (
             f"{result['seconds'] / floors[(result['size'], floor)]:.2f}"
             if floor and (result["size"], floor) in floors

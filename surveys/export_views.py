@@ -17,7 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.utils.translation import gettext, gettext_lazy as _, ngettext
+from django.utils.translation import get_language_info, gettext, gettext_lazy as _, ngettext
 from django.views.generic import FormView, TemplateView, View
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
@@ -26,6 +26,7 @@ from cms.dates import day_field
 from cms.models import AuditEvent, Neighborhood
 
 from .access import EXPORT_RESPONSES, can_see
+from .exports.codebook import survey_languages
 from .exports.jobs import ExportJob, start_export
 from .exports.options import ExportError, ExportOptions
 from .exports.paper import paper_template
@@ -34,7 +35,13 @@ from .invitation_views import OrganizerViewMixin, SurveyToolMixin
 from .models import Response
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-CONTENT_TYPES = {"xlsx": XLSX, "csv": "text/csv; charset=utf-8"}
+CONTENT_TYPES = {
+    "xlsx": XLSX,
+    "csv": "text/csv; charset=utf-8",
+    "sav": "application/x-spss-sav",
+    "dta": "application/x-stata-dta",
+    "r": "application/zip",
+}
 RECENT_JOBS = 10
 
 
@@ -44,6 +51,9 @@ class ExportForm(forms.Form):
         choices=[
             ("xlsx", _("Excel workbook (.xlsx): responses, codebook and analysis")),
             ("csv", _("CSV (.csv): responses only")),
+            ("sav", _("SPSS (.sav): responses with value labels and missing values")),
+            ("dta", _("Stata (.dta): responses with value labels and missing values")),
+            ("r", _("R (.zip): responses, codebook and a script that reads them")),
         ],
         initial="xlsx",
         widget=forms.RadioSelect,
@@ -72,6 +82,19 @@ class ExportForm(forms.Form):
         required=False,
     )
 
+    language = forms.ChoiceField(
+        label=_("Labels in (SPSS, Stata, R)"),
+        choices=[("", _("The survey's language"))],
+        required=False,
+    )
+
+    def __init__(self, *args, languages=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = [
+            ("", _("The survey's language")),
+            *((code, get_language_info(code)["name_local"]) for code in languages),
+        ]
+
     def options(self) -> ExportOptions:
         data = self.cleaned_data
         return ExportOptions(
@@ -83,6 +106,7 @@ class ExportForm(forms.Form):
             include_partial=data["include_partial"],
             labels=data["labels"],
             bom=data["bom"],
+            language=data.get("language") or "",
         )
 
     def clean(self):
@@ -113,6 +137,11 @@ class ExportView(ExporterMixin, FormView):
 
     def get_page_title(self):
         return gettext("Export responses")
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["languages"] = survey_languages(self.survey).codes
+        return kwargs
 
     def form_valid(self, form):
         job = start_export(survey=self.survey, user=self.request.user, options=form.options())

@@ -19,7 +19,8 @@ from ..analysis.counts import Selection
 from ..analysis.report import build_report
 from ..models import SurveyPage
 from .codebook import codebook_header, codebook_rows, survey_languages
-from .options import ExportOptions
+from .options import PACKAGE_FORMATS, ExportOptions
+from .packages import write_for_package
 from .pg_copy import copy_csv, copyable
 from .plan import RESPONSE_COLUMNS
 from .report_sheets import SHEETS
@@ -58,6 +59,8 @@ def write_export(
     try:
         if options.format == "csv":
             _write_responses_csv(survey, options, plan, partial, progress)
+        elif options.format in PACKAGE_FORMATS:
+            write_for_package(survey, options, plan, partial, progress=progress)
         else:
             languages = survey_languages(survey)
             rows = response_rows(survey, options, plan, progress=progress)

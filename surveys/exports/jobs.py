@@ -80,7 +80,7 @@ class ExportJob(models.Model):
 
     @property
     def path(self) -> Path:
-        return export_root() / f"{self.pk}.{self.export_options.format}"
+        return export_root() / f"{self.pk}.{self.export_options.extension}"
 
     @property
     def expires_at(self) -> datetime.datetime | None:

@@ -12,7 +12,10 @@ from cms.models import Neighborhood
 
 from ..models import Response, SurveyPage
 
-FORMATS = ("xlsx", "csv")
+FORMATS = ("xlsx", "csv", "sav", "dta", "r")
+# Files for statistics packages: choices travel as value labels, never as label text.
+PACKAGE_FORMATS = ("sav", "dta", "r")
+EXTENSIONS = {"r": "zip"}  # the R bundle is a zip of CSVs and a script
 
 
 class ExportError(ValueError):
@@ -31,10 +34,18 @@ class ExportOptions:
     include_partial: bool = False
     labels: bool = False  # single choices as labels instead of codes
     bom: bool = False  # CSV: a byte-order mark, so that Excel reads UTF-8
+    language: str = ""  # SPSS, Stata, R: the labels' language; "" is the survey's own
 
     def __post_init__(self):
         if self.format not in FORMATS:
-            raise ExportError(gettext("Choose XLSX or CSV."))
+            raise ExportError(gettext("Choose XLSX, CSV, SPSS, Stata or R."))
+        if self.format in PACKAGE_FORMATS and self.labels:
+            raise ExportError(
+                gettext(
+                    "SPSS, Stata and R files keep codes and carry each choice's label with "
+                    "it: leave “Choices as labels” unticked."
+                )
+            )
         if self.since and self.until and self.since > self.until:
             raise ExportError(gettext("The start date is after the end date."))
         if self.channel and self.channel not in Response.Channel.values:
@@ -71,8 +82,12 @@ class ExportOptions:
             queryset = queryset.filter(channel=self.channel)
         return queryset
 
+    @property
+    def extension(self) -> str:
+        return EXTENSIONS.get(self.format, self.format)
+
     def file_name(self, survey: SurveyPage, today: datetime.date) -> str:
-        return f"{survey.slug}-responses-{today.isoformat()}.{self.format}"
+        return f"{survey.slug}-responses-{today.isoformat()}.{self.extension}"
 
     # --- stored with a job --------------------------------------------------------------
 
@@ -100,4 +115,9 @@ class ExportOptions:
             ("channel", self.channel or "(all)"),
             ("responses", "complete and partial" if self.include_partial else "complete only"),
             ("choices as", "labels" if self.labels else "codes"),
+            *(
+                [("labels in", self.language or "(the survey's language)")]
+                if self.format in PACKAGE_FORMATS
+                else []
+            ),
         ]

@@ -35,7 +35,7 @@ def test_exports_xlsx_and_csv_with_filters(export_survey, tmp_path):
     ("arguments", "message"),
     [
         (["nosuch", "-o", "{tmp}/x.xlsx"], "No survey with the slug 'nosuch'"),
-        (["trust", "-o", "{tmp}/x.pdf"], "must end in .xlsx or .csv"),
+        (["trust", "-o", "{tmp}/x.pdf"], "must end in .xlsx, .csv, .sav, .dta or .zip"),
         (["trust", "-o", "{tmp}/x.xlsx", "--neighborhood", "atlantis"], "atlantis"),
         (["trust", "-o", "{tmp}/x.xlsx", "--channel", "fax"], "Unknown channel 'fax'"),
         (["trust", "-o", "{tmp}/x.xlsx", "--since", "2026-13-01"], "is not a date"),

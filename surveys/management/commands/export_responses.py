@@ -1,6 +1,10 @@
 """Export a survey's responses from the shell:
-`manage.py export_responses SLUG -o FILE.xlsx|FILE.csv [--since D] [--until D]
-[--neighborhood CODE ...] [--channel web|paper|kiosk] [--include-partial] [--labels] [--bom]`.
+`manage.py export_responses SLUG -o FILE.xlsx|FILE.csv|FILE.sav|FILE.dta|FILE.zip
+[--since D] [--until D] [--neighborhood CODE ...] [--channel web|paper|kiosk]
+[--include-partial] [--labels] [--bom] [--language CODE]`.
+
+.sav is SPSS, .dta Stata (value labels, non-substantive answers as missing values);
+.zip is the R bundle (codes, codebook and a script that reads them into factors).
 
 Shell access to the server is access to every survey; each run is written to the audit
 log (user: the shell). A progress bar is drawn when stderr is a terminal.
@@ -21,13 +25,21 @@ from surveys.release import release_due
 
 from .analyze import _date, find_survey
 
+# The file's ending says the format; .zip is the R bundle.
+SUFFIXES = {".xlsx": "xlsx", ".csv": "csv", ".sav": "sav", ".dta": "dta", ".zip": "r"}
+
 
 class Command(BaseCommand):
-    help = "Write a survey's responses, codebook and analysis as XLSX, or its responses as CSV."
+    help = (
+        "Write a survey's responses, codebook and analysis as XLSX; its responses as CSV; "
+        "or a file for SPSS (.sav), Stata (.dta) or R (.zip)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("survey", help="the survey's slug")
-        parser.add_argument("-o", "--output", required=True, help="FILE.xlsx or FILE.csv")
+        parser.add_argument(
+            "-o", "--output", required=True, help="FILE.xlsx, .csv, .sav, .dta or .zip (R)"
+        )
         parser.add_argument("--since", type=_date, help="first day included (YYYY-MM-DD)")
         parser.add_argument("--until", type=_date, help="last day included (YYYY-MM-DD)")
         parser.add_argument(
@@ -37,13 +49,16 @@ class Command(BaseCommand):
         parser.add_argument("--include-partial", action="store_true")
         parser.add_argument("--labels", action="store_true", help="choice labels, not codes")
         parser.add_argument("--bom", action="store_true", help="CSV: a byte-order mark for Excel")
+        parser.add_argument(
+            "--language", default="", help="SPSS, Stata, R: the labels' language (a code)"
+        )
 
     def handle(self, *args, **options):
         survey = find_survey(options["survey"])
         output = Path(options["output"])
-        suffix = output.suffix.lower().lstrip(".")
-        if suffix not in ("xlsx", "csv"):
-            raise CommandError("The output file must end in .xlsx or .csv.")
+        suffix = SUFFIXES.get(output.suffix.lower())
+        if suffix is None:
+            raise CommandError("The output file must end in .xlsx, .csv, .sav, .dta or .zip.")
         if not output.parent.is_dir():
             raise CommandError(f"The folder {output.parent} does not exist.")
         try:
@@ -56,6 +71,7 @@ class Command(BaseCommand):
                 include_partial=options["include_partial"],
                 labels=options["labels"],
                 bom=options["bom"],
+                language=options["language"],
             )
             export.check_neighborhoods()
             release_due(survey)
