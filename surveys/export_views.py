@@ -67,6 +67,14 @@ class ExportForm(forms.Form):
         label=_("Include partial responses (saved to continue later)"), required=False
     )
     labels = forms.BooleanField(label=_("Choices as labels instead of codes"), required=False)
+    non_substantive_blank = forms.BooleanField(
+        label=_("Leave “don't know” and other non-substantive answers blank"),
+        help_text=_(
+            "Otherwise they keep their codes (such as 98), which the Codebook labels: "
+            "leave them out before computing means."
+        ),
+        required=False,
+    )
     bom = forms.BooleanField(
         label=_("CSV for Excel (adds a byte-order mark so accents show correctly)"),
         required=False,
@@ -82,6 +90,7 @@ class ExportForm(forms.Form):
             channel=data["channel"],
             include_partial=data["include_partial"],
             labels=data["labels"],
+            non_substantive_blank=data["non_substantive_blank"],
             bom=data["bom"],
         )
 

@@ -30,6 +30,8 @@ class ExportOptions:
     channel: str = ""  # "" means every channel
     include_partial: bool = False
     labels: bool = False  # single choices as labels instead of codes
+    # "Don't know", "prefer not to say"... as blank cells instead of their codes (98, 99).
+    non_substantive_blank: bool = False
     bom: bool = False  # CSV: a byte-order mark, so that Excel reads UTF-8
 
     def __post_init__(self):
@@ -100,4 +102,8 @@ class ExportOptions:
             ("channel", self.channel or "(all)"),
             ("responses", "complete and partial" if self.include_partial else "complete only"),
             ("choices as", "labels" if self.labels else "codes"),
+            (
+                "non-substantive answers",
+                "blank cells" if self.non_substantive_blank else "their codes (see the Codebook)",
+            ),
         ]

@@ -37,6 +37,11 @@ class Command(BaseCommand):
         parser.add_argument("--include-partial", action="store_true")
         parser.add_argument("--labels", action="store_true", help="choice labels, not codes")
         parser.add_argument("--bom", action="store_true", help="CSV: a byte-order mark for Excel")
+        parser.add_argument(
+            "--non-substantive-blank",
+            action="store_true",
+            help="don't know, prefer not to say... as blank cells, not their codes",
+        )
 
     def handle(self, *args, **options):
         survey = find_survey(options["survey"])
@@ -55,6 +60,7 @@ class Command(BaseCommand):
                 channel=options["channel"],
                 include_partial=options["include_partial"],
                 labels=options["labels"],
+                non_substantive_blank=options["non_substantive_blank"],
                 bom=options["bom"],
             )
             export.check_neighborhoods()
