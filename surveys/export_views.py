@@ -22,10 +22,10 @@ from django.views.generic import FormView, TemplateView, View
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from cms.audit import record_access
-from cms.dates import day_field
 from cms.models import AuditEvent, Neighborhood
 
 from .access import EXPORT_RESPONSES, can_see
+from .admin_views import ResultsFilterForm
 from .exports.jobs import ExportJob, start_export
 from .exports.options import ExportError, ExportOptions
 from .exports.paper import paper_template
@@ -38,7 +38,12 @@ CONTENT_TYPES = {"xlsx": XLSX, "csv": "text/csv; charset=utf-8"}
 RECENT_JOBS = 10
 
 
-class ExportForm(forms.Form):
+class ExportForm(ResultsFilterForm):
+    """The results view's dates, periods and weighting (for the analysis sheets), and
+    what the Responses sheet holds."""
+
+    field_order = ["format", "since", "until"]
+
     format = forms.ChoiceField(
         label=_("Format"),
         choices=[
@@ -48,8 +53,6 @@ class ExportForm(forms.Form):
         initial="xlsx",
         widget=forms.RadioSelect,
     )
-    since = day_field(_("From"))
-    until = day_field(_("To"))
     neighborhoods = forms.ModelMultipleChoiceField(
         label=_("Neighborhoods"),
         queryset=Neighborhood.objects.order_by("name"),
@@ -92,6 +95,9 @@ class ExportForm(forms.Form):
             labels=data["labels"],
             non_substantive_blank=data["non_substantive_blank"],
             bom=data["bom"],
+            split_at=data["split_at"],
+            compare=data["compare"],
+            weighting=data["weighting"] or "none",
         )
 
     def clean(self):
@@ -124,7 +130,11 @@ class ExportView(ExporterMixin, FormView):
         return gettext("Export responses")
 
     def form_valid(self, form):
-        job = start_export(survey=self.survey, user=self.request.user, options=form.options())
+        try:
+            job = start_export(survey=self.survey, user=self.request.user, options=form.options())
+        except ExportError as error:
+            form.add_error("weighting", str(error))
+            return self.form_invalid(form)
         return redirect("surveys_admin:export_job", job_id=job.pk)
 
     def get_context_data(self, **kwargs):

@@ -10,9 +10,11 @@ from django.utils.translation import gettext
 
 from cms.models import Neighborhood
 
+from ..analysis.counts import Selection
 from ..models import Response, SurveyPage
 
 FORMATS = ("xlsx", "csv")
+WEIGHTINGS = ("none", "neighborhood", "rake")  # as the results view offers them
 
 
 class ExportError(ValueError):
@@ -33,12 +35,27 @@ class ExportOptions:
     # "Don't know", "prefer not to say"... as blank cells instead of their codes (98, 99).
     non_substantive_blank: bool = False
     bom: bool = False  # CSV: a byte-order mark, so that Excel reads UTF-8
+    # The analysis sheets' choices, as on the results view: periods and weighting.
+    split_at: datetime.date | None = None
+    compare: tuple[tuple[datetime.date, datetime.date], ...] | None = None
+    weighting: str = "none"
 
     def __post_init__(self):
         if self.format not in FORMATS:
             raise ExportError(gettext("Choose XLSX or CSV."))
         if self.since and self.until and self.since > self.until:
             raise ExportError(gettext("The start date is after the end date."))
+        if self.weighting not in WEIGHTINGS:
+            raise ExportError(
+                gettext("Unknown weighting '%(weighting)s'; use one of: %(known)s.")
+                % {"weighting": self.weighting, "known": ", ".join(WEIGHTINGS)}
+            )
+        try:
+            self.selection(None)  # the periods' own checks
+        except ValueError as error:
+            raise ExportError(
+                gettext("The periods to compare cannot be used: %(why)s") % {"why": error}
+            ) from error
         if self.channel and self.channel not in Response.Channel.values:
             raise ExportError(
                 gettext("Unknown channel '%(channel)s'; use one of: %(known)s.")
@@ -57,6 +74,22 @@ class ExportOptions:
             raise ExportError(
                 gettext("No neighborhood has the code: %(codes)s.") % {"codes": ", ".join(missing)}
             )
+
+    def selection(self, survey: SurveyPage | None) -> Selection:
+        """The analysis sheets' selection: the export's dates and periods."""
+        return Selection(
+            survey=survey,
+            since=self.since,
+            until=self.until,
+            include_partial=self.include_partial,
+            split_at=self.split_at,
+            compare=self.compare,
+        )
+
+    def check_weighting(self, survey: SurveyPage) -> None:
+        """Refuse raking for a survey without raking margins."""
+        if self.weighting == "rake" and not survey.responses_survey.raking_margins:
+            raise ExportError(gettext("This survey has no raking margins in its settings."))
 
     def responses(self, survey: SurveyPage) -> QuerySet[Response]:
         """The responses this export covers (unordered): released ones only."""
@@ -80,18 +113,32 @@ class ExportOptions:
 
     def to_json(self) -> dict:
         data = asdict(self)
-        for name in ("since", "until"):
+        for name in ("since", "until", "split_at"):
             data[name] = data[name].isoformat() if data[name] else None
         data["neighborhoods"] = list(self.neighborhoods)
+        if self.compare:
+            data["compare"] = [[day.isoformat() for day in period] for period in self.compare]
         return data
 
     @classmethod
     def from_json(cls, data: dict) -> ExportOptions:
         values = dict(data)
-        for name in ("since", "until"):
+        for name in ("since", "until", "split_at"):
             values[name] = datetime.date.fromisoformat(values[name]) if values.get(name) else None
         values["neighborhoods"] = tuple(values.get("neighborhoods") or ())
+        if values.get("compare"):
+            values["compare"] = tuple(
+                tuple(datetime.date.fromisoformat(day) for day in period)
+                for period in values["compare"]
+            )
         return cls(**values)
+
+    def _periods(self) -> str:
+        if self.split_at:
+            return f"before / from {self.split_at.isoformat()}"
+        if self.compare:
+            return " vs ".join(f"{a.isoformat()} to {b.isoformat()}" for a, b in self.compare)
+        return "(none)"
 
     def describe(self) -> list[tuple[str, str]]:
         """The filters in words, for the export's About sheet and the admin."""
@@ -102,6 +149,8 @@ class ExportOptions:
             ("channel", self.channel or "(all)"),
             ("responses", "complete and partial" if self.include_partial else "complete only"),
             ("choices as", "labels" if self.labels else "codes"),
+            ("periods", self._periods()),
+            ("weighting", self.weighting),
             (
                 "non-substantive answers",
                 "blank cells" if self.non_substantive_blank else "their codes (see the Codebook)",

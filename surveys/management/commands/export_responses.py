@@ -1,6 +1,7 @@
 """Export a survey's responses from the shell:
 `manage.py export_responses SLUG -o FILE.xlsx|FILE.csv [--since D] [--until D]
-[--neighborhood CODE ...] [--channel web|paper|kiosk] [--include-partial] [--labels] [--bom]`.
+[--neighborhood CODE ...] [--channel web|paper|kiosk] [--include-partial] [--labels] [--bom]
+[--non-substantive-blank] [--split-at D | --compare D D D D] [--weighting none|neighborhood|rake]`.
 
 Shell access to the server is access to every survey; each run is written to the audit
 log (user: the shell). A progress bar is drawn when stderr is a terminal.
@@ -38,6 +39,21 @@ class Command(BaseCommand):
         parser.add_argument("--labels", action="store_true", help="choice labels, not codes")
         parser.add_argument("--bom", action="store_true", help="CSV: a byte-order mark for Excel")
         parser.add_argument(
+            "--split-at", type=_date, help="analysis sheets: before / from this day (YYYY-MM-DD)"
+        )
+        parser.add_argument(
+            "--compare",
+            nargs=4,
+            type=_date,
+            metavar=("FIRST_FROM", "FIRST_TO", "SECOND_FROM", "SECOND_TO"),
+            help="analysis sheets: compare two periods",
+        )
+        parser.add_argument(
+            "--weighting",
+            default="none",
+            help="analysis sheets: none, neighborhood or rake (as on the results view)",
+        )
+        parser.add_argument(
             "--non-substantive-blank",
             action="store_true",
             help="don't know, prefer not to say... as blank cells, not their codes",
@@ -61,6 +77,9 @@ class Command(BaseCommand):
                 include_partial=options["include_partial"],
                 labels=options["labels"],
                 non_substantive_blank=options["non_substantive_blank"],
+                split_at=options["split_at"],
+                compare=_periods(options["compare"]),
+                weighting=options["weighting"],
                 bom=options["bom"],
             )
             export.check_neighborhoods()
@@ -101,3 +120,8 @@ class ProgressBar:
 
     def finish(self) -> None:
         self.stream.write("")
+
+
+def _periods(days):
+    """Two (from, to) periods from the four days of --compare, or None."""
+    return ((days[0], days[1]), (days[2], days[3])) if days else None
