@@ -8,6 +8,7 @@ formula injection and written as a string.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -54,8 +55,9 @@ def neutralise(value):
     return value
 
 
-def _day(value) -> str:
-    return value.isoformat() if value else ""
+def _day(value) -> datetime.date | None:
+    """A date as a date: spreadsheets sort and filter it as one."""
+    return value or None
 
 
 CELLS = {
@@ -97,11 +99,14 @@ def write_feedback_xlsx(path: Path | str, *, include_original: bool) -> int:
         str(path), {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
     )
     sheet = workbook.add_worksheet("Feedback")
+    day = workbook.add_format({"num_format": "yyyy-mm-dd"})
     count = -1
     for row_index, row in enumerate(feedback_rows(include_original=include_original)):
         for column, value in enumerate(row):
             if isinstance(value, str):
                 sheet.write_string(row_index, column, value)
+            elif isinstance(value, datetime.date):
+                sheet.write_datetime(row_index, column, value, day)
             else:
                 sheet.write(row_index, column, value)
         count += 1

@@ -160,6 +160,10 @@ class QuestionBlock(blocks.StructBlock):
 
     show_if = ConditionBlock(required=False)
 
+    class Meta:
+        # The key beside the label in each block's header, so organizers see it.
+        label_format = "{label} ({key})"
+
     def to_item(self, value, block_id: str) -> Question:
         """Return the plain `Question` this block value asks."""
         return Question(

@@ -22,10 +22,10 @@ from django.views.generic import FormView, TemplateView, View
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from cms.audit import record_access
-from cms.dates import day_field
 from cms.models import AuditEvent, Neighborhood
 
 from .access import EXPORT_RESPONSES, can_see
+from .admin_views import ResultsFilterForm
 from .exports.codebook import survey_languages
 from .exports.jobs import ExportJob, start_export
 from .exports.options import ExportError, ExportOptions
@@ -45,7 +45,12 @@ CONTENT_TYPES = {
 RECENT_JOBS = 10
 
 
-class ExportForm(forms.Form):
+class ExportForm(ResultsFilterForm):
+    """The results view's dates, periods and weighting (for the analysis sheets), and
+    what the Responses sheet holds."""
+
+    field_order = ["format", "since", "until"]
+
     format = forms.ChoiceField(
         label=_("Format"),
         choices=[
@@ -58,8 +63,6 @@ class ExportForm(forms.Form):
         initial="xlsx",
         widget=forms.RadioSelect,
     )
-    since = day_field(_("From"))
-    until = day_field(_("To"))
     neighborhoods = forms.ModelMultipleChoiceField(
         label=_("Neighborhoods"),
         queryset=Neighborhood.objects.order_by("name"),
@@ -77,6 +80,14 @@ class ExportForm(forms.Form):
         label=_("Include partial responses (saved to continue later)"), required=False
     )
     labels = forms.BooleanField(label=_("Choices as labels instead of codes"), required=False)
+    non_substantive_blank = forms.BooleanField(
+        label=_("Leave “don't know” and other non-substantive answers blank"),
+        help_text=_(
+            "Otherwise they keep their codes (such as 98), which the Codebook labels: "
+            "leave them out before computing means."
+        ),
+        required=False,
+    )
     bom = forms.BooleanField(
         label=_("CSV for Excel (adds a byte-order mark so accents show correctly)"),
         required=False,
@@ -105,8 +116,12 @@ class ExportForm(forms.Form):
             channel=data["channel"],
             include_partial=data["include_partial"],
             labels=data["labels"],
+            non_substantive_blank=data["non_substantive_blank"],
             bom=data["bom"],
             language=data.get("language") or "",
+            split_at=data["split_at"],
+            compare=data["compare"],
+            weighting=data["weighting"] or "none",
         )
 
     def clean(self):
@@ -144,7 +159,11 @@ class ExportView(ExporterMixin, FormView):
         return kwargs
 
     def form_valid(self, form):
-        job = start_export(survey=self.survey, user=self.request.user, options=form.options())
+        try:
+            job = start_export(survey=self.survey, user=self.request.user, options=form.options())
+        except ExportError as error:
+            form.add_error("weighting", str(error))
+            return self.form_invalid(form)
         return redirect("surveys_admin:export_job", job_id=job.pk)
 
     def get_context_data(self, **kwargs):

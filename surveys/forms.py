@@ -251,14 +251,16 @@ class ResponseForm(forms.Form):
 
     def logic_data(self, entries: Sequence[FormItem]) -> dict:
         """What static/surveys/logic.js needs to mirror the server's display logic."""
+        # Only the codes of numeric questions are numbers; any other code (`18_24`)
+        # is compared as a code.
         numbers = {
             question.key: {
                 choice.code: logic.as_number(choice.code)
                 for choice in question.choices
-                if not choice.non_substantive and logic.as_number(choice.code) is not None
+                if not choice.non_substantive
             }
             for question in self.questionnaire.questions
-            if question.key in self.fields and question.choices
+            if question.key in self.fields and question.choices and logic.is_numeric(question)
         }
         facts = {}
         for key, value in self.earlier.items():

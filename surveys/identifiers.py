@@ -68,7 +68,9 @@ def assign_identifiers(stream, *, is_question) -> dict[int, ValidationError]:
         else:
             taken[key.lower()] = index
     for index, child in questions:
-        if not child.value["key"]:
+        # A draft may hold a block not yet labelled (autosave): its key waits for the
+        # label, never `question`.
+        if not child.value["key"] and child.value["label"]:
             child.value["key"] = derive_key(child.value["label"], set(taken))
             taken[child.value["key"].lower()] = index
         if "choices" in child.value:

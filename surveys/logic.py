@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime
 import math
+import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -181,11 +182,19 @@ def _matches(fact: Fact, value: str) -> bool:
     return bool(fact.text) and fact.text == value
 
 
+# A number as people write one. Not `float()`'s wider grammar: it reads the code `18_24`
+# as 1824 (underscores), and accepts `1e3`, `nan` and `inf`.
+NUMBER_PATTERN = re.compile(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)")
+
+
 def as_number(text: str | None) -> float | None:
-    try:
-        number = float(text)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
+    """The number `text` writes in plain decimal digits, or None (for a code like `18_24`)."""
+    if text is None:
         return None
+    text = str(text).strip()
+    if not NUMBER_PATTERN.fullmatch(text):
+        return None
+    number = float(text)
     return number if math.isfinite(number) else None
 
 
@@ -195,6 +204,18 @@ def as_date(text: str | None) -> datetime.date | None:
         return datetime.date.fromisoformat(text) if len(text or "") == 10 else None
     except ValueError:
         return None
+
+
+def is_numeric(question: Question) -> bool:
+    """Whether answers to `question` are numbers: a number question, or choices whose
+    substantive codes are all plain numbers (a 1-5 scale, 0-10 rating). Only then are
+    they compared as numbers; otherwise a code is compared as a code."""
+    if question.type == "number":
+        return True
+    if question.type not in CHOICE_TYPES or question.type == "neighborhood":
+        return False
+    codes = [choice.code for choice in question.choices if not choice.non_substantive]
+    return bool(codes) and all(as_number(code) is not None for code in codes)
 
 
 def fact_for(question: Question, value: Any) -> Fact:
@@ -207,7 +228,8 @@ def fact_for(question: Question, value: Any) -> Fact:
         code = str(value)
         choice = question.choice(code)
         substantive = choice is not None and not choice.non_substantive
-        return Fact(codes=frozenset({code}), number=as_number(code) if substantive else None)
+        number = as_number(code) if substantive and is_numeric(question) else None
+        return Fact(codes=frozenset({code}), number=number)
     if question.type == "number":
         return Fact(number=float(value))
     if isinstance(value, datetime.date):
@@ -334,6 +356,14 @@ def _rule_problems(rule: Rule, question: Question) -> list[str]:
         if bad:
             return [gettext("'%(value)s' is not a date like 2024-05-31.") % {"value": bad[0]}]
         return []
+    if rule.op in COMPARISONS and question.choices and not is_numeric(question):
+        return [
+            gettext(
+                "The answers to '%(key)s' are codes, not numbers, so they cannot be "
+                "compared as more or less: use 'is' or 'is one of'."
+            )
+            % {"key": question.key}
+        ]
     if rule.op in COMPARISONS or question.type == "number":
         bad = [value for value in rule.values if as_number(value) is None]
         if bad:

@@ -33,6 +33,7 @@ from cms.models import (
 
 from .bank_blocks import as_posted
 from .blocks import IndexBlock, QuestionBlock, QuestionStreamBlock
+from .key_following import follow_labels
 from .page_form import SurveyPageForm
 from .stability import changed_identifier_errors
 
@@ -309,6 +310,7 @@ class SurveyPage(KnownViewRestrictions, RoutablePageMixin, Page):
                 gettext("Add a Neighborhood question to require a neighborhood.")
             )
         add_bank_indices(self)
+        follow_labels(self)
         stream_errors = as_posted(self.body, changed_identifier_errors(self))
         if stream_errors:
             errors["body"] = [StreamBlockValidationError(block_errors=stream_errors)]

@@ -23,6 +23,7 @@ from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.models import PageLogEntry, Revision
 
 from .blocks import QuestionBlock
+from .key_following import derived, has_responses
 
 
 @dataclass
@@ -40,11 +41,24 @@ class PublishedIdentifiers:
     by_key: dict[str, PublishedQuestion] = field(default_factory=dict)
     key_of_block: dict[str, str] = field(default_factory=dict)
     code_of_choice: dict[str, tuple[str, str]] = field(default_factory=dict)
+    label_of_block: dict[str, str] = field(default_factory=dict)
+    may_follow: bool = False
+
+    def followed(self, child) -> bool:
+        """Whether `child`'s key changed only by following its label (key_following.py)."""
+        old_key, old_label = self.key_of_block[child.id], self.label_of_block[child.id]
+        return (
+            self.may_follow
+            and derived(old_key, old_label)
+            and derived(child.value["key"], child.value["label"])
+        )
 
     def add(self, child) -> None:
         value = child.value
         key = value["key"]
-        self.key_of_block.setdefault(child.id, key)
+        # The latest: a key may follow its label until the first response (key_following.py).
+        self.key_of_block[child.id] = key
+        self.label_of_block[child.id] = value["label"]
         question = self.by_key.setdefault(
             key,
             PublishedQuestion(
@@ -88,6 +102,8 @@ def changed_identifier_errors(page) -> dict[int, ValidationError]:
     if not page.pk:
         return {}
     published = published_identifiers(page)
+    # Before the first response, a key made from its label may follow the label.
+    published.may_follow = not has_responses(page)
     errors: dict[int, ValidationError] = {}
     for index, child in enumerate(page.body):
         if not isinstance(child.block, QuestionBlock):
@@ -101,7 +117,7 @@ def changed_identifier_errors(page) -> dict[int, ValidationError]:
 def _question_error(child, published: PublishedIdentifiers, stream_block) -> ValidationError | None:
     value, key = child.value, child.value["key"]
     old_key = published.key_of_block.get(child.id)
-    if old_key is not None and old_key != key:
+    if old_key is not None and old_key != key and not published.followed(child):
         return _field_error(
             "key",
             _(
@@ -149,7 +165,8 @@ def _choice_errors(key, value, question: PublishedQuestion, published) -> Valida
     for index, choice in enumerate(_choices(value)):
         code = choice.value["code"]
         old = published.code_of_choice.get(choice.id)
-        if old is not None and old != (key, code):
+        # The code, not the key: a key may follow its label (key_following.py).
+        if old is not None and old[1] != code:
             errors[index] = _field_error(
                 "code",
                 _("The code '%(code)s' was published for this choice and cannot change.")

@@ -49,6 +49,12 @@ class SurveyAccessViewSet(ModelViewSet):
     copy_view_enabled = False
 
 
+@hooks.register("insert_editor_js")
+def condition_editor_js():
+    """Drop-downs of earlier questions and their answers for "Show only if" rules."""
+    return format_html('<script src="{}"></script>', static("surveys/condition-editor.js"))
+
+
 @hooks.register("register_admin_viewset")
 def register_survey_access():
     return SurveyAccessViewSet("survey_access")

@@ -260,6 +260,9 @@ WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 # Translations are made by people in the admin: no machine translation service is called.
 WAGTAILLOCALIZE_MACHINE_TRANSLATOR = None
+# "Translate this page" makes a draft, never a live page of untranslated copies: an
+# organizer publishes it from the translation editor once it is translated.
+WAGTAILLOCALIZE_SYNC_LIVE_STATUS_ON_TRANSLATE = False
 
 # --- Static and media files ------------------------------------------------------------
 STATIC_URL = "/static/"

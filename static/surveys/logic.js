@@ -15,9 +15,14 @@
   var spec = JSON.parse(source.textContent);
   var NEGATION = { not_equals: "equals", not_one_of: "one_of" };
 
+  // Plain decimal digits only, as logic.as_number: a code like "18_24" is no number.
+  var NUMBER = /^[-+]?(\d+(\.\d*)?|\.\d+)$/;
+
   function asNumber(text) {
-    if (text === null || text === undefined || String(text).trim() === "") return null;
-    var n = Number(String(text).trim().replace(",", "."));
+    if (text === null || text === undefined) return null;
+    var plain = String(text).trim().replace(",", ".");
+    if (!NUMBER.test(plain)) return null;
+    var n = Number(plain);
     return isFinite(n) ? n : null;
   }
 

@@ -15,7 +15,6 @@ from django.utils import timezone
 
 from cms.private_files import make_private
 
-from ..analysis.counts import Selection
 from ..analysis.report import build_report
 from ..models import SurveyPage
 from .codebook import codebook_header, codebook_rows, survey_languages
@@ -53,6 +52,7 @@ def write_export(
     """Write `survey`'s responses (as `options` select) to `path`, atomically, readable
     by the site's own user only."""
     options.check_neighborhoods()
+    options.check_weighting(survey)
     survey = survey.responses_survey
     plan = plan_for(survey, options)
     partial = path.with_name(f".{path.name}.part")
@@ -108,12 +108,7 @@ def _report_sheets(survey: SurveyPage, options: ExportOptions) -> list[Sheet]:
     """The analysis the results page shows, for the export's dates; suppressed and
     unreliable figures are present and marked, as analysts need them."""
     report = build_report(
-        Selection(
-            survey=survey,
-            since=options.since,
-            until=options.until,
-            include_partial=options.include_partial,
-        )
+        options.selection(survey), weighting=options.weighting, margins=survey.raking_margins
     )
     sheets = []
     for title, rows in SHEETS.items():
@@ -130,7 +125,8 @@ def _about_rows(survey: SurveyPage, options: ExportOptions) -> Iterator[list]:
         yield [f"filter: {name}", value]
     yield [
         "Summary, Distributions, Comparisons, Periods",
-        "The results page's analysis of the same dates (all neighborhoods and channels). "
+        "The results page's analysis of the same dates, periods and weighting (all "
+        "neighborhoods and channels). "
         f"Figures resting on fewer than {survey.small_cell_threshold} responses are marked "
         "'suppressed (n < k)': they must not be published.",
     ]

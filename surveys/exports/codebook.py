@@ -1,6 +1,7 @@
 """The codebook: what every column means, in every language the survey speaks.
 
-One row per question, then one row per choice under it. Revision ranges name the
+One row per question, then one row per choice under it, then one row per value of the
+Responses sheet's `revision` column saying what it is. Revision ranges name the
 first and last questionnaire revision (as stored in the `revision` column) in which the
 question was asked, among the revisions the exported responses answered and today's.
 """
@@ -115,3 +116,31 @@ def codebook_rows(plan: ColumnPlan, languages: Languages) -> Iterator[list]:
                 None,
                 "The resident's words for the choice that asks to specify.",
             ]
+    yield from _revision_rows(plan, len(languages.codes))
+
+
+def _revision_rows(plan: ColumnPlan, languages: int) -> Iterator[list]:
+    """What each value of the Responses sheet's `revision` column means."""
+    for revision_id, questionnaire in sorted(plan.revisions.items()):
+        note = (
+            f"The questionnaire as saved in revision {revision_id}, in "
+            f"'{questionnaire.language}'. Each language's page has revisions of its own: "
+            "responses pool across revisions and languages by key and code, and the "
+            "first_revision and last_revision columns above say which revisions asked "
+            "each question."
+        )
+        yield [
+            "revision",
+            None,
+            "revision",
+            str(revision_id),
+            questionnaire.language,
+            note,
+            *[""] * (languages - 1),
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        ]

@@ -126,6 +126,7 @@ def start_export(*, survey, user, options: ExportOptions) -> ExportJob:
     from .build import count_responses
 
     options.check_neighborhoods()
+    options.check_weighting(survey)
     job = ExportJob.objects.create(
         survey=survey.responses_survey,
         requested_by=user,

@@ -37,6 +37,8 @@ def copyable(survey: SurveyPage, options: ExportOptions, plan: ColumnPlan) -> bo
     """Whether PostgreSQL can write this CSV export as `write_csv` would."""
     if connection.vendor != "postgresql" or options.format != "csv" or options.labels:
         return False
+    if options.non_substantive_blank:  # codes become blanks in Python
+        return False
     if not all(plan.matches_cells_of(revision) for revision in plan.revisions):
         return False
     responses = options.responses(survey.responses_survey)

@@ -58,7 +58,7 @@ def response_rows(
     """
     queryset = options.responses(survey.responses_survey).order_by("submitted_on", "id")
     areas = dict(Neighborhood.objects.values_list("pk", "code"))
-    handlers = _handlers(plan, options.labels)
+    handlers = _handlers(plan, options.labels, blank=options.non_substantive_blank)
     names = plan.cell_names()
     finish = _finisher(handlers)
     fits: dict[int, bool] = {}
@@ -116,7 +116,7 @@ def _finisher(handlers: dict[str, tuple]) -> Callable[[list], None] | None:
     dates = [handler[1] for handler in handlers.values() if handler[0] == DATE]
     singles, multis = [], []
     for kind, index, _other, values, _columns, _order, labels in handlers.values():
-        if labels and kind == SINGLE:
+        if (labels or None in values.values()) and kind == SINGLE:
             singles.append((index, values))
         elif labels and kind == MULTI:
             multis.append((index, values))
@@ -146,16 +146,19 @@ SINGLE, MULTI, NUMBER, DATE, TEXT = range(5)
 _KINDS = {"single": SINGLE, "multi": MULTI, "number": NUMBER, "date": DATE, "text": TEXT}
 
 
-def _handlers(plan: ColumnPlan, labels: bool) -> dict[str, tuple]:
+def _handlers(plan: ColumnPlan, labels: bool, *, blank: bool = False) -> dict[str, tuple]:
     """Per question key, what the page loop needs, looked up once per answer:
     (kind, column, "other" column, cell value per code, 0/1 column per code, order,
-    whether choices are shown as labels)."""
+    whether choices are shown as labels). With `blank`, a single choice's
+    non-substantive answers are None: blank cells that no mean or sum counts."""
     handlers = {}
     for key, columns in plan.questions.items():
         if labels:
             values = {choice.code: choice.label for choice in columns.choices}
         else:
             values = {choice.code: code_value(choice.code) for choice in columns.choices}
+        if blank and columns.kind == "single":
+            values |= {c.code: None for c in columns.choices if c.non_substantive}
         handlers[key] = (
             _KINDS[columns.kind],
             columns.value,

@@ -8,7 +8,10 @@ mapping, and report what they cannot represent as `problems.Problem`s:
 XLSForm (survey sheet)           our block (QuestionStreamBlock child)
 ===============================  ==========================================
 select_one L                     single_choice (appearance minimal: dropdown)
-select_one L named neighborhood  neighborhood (when L's codes are neighborhoods)
+select_one neighborhood          neighborhood (its choices are the site's)
+confianza::type                  our question type: likert, rating, neighborhood,
+                                 long_text... (our_columns.py reads every
+                                 confianza:: column exporting.py writes)
 select_multiple L                multiple_choice
 select_... L or_other            + a choice "other" that asks to specify
 integer / decimal                number (integer=True / False); constraint

@@ -197,6 +197,18 @@ def _texts(column: str, languages: list[_Language], text: Callable[[_Language], 
     return {f"{column}::{language.column}": text(language) for language in languages}
 
 
+def _hints(languages: list[_Language], text: Callable[[_Language], str]) -> dict:
+    """The hint cells: blank in a language whose hint is the default language's text,
+    which is what an untranslated hint holds (wagtail-localize copies the source)."""
+    cells = _texts("hint", languages, text)
+    default = cells[f"hint::{languages[0].column}"]
+    for language in languages[1:]:
+        column = f"hint::{language.column}"
+        if cells[column] == default:
+            cells[column] = ""
+    return cells
+
+
 def _choice(language: _Language, key: str, code: str) -> str:
     question = language.question(key)
     choice = question.choice(code) if question else None
@@ -244,7 +256,7 @@ def _item_row(item: Item, languages: list[_Language], names: _Names) -> dict[str
         return (
             row
             | _item_texts("label", languages, item, "heading")
-            | _item_texts("hint", languages, item, "text")
+            | _hints(languages, lambda language: getattr(language.item(item.block_id), "text", ""))
         )
     row = {"type": "begin_group", "name": names.unique("page", item.title)}
     return row | _item_texts("label", languages, item, "title") | {"appearance": "field-list"}
@@ -280,7 +292,7 @@ def _question_row(question: Question, languages: list[_Language]) -> dict[str, s
         PREFIX + "about_respondent": _yes(question.about_respondent),
         PREFIX + "favorable": " ".join(question.favorable),
     }
-    row |= _texts("label", languages, text("label")) | _texts("hint", languages, text("help_text"))
+    row |= _texts("label", languages, text("label")) | _hints(languages, text("help_text"))
     if question.type == "rating":
         row |= _texts(PREFIX + "min_label", languages, text("min_label"))
         row |= _texts(PREFIX + "max_label", languages, text("max_label"))

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 
+from .our_columns import SURVEY_COLUMNS as OUR_SURVEY_COLUMNS
 from .problems import Problem, XLSFormError
 from .reading import Sheet, language_code, read_sheets
 from .rows import BodyBuilder
@@ -23,21 +24,24 @@ from .safety import open_workbook
 
 # What the import reads; `constraint_message` and `required_message` are replaced by
 # the form's own clear messages.
-SURVEY_COLUMNS = frozenset(
-    {
-        "type",
-        "name",
-        "label",
-        "hint",
-        "required",
-        "required_message",
-        "relevant",
-        "constraint",
-        "constraint_message",
-        "appearance",
-        "choice_filter",
-        "parameters",
-    }
+SURVEY_COLUMNS = (
+    frozenset(
+        {
+            "type",
+            "name",
+            "label",
+            "hint",
+            "required",
+            "required_message",
+            "relevant",
+            "constraint",
+            "constraint_message",
+            "appearance",
+            "choice_filter",
+            "parameters",
+        }
+    )
+    | OUR_SURVEY_COLUMNS
 )
 
 

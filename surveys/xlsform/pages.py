@@ -124,7 +124,7 @@ def translated_strings(survey: SurveyPage, body: list[dict]) -> dict[str, str]:
     for child, block in zip(survey.body, body, strict=True):
         path = f"body.{child.id}"
         value = block["value"]
-        for name in ("label", "help_text", "heading", "text", "title"):
+        for name in ("label", "help_text", "heading", "text", "title", "min_label", "max_label"):
             if value.get(name):
                 strings[f"{path}.{name}"] = value[name]
         if block["type"] == "note":

@@ -22,9 +22,19 @@ SHEETS = ("survey", "choices", "settings")
 # Columns that XLSForm writes once per language (`label::Español (es)`); in others
 # (`media::image`) what follows `::` is not a language.
 TRANSLATED_COLUMNS = frozenset(
-    {"label", "hint", "guidance_hint", "constraint_message", "required_message", "form_title"}
+    {
+        "label",
+        "hint",
+        "guidance_hint",
+        "constraint_message",
+        "required_message",
+        "form_title",
+        # A rating's end labels, in exporting.py's own columns.
+        "confianza::min_label",
+        "confianza::max_label",
+    }
 )
-_LANGUAGE_COLUMN = re.compile(r"^(?P<column>[^:]+)::\s*(?P<language>.+?)\s*$")
+_LANGUAGE_COLUMN = re.compile(r"^(?P<column>.+)::\s*(?P<language>[^:]+?)\s*$")
 _CODE_IN_NAME = re.compile(r"\(\s*(?P<code>[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]+)?)\s*\)$")
 
 

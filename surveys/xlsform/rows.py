@@ -19,6 +19,14 @@ from ..builders import question as question_block
 from ..condition_blocks import condition_value
 from ..logic import All, Condition, Not, Rule, TooDeep
 from .expressions import ExpressionError, constraint_to_limits, expression_to_condition
+from .our_columns import (
+    choice_flags,
+    flag,
+    our_type,
+    question_options,
+    scale_options,
+    type_problem,
+)
 from .problems import Problem
 from .reading import Row, Sheet
 
@@ -190,6 +198,8 @@ class BodyBuilder:
             options = {"max_length": limit or (2000 if multiline else 255)}
         elif kind not in ("integer", "decimal") and row.get("constraint"):
             self.problem(row, gettext("Constraints are supported on numbers only."))
+        if our_type(row, kind, block_type) is None:
+            self.problem(row, type_problem(row))
         self.question(row, block_type, options)
 
     def select(self, row: Row, kind: str, list_name: str, or_other: bool = False) -> None:
@@ -210,18 +220,35 @@ class BodyBuilder:
                 )
             )
         values = [
-            {"label": self.text(c, "label"), "code": c.get("name"), "non_substantive": False}
+            {"label": self.text(c, "label"), "code": c.get("name"), **choice_flags(c)}
             for c in choices
         ]
         if or_other:
             # ODK's `or_other`: an "Other" choice whose text the resident specifies.
             with translation.override(self.language):
                 values.append({"label": gettext("Other"), "code": "other", "other": True})
+        plain = "single_choice" if kind == "select_one" else "multiple_choice"
+        block_type = our_type(row, kind, plain, list_name)
+        if block_type is None:
+            self.problem(row, type_problem(row))
+            block_type = plain
+        if block_type == "neighborhood":
+            # Its choices are the site's neighborhoods, not the list's.
+            self.question(row, block_type, {})
+            return
+        if block_type in ("likert", "rating"):
+            # The scale's labels are its own (translated with the site), not the list's.
+            options, problem = scale_options(block_type, values, lambda c: self.text(row, c))
+            if problem:
+                self.problem(row, problem)
+            self.question(row, block_type, options)
+            return
         options = {
             # In block format with ids, as the editor saves them: wagtail-localize
             # translates list items only then.
             "choices": [{"type": "item", "id": str(uuid.uuid4()), "value": v} for v in values],
-            "randomize": "randomize=true" in row.get("parameters").replace(" ", "").lower(),
+            "randomize": "randomize=true" in row.get("parameters").replace(" ", "").lower()
+            or flag(row, "randomize"),
         }
         if kind == "select_one":
             minimal = "minimal" in row.get("appearance").lower()
@@ -230,7 +257,7 @@ class BodyBuilder:
                 self.problem(row, gettext("Constraints are supported on numbers only."))
         else:
             options["max_selections"] = self.upper_bound(row, "count-selected", len(values))
-        self.question(row, "single_choice" if kind == "select_one" else "multiple_choice", options)
+        self.question(row, block_type, options)
 
     def question(self, row: Row, block_type: str, options: dict) -> None:
         key = row.get("name")
@@ -245,6 +272,7 @@ class BodyBuilder:
             help_text=self.text(row, "hint"),
             required=row.get("required").strip().lower() in TRUE_VALUES,
             show_if=self.condition(row),
+            **question_options(row, block_type),
             **options,
         )
         self.add(row, block)

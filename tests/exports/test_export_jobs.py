@@ -16,7 +16,7 @@ from surveys.exports import jobs
 from surveys.exports.jobs import ExportJob
 from tests.factories import every_type_body, make_staff, make_survey
 
-from .conftest import answer, full_answers, read_sheet
+from .conftest import answer, as_dicts, full_answers, read_sheet
 
 pytestmark = pytest.mark.django_db
 
@@ -366,3 +366,39 @@ def test_a_running_export_has_its_heartbeat(client, export_survey, analyst, monk
     job = ExportJob.objects.get()
     assert job.status == "done"
     assert len(beats) >= 3 and set(beats) == {job.pk}
+
+
+def test_the_export_form_offers_the_results_views_periods_and_weighting(
+    client, export_survey, analyst
+):
+    """Issue 19, Analysts 3: the Periods sheet is filled when the analyst asks for periods."""
+    for day in (datetime.date(2026, 3, 2), datetime.date(2026, 3, 9)):
+        for _ in range(3):
+            answer(export_survey, full_answers(), day=day)
+    client.force_login(analyst)
+    page = client.get(reverse("surveys_admin:export", args=[export_survey.pk])).content.decode()
+    assert 'name="split_at"' in page and 'name="weighting"' in page
+    result = start(client, export_survey, split_at="2026-03-05", weighting="neighborhood")
+    assert result.status_code == 302
+    job = ExportJob.objects.latest("created_at")
+    assert job.options["split_at"] == "2026-03-05" and job.options["weighting"] == "neighborhood"
+    periods = as_dicts(read_sheet(job.path, "Periods"))
+    assert periods and {(row["n_before"], row["n_after"]) for row in periods} >= {(3, 3)}
+    about = dict(read_sheet(job.path, "About"))
+    assert about["filter: periods"] == "before / from 2026-03-05"
+
+
+def test_bad_periods_and_weighting_get_clear_messages_and_start_nothing(
+    client, export_survey, analyst
+):
+    client.force_login(analyst)
+    result = start(client, export_survey, weighting="rake")
+    assert "This survey has no raking margins" in result.content.decode()
+    result = start(client, export_survey, weighting="magic")
+    assert result.status_code == 200 and "magic" in result.content.decode()
+    result = start(
+        client, export_survey, split_at="2026-03-05", first_from="2026-01-01",
+        first_to="2026-01-31", second_from="2026-02-01", second_to="2026-02-28",
+    )  # fmt: skip
+    assert "not both" in result.content.decode()
+    assert not ExportJob.objects.exists()

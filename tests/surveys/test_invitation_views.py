@@ -252,3 +252,16 @@ def test_only_superusers_set_the_public_address_and_every_change_is_audited(
     event = AuditEvent.objects.get(action="change_address")
     assert event.detail == {"from": "", "to": "https://survey.example.org"}
     assert "survey.example.org" in client.get(sheet_url(survey)).content.decode()
+
+
+def test_the_open_to_anyone_warning_links_straight_to_the_setting(client, organizer, survey):
+    """Issue 19, Organizers 5: the warning names "Who can answer" and leads to it."""
+    survey.admission = "open"
+    survey.save()
+    client.force_login(organizer)
+    page = client.get(page_url(survey)).content.decode()
+    link = re.search(r'<a href="([^"]+)"[^>]*>[^<]*Who can answer', page)
+    assert link is not None, page
+    assert link.group(1) == f"/admin/pages/{survey.pk}/edit/#id_admission"
+    editor = client.get(f"/admin/pages/{survey.pk}/edit/").content.decode()
+    assert 'id="id_admission"' in editor

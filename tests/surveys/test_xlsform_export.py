@@ -416,3 +416,23 @@ def test_header_rows_are_bold_and_frozen(survey):
     for sheet in workbook:
         assert sheet.freeze_panes == "A2"
         assert sheet["A1"].font.bold and not sheet["A2"].font.bold
+
+
+def test_an_untranslated_hint_is_left_blank_not_filled_with_the_default(home, neighborhoods):
+    """Issue 19, Organizers 6: a translation's copy of the English hint is no Spanish hint."""
+    body = [
+        question("short_text", "why", "Why?", help_text="In your own words.", max_length=50),
+        question("short_text", "how", "How?", help_text="Briefly.", max_length=50),
+    ]
+    survey = make_survey(home, body)
+    locale = Locale.objects.create(language_code="es")
+    home.copy_for_translation(locale).save_revision().publish()
+    survey_es = survey.copy_for_translation(locale)
+    translated = body_with_ids(survey_es)
+    translated[1]["value"]["help_text"] = "En breve."
+    survey_es.body = translated
+    survey_es.save_revision().publish()
+    by_name = {row.get("name"): row for row in read(export_xlsform(survey), "survey")[1:]}
+    assert f"hint::{ES}" not in by_name["why"]
+    assert by_name["why"][f"hint::{EN}"] == "In your own words."
+    assert by_name["how"][f"hint::{ES}"] == "En breve."

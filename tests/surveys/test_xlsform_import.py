@@ -287,3 +287,48 @@ def test_or_other_adds_a_choice_to_specify_in_each_language(home):
     survey = import_xlsform(buffer, parent=home)
     other = build_questionnaire(latest(survey)).question("a").other_choice
     assert (other.code, other.label) == ("other", "Other")
+
+
+OURS = ("type", "name", "label", "confianza::type", "confianza::favorable")
+SCALE = [
+    ("list_name", "name", "label", "confianza::non_substantive"),
+    *[("calm", str(n), f"Point {n}", "") for n in range(1, 6)],
+    ("calm", "98", "Don't know", "yes"),
+]
+
+
+def ours(survey_rows, choices=SCALE) -> io.BytesIO:
+    buffer = io.BytesIO()
+    workbook({"survey": [OURS, *survey_rows], "choices": choices}).save(buffer)
+    buffer.seek(0)
+    return buffer
+
+
+def test_our_own_columns_come_back_as_scales_and_non_substantive_answers(home):
+    """Issue 19, Organizers 6: a Likert scale is not read back as a plain choice."""
+    form = read_xlsform(ours([("select_one calm", "calm", "I feel calm.", "likert", "4 5")]))
+    assert form.problems == [] and form.warnings == []
+    survey = import_xlsform(
+        ours([("select_one calm", "calm", "Calm?", "likert", "4 5")]), parent=home
+    )
+    question = build_questionnaire(latest(survey)).question("calm")
+    assert question.type == "likert" and question.favorable == ("4", "5")
+    assert [(c.code, c.non_substantive) for c in question.choices][-1] == ("98", True)
+
+
+@pytest.mark.parametrize(
+    ("row", "choices", "reason"),
+    [
+        (("integer", "n", "N?", "likert", ""), SCALE, "does not fit the type 'integer'"),
+        (("select_one calm", "c", "C?", "rating", ""), SCALE, "codes 0 to 10"),
+        (("select_one yes_no", "c", "C?", "likert", ""), YES_NO, "codes 1 to 5 or 1 to 7"),
+    ],
+)
+def test_our_columns_that_do_not_fit_are_problems_and_nothing_is_written(
+    home, row, choices, reason
+):
+    pages = Page.objects.count()
+    with pytest.raises(XLSFormError) as error:
+        import_xlsform(ours([row], choices), parent=home)
+    assert [p.row for p in error.value.problems if reason in p.reason] == [2], error.value.problems
+    assert Page.objects.count() == pages

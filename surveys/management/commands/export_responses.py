@@ -1,7 +1,8 @@
 """Export a survey's responses from the shell:
 `manage.py export_responses SLUG -o FILE.xlsx|FILE.csv|FILE.sav|FILE.dta|FILE.zip
 [--since D] [--until D] [--neighborhood CODE ...] [--channel web|paper|kiosk]
-[--include-partial] [--labels] [--bom] [--language CODE]`.
+[--include-partial] [--labels] [--bom] [--non-substantive-blank] [--language CODE]
+[--split-at D | --compare D D D D] [--weighting none|neighborhood|rake]`.
 
 .sav is SPSS, .dta Stata (value labels, non-substantive answers as missing values);
 .zip is the R bundle (codes, codebook and a script that reads them into factors).
@@ -52,6 +53,26 @@ class Command(BaseCommand):
         parser.add_argument(
             "--language", default="", help="SPSS, Stata, R: the labels' language (a code)"
         )
+        parser.add_argument(
+            "--split-at", type=_date, help="analysis sheets: before / from this day (YYYY-MM-DD)"
+        )
+        parser.add_argument(
+            "--compare",
+            nargs=4,
+            type=_date,
+            metavar=("FIRST_FROM", "FIRST_TO", "SECOND_FROM", "SECOND_TO"),
+            help="analysis sheets: compare two periods",
+        )
+        parser.add_argument(
+            "--weighting",
+            default="none",
+            help="analysis sheets: none, neighborhood or rake (as on the results view)",
+        )
+        parser.add_argument(
+            "--non-substantive-blank",
+            action="store_true",
+            help="don't know, prefer not to say... as blank cells, not their codes",
+        )
 
     def handle(self, *args, **options):
         survey = find_survey(options["survey"])
@@ -70,6 +91,10 @@ class Command(BaseCommand):
                 channel=options["channel"],
                 include_partial=options["include_partial"],
                 labels=options["labels"],
+                non_substantive_blank=options["non_substantive_blank"],
+                split_at=options["split_at"],
+                compare=_periods(options["compare"]),
+                weighting=options["weighting"],
                 bom=options["bom"],
                 language=options["language"],
             )
@@ -111,3 +136,8 @@ class ProgressBar:
 
     def finish(self) -> None:
         self.stream.write("")
+
+
+def _periods(days):
+    """Two (from, to) periods from the four days of --compare, or None."""
+    return ((days[0], days[1]), (days[2], days[3])) if days else None
