@@ -48,10 +48,10 @@ class Design:
     """The respondents of a weighted analysis, by calibration cell.
 
     `cells` maps a calibration cell — (neighborhood, raking categories...) — to the number
-    of respondents in it (answering a given question or not), `weights` to their weight. `dimensions` is how many
-    leading entries of a cell are calibration margins (1: post-stratification to
-    neighborhoods). With `populations`, the design is stratified simple random sampling
-    with a finite population correction instead.
+    of respondents in it (answering a given question or not), `weights` to their weight.
+    `dimensions` is how many leading entries of a cell are calibration margins (1:
+    post-stratification to neighborhoods). With `populations`, the design is stratified
+    simple random sampling with a finite population correction instead.
     """
 
     def __init__(
