@@ -13,20 +13,17 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
-
 from cms.models import Neighborhood
 
 from ..question_types import question_type
 from ..questionnaire import IndexDefinition, Question
-from .comparisons import Pairwise, compare_categories, compare_ranks
-from .counts import Selection, answered_counts, index_score_counts, item_moments, value_counts
-from .estimates import Estimate, Observation, estimate, index_estimate
+from .comparisons import compare_categories, compare_ranks
+from .counts import Selection, answered_counts, value_counts
+from .estimates import Observation, estimate
+from .indices import IndexResult, index_result
 from .periods import (
     FAVORABLE,
     MEAN,
-    DistributionChange,
-    PeriodChange,
     adjust_changes,
     composition_note,
     distribution_change,
@@ -34,8 +31,9 @@ from .periods import (
 )
 from .questions import analysable_questions
 from .rao_scott import rao_scott_test
-from .statistics import TestResult, alpha_if_dropped, cronbach_alpha
-from .suppression import RELIABLE_N_EFFECTIVE, RELIABLE_RSE
+from .results import GroupResult, QuestionResult
+from .statistics import TestResult
+from .suppression import unreliable_reasons
 from .weighting import ANY_CATEGORY, WeightingError, Weights, build_weights
 
 WEIGHTING_NAMES = {"none": "none", "neighborhood": "post-stratification", "rake": "raking"}
@@ -56,43 +54,6 @@ class _CityWide:
 
 
 CITY = _CityWide()
-
-
-@dataclass
-class GroupResult:
-    neighborhood: str | None  # code; None for city-wide
-    name: str
-    estimate: Estimate
-    suppressed: bool = False  # fewer than k answers: never published
-    unreliable: bool = False  # effective n < 30, relative standard error ≥ 30%, no width
-    reasons: list[str] = field(default_factory=list)  # why unreliable
-
-
-@dataclass
-class QuestionResult:
-    key: str
-    type: str
-    label: str
-    measure: str  # nominal, ordinal, numeric, index
-    codes: list[tuple[str, str, bool]]  # (code, label, non-substantive)
-    favorable_codes: tuple[str, ...]
-    about_respondent: bool
-    overall: GroupResult
-    groups: list[GroupResult]
-    test: TestResult | None = None
-    pairwise: list[Pairwise] = field(default_factory=list)
-    periods: list[PeriodChange] = field(default_factory=list)
-    distributions: list[DistributionChange] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-
-
-@dataclass
-class IndexResult(QuestionResult):
-    items: tuple[str, ...] = ()
-    reversed_items: tuple[str, ...] = ()
-    alpha: float | None = None
-    alpha_if_dropped: dict[str, float] = field(default_factory=dict)
-    complete_respondents: int = 0
 
 
 @dataclass
@@ -239,33 +200,9 @@ class _Builder:
         return composition_note(shares)
 
     def _flags(self, group: GroupResult) -> GroupResult:
-        e = group.estimate
-        group.suppressed = e.n < self.k
-        reasons = []
-        if e.n_effective < RELIABLE_N_EFFECTIVE:
-            reasons.append(
-                f"effective number of substantive answers {e.n_effective:.0f} is under "
-                f"{RELIABLE_N_EFFECTIVE}"
-            )
-        if e.mean is not None:
-            rse = e.relative_se
-            if e.n_mean <= 1:
-                reasons.append("a single answer: no interval")
-            elif e.se is None or e.se == 0 or (e.ci and e.ci[0] == e.ci[1]):
-                reasons.append("every answer is the same: a zero-width interval")
-            elif e.mean == 0:
-                reasons.append("a mean of 0: the relative standard error is undefined")
-            elif rse is not None and rse >= RELIABLE_RSE:
-                reasons.append(f"relative standard error {rse:.0%} is {RELIABLE_RSE:.0%} or more")
-        if e.favorable and e.favorable["p"] and e.n_effective:
-            p = e.favorable["p"]
-            favorable_rse = math.sqrt(p * (1 - p) / e.n_effective) / p
-            if favorable_rse >= RELIABLE_RSE:
-                reasons.append(
-                    f"relative standard error of the favorable share {favorable_rse:.0%}"
-                )
-        group.reasons = reasons
-        group.unreliable = bool(reasons)
+        group.suppressed = group.estimate.n < self.k
+        group.reasons = unreliable_reasons(group.estimate)
+        group.unreliable = bool(group.reasons)
         return group
 
     def _groups(self, make_estimate, observations: list[Observation]) -> tuple[GroupResult, list]:
@@ -438,81 +375,7 @@ class _Builder:
     # --- indices ----------------------------------------------------------------------
 
     def index(self, definition: IndexDefinition, questions: list[Question]) -> IndexResult:
-        scale = {q.key: q for q in questions}
-        # (min + max) − x reverses any scale: 1–5 to 5–1 and 0–10 to 10–0.
-        ends = {key: sum(_scale_ends(scale[key])) for key in definition.items if key in scale}
-        reversed_items = {key: ends[key] for key in definition.reversed_items if key in ends}
-        rows = index_score_counts(
-            self.selection, definition.items, reversed_items, definition.minimum_items
-        )
-        index_rows = [
-            _Row(hood, period, self.weights.neighborhood_categories(hood), None, score, count)
-            for hood, period, score, count in rows
-        ]
-
-        def make(observations, hood, period=None):
-            return index_estimate(
-                observations,
-                design=self._design(period, by_neighborhood=True),
-                favorable_at_least=definition.favorable_at_least,
-                weighted=self.weights.weighted,
-            )
-
-        overall, groups = self._groups(make, self._observations(index_rows))
-        result = IndexResult(
-            key=definition.key,
-            type="index",
-            label=definition.label,
-            measure="index",
-            codes=[],
-            favorable_codes=(),
-            # An index of questions about the respondent is about the respondent too.
-            about_respondent=any(
-                scale[key].about_respondent for key in definition.items if key in scale
-            ),
-            overall=overall,
-            groups=groups,
-            items=definition.items,
-            reversed_items=definition.reversed_items,
-        )
-        distributions: dict = defaultdict(lambda: defaultdict(float))
-        for row in index_rows:
-            if row.neighborhood is not None:
-                distributions[self._name(row.neighborhood)[0]][row.number] += row.count
-        result.test, result.pairwise = compare_ranks(distributions, small_group=self.k)
-        n, sums, cross = item_moments(self.selection, definition.items, reversed_items)
-        result.complete_respondents = n
-        if n > 2:
-            mean = np.array(sums) / n
-            covariance = (np.array(cross) - n * np.outer(mean, mean)) / (n - 1)
-            result.alpha = cronbach_alpha(covariance)
-            result.alpha_if_dropped = dict(
-                zip(definition.items, alpha_if_dropped(covariance), strict=True)
-            )
-        if self.selection.has_periods:
-            result.periods, _ = self._periods(
-                index_rows, make, definition.favorable_at_least is not None
-            )
-        if self.weights.scheme == "rake":
-            result.notes.append("Index scores use each neighborhood's mean raked weight.")
-        return result
-
-
-def _scale_ends(question: Question) -> tuple[float, float]:
-    values = [float(c.code) for c in question.choices if not c.non_substantive]
-    return min(values), max(values)
-
-
-@dataclass(frozen=True)
-class _Row:
-    """A count row of an index, shaped like counts.ValueCount."""
-
-    neighborhood: int | None
-    period: int
-    categories: tuple
-    code: str | None
-    number: float
-    count: int
+        return index_result(self, definition, questions)
 
 
 __all__ = [
