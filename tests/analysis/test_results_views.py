@@ -273,3 +273,30 @@ def test_a_warm_results_page_reads_nothing_of_the_responses(
     with django_assert_max_num_queries(WARM_RESULTS_PAGE_BUDGET) as queries:
         assert client.get(results_page.url).status_code == 200
     assert not any("surveys_answer" in query["sql"] for query in queries.captured_queries)
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence"),
+    [
+        ("en", "Intervals and tests are model-based"),
+        ("es", "Los intervalos y las pruebas se basan en un modelo"),
+        ("ar", "تعتمد الفترات والاختبارات على نموذج"),
+    ],
+)
+def test_the_public_page_says_intervals_are_model_based(client, results_page, language, sentence):
+    """Issue 17, point 5: one plain sentence in every language, no "margin of error", and
+    the multiple-comparison families stated."""
+    from django.utils import translation
+
+    with translation.override(language):
+        families = translation.gettext(
+            "Where neighborhoods are compared, p-values are adjusted for the number of "
+            "comparisons: Holm's method for pairs of neighborhoods, Benjamini–Hochberg for "
+            "changes across neighborhoods."
+        )
+    assert language == "en" or "Holm's method" not in families  # translated
+    url = results_page.url.replace("/en/", f"/{language}/")
+    html = client.get(url, follow=True).content.decode()
+    assert sentence in html
+    assert families in html
+    assert "margin of error" not in html.lower()
