@@ -252,7 +252,7 @@ class _Builder:
         self._compare(result, question, rows)
         if self.selection.has_periods:
             result.periods, estimates = self._periods(rows, make, bool(question.favorable))
-            if measure == "nominal":
+            if measure == "nominal" or question.type == "multiple_choice":
                 codes = [c for c, _, non in result.codes if not non]
                 result.distributions = [
                     distribution_change(

@@ -300,3 +300,31 @@ def test_the_public_page_says_intervals_are_model_based(client, results_page, la
     assert sentence in html
     assert families in html
     assert "margin of error" not in html.lower()
+
+
+def test_before_after_tables_speak_in_names_headlines_and_distributions(client, analyst, survey):
+    """Issue 19 (analysts): neighborhood names in a stable order; the favorable share's
+    change in percentage points where a question has one, the mean otherwise; levels
+    before and after beside the change; categorical and multiple-choice distributions
+    before and after with a test, never "(mean) … none"."""
+    html = client.get(f"/admin/surveys/{survey.pk}/results/?split_at={SPLIT}").content.decode()
+    trust = rows(
+        html,
+        "I trust the police. — Favorable share before and after (change in percentage points)",
+    )
+    assert list(trust) == ["City-wide", "Big", "Mid", "Tiny"]
+    before, after, change = trust["Big"][:3]
+    assert before.endswith("%)") and after.endswith("%)") and change.endswith(" pp")
+    report = build_report(Selection(survey=survey, split_at=SPLIT))
+    big = next(
+        c
+        for c in report.question("trust").periods
+        if c.neighborhood == "big" and c.measure == "favorable proportion"
+    )
+    assert change == f"{100 * big.change:+.1f} pp"
+    mean = rows(html, "I trust the police. — Mean before and after")
+    assert list(mean) == ["City-wide", "Big", "Mid", "Tiny"] and "Welch" in mean["Big"][4]
+    contact = "Contact? — Big: distribution before and after (Pearson"
+    assert contact in html or "Contact? — Big: distribution before and after (Fisher" in html
+    assert "Avoided — City-wide: distribution before and after (chi-square test per option" in html
+    assert "(mean)" not in html and "<td>none</td>" not in html
