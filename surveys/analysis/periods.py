@@ -157,8 +157,21 @@ def _favorable_change(before: dict, after: dict, weighted: bool) -> dict:
         change + math.sqrt((u2 - p2) ** 2 + (p1 - l1) ** 2),
     )
     yes1, yes2 = round(p1 * n1), round(p2 * n2)
-    test = chi_square_test([[yes1, n1 - yes1], [yes2, n2 - yes2]])
-    return {"change": change, "ci": ci, "test": test.name, "p_value": test.p_value, "notes": []}
+    name, p_value = _two_by_two(yes1, n1 - yes1, yes2, n2 - yes2)
+    return {"change": change, "ci": ci, "test": name, "p_value": p_value, "notes": []}
+
+
+def _two_by_two(a: float, b: float, c: float, d: float) -> tuple[str, float]:
+    """Pearson's chi-square with Yates' correction for a 2×2 table, in closed form (a
+    report makes one per neighborhood and question); Fisher's test, through
+    chi_square_test, when an expected count is under 5 or a margin is empty."""
+    n = a + b + c + d
+    margins = (a + b) * (c + d) * (a + c) * (b + d)
+    if not margins or min((a + b), (c + d)) * min((a + c), (b + d)) / n < 5:
+        test = chi_square_test([[a, b], [c, d]])
+        return test.name, test.p_value
+    statistic = n * max(0.0, abs(a * d - b * c) - n / 2) ** 2 / margins
+    return "Pearson's chi-square test of independence", math.erfc(math.sqrt(statistic / 2))
 
 
 def _welch_df(a: Estimate, b: Estimate) -> float:
