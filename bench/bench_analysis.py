@@ -16,7 +16,8 @@
   in memory (needs pandas: `make bench` installs requirements-bench.txt).
 
 Usage: .venv/bin/python bench/bench_analysis.py [--engine sqlite|postgres|both] [--runs 3]
-       [--reuse]  (measure the databases the last run populated, skipping minutes of set-up)
+       [--reuse] [--database NAME]
+       --reuse measures the databases the last run populated, skipping minutes of set-up.
 Prints a Markdown table for docs/BENCHMARKS.md. Never part of the test run.
 """
 
@@ -131,6 +132,10 @@ def measure(engine: str, runs: int) -> dict:
     )
     split = Selection(survey=survey, split_at=SPLIT_DAY)
     periods, periods_runs = timed(lambda: build_report(split), runs)
+    weighted_periods, weighted_periods_runs = timed(
+        lambda: build_report(split, weighting="neighborhood"), runs
+    )
+    rao_scott, rao_scott_runs = timed(rao_scott_50_by_25(), runs)
     loaded, loaded_runs = timed(lambda: pandas_from_database(survey.pk), runs)
     return {
         "engine": engine,
@@ -139,8 +144,31 @@ def measure(engine: str, runs: int) -> dict:
         "report": plain, "report_runs": plain_runs,
         "report_weighted": weighted, "report_weighted_runs": weighted_runs,
         "report_periods": periods, "report_periods_runs": periods_runs,
+        "report_weighted_periods": weighted_periods,
+        "report_weighted_periods_runs": weighted_periods_runs,
+        "rao_scott_50x25": rao_scott, "rao_scott_50x25_runs": rao_scott_runs,
         "pandas_loaded": loaded, "pandas_loaded_runs": loaded_runs,
     }  # fmt: skip
+
+
+def rao_scott_50_by_25():
+    """The Rao–Scott test of a 50 × 25 weighted table (20 answers per neighborhood, so
+    many cells are empty), as a function to time."""
+    import numpy as np
+
+    from surveys.analysis.design import Design
+    from surveys.analysis.rao_scott import rao_scott_test
+
+    rng = np.random.default_rng(25)
+    cells, sampled, weights = [], {}, {}
+    for hood in range(50):
+        sampled[(hood,)] = 20
+        weights[(hood,)] = float(rng.integers(2000, 9000)) / 20
+        answers = rng.integers(0, 25, size=20)
+        for code, count in zip(*np.unique(answers, return_counts=True), strict=True):
+            cells.append(((hood,), weights[(hood,)], hood, int(code), float(count)))
+    design = Design(sampled, weights=weights)
+    return lambda: rao_scott_test(cells, design, columns=range(25))
 
 
 def pandas_from_database(survey_id: int) -> None:
@@ -166,11 +194,11 @@ def pandas_from_database(survey_id: int) -> None:
         stats.kruskal(*[values.to_numpy() for _area, values in by_area])
 
 
-def child(engine: str, runs: int, reuse: bool) -> None:
+def child(engine: str, runs: int, reuse: bool, database: str = DATABASE) -> None:
     if reuse:
-        django_on(database_url(engine, DATABASE))
+        django_on(database_url(engine, database))
     else:
-        django_on(fresh_database(engine, DATABASE))
+        django_on(fresh_database(engine, database))
         populate()
     print(json.dumps(measure(engine, runs)))
 
@@ -182,16 +210,20 @@ def main() -> None:
     parser.add_argument(
         "--reuse", action="store_true", help="measure the databases a previous run populated"
     )
+    parser.add_argument(
+        "--database", default=DATABASE, help="database name (another engineer may use ours)"
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        child(args.child, args.runs, args.reuse)
+        child(args.child, args.runs, args.reuse, args.database)
         return
     engines = ["sqlite", "postgres"] if args.engine == "both" else [args.engine]
     results = []
     for engine in engines:
         output = subprocess.run(
             [sys.executable, __file__, "--child", engine, "--runs", str(args.runs)]
+            + ["--database", args.database]
             + (["--reuse"] if args.reuse else []),
             cwd=ROOT, capture_output=True, text=True, check=True,
         )  # fmt: skip
@@ -200,16 +232,25 @@ def main() -> None:
     print(f"Machine: {machine()}\n")
     print(
         "| database | answers | GROUP BY (s) | report (s) | weighted (s) | before/after (s) "
-        "| pandas: load + tests (s) |"
+        "| weighted before/after (s) | pandas: load + tests (s) | Rao–Scott 50×25 (s) |"
     )
-    print("|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|")
     for r in results:
         floor = r["group_by"]
         cells = [
             f"{r[name]:.3f} ({r[name] / floor:.2f}×)"
-            for name in ("report", "report_weighted", "report_periods", "pandas_loaded")
+            for name in (
+                "report",
+                "report_weighted",
+                "report_periods",
+                "report_weighted_periods",
+                "pandas_loaded",
+            )
         ]
-        print(f"| {r['engine']} | {r['answers']:,} | {floor:.3f} | {' | '.join(cells)} |")
+        print(
+            f"| {r['engine']} | {r['answers']:,} | {floor:.3f} | {' | '.join(cells)} "
+            f"| {r['rao_scott_50x25']:.3f} |"
+        )
     if peer:
         print(
             "\nPeer, same machine and run (../shared/bench/stats_limit.py, median s): "

@@ -167,7 +167,7 @@ class ResultsPage(KnownViewRestrictions, Page):
         # Imported here: surveys.models imports cms.models, which imports this module.
         from surveys.analysis.counts import Selection
         from surveys.analysis.public import public_results
-        from surveys.analysis.report import build_report
+        from surveys.analysis.report import WeightingError, build_report
         from surveys.presentation import displays
         from surveys.release import release_due
 
@@ -179,7 +179,12 @@ class ResultsPage(KnownViewRestrictions, Page):
             return cached
         survey = self.survey.specific.responses_survey
         selection = Selection(survey=survey, since=self.since, until=self.until)
-        report = build_report(selection, weighting=self.weighting, margins=survey.raking_margins)
+        try:
+            report = build_report(
+                selection, weighting=self.weighting, margins=survey.raking_margins
+            )
+        except WeightingError:  # populations below responses: never publish such weights
+            report = build_report(selection)
         result = {
             # The total is a count like any other: under k it is not shown.
             "responses": report.responses if report.responses >= report.k else None,

@@ -27,6 +27,7 @@ from .access import (
 )
 from .analysis.counts import Selection
 from .analysis.report import build_report
+from .analysis.weighting import WeightingError
 from .models import Response, SurveyPage
 from .presentation import displays
 from .release import release_due
@@ -156,8 +157,8 @@ class ResultsFilterForm(forms.Form):
         label=_("Weighting"),
         choices=[
             ("none", _("None")),
-            ("neighborhood", _("Neighborhood populations")),
-            ("rake", _("Neighborhoods and the survey's raking margins")),
+            ("neighborhood", _("Post-stratification to neighborhood populations")),
+            ("rake", _("Raking to neighborhoods and the survey's margins")),
         ],
         initial="none",
         required=False,
@@ -226,7 +227,11 @@ class SurveyResultsView(WagtailAdminTemplateMixin, TemplateView):
             split_at=data.get("split_at"),
             compare=data.get("compare"),
         )
-        report = build_report(selection, weighting=weighting, margins=survey.raking_margins)
+        try:
+            report = build_report(selection, weighting=weighting, margins=survey.raking_margins)
+        except WeightingError as error:
+            form.add_error("weighting", str(error))
+            return context
         record_access(
             user=self.request.user,
             action=AuditEvent.Action.VIEW_RESULTS,
@@ -236,5 +241,15 @@ class SurveyResultsView(WagtailAdminTemplateMixin, TemplateView):
         context.update(
             report=report,
             displays=displays([*report.questions, *report.indices], analyst=True),
+            weighted_comparison=self._weighted_comparison(report),
         )
         return context
+
+    def _weighted_comparison(self, report) -> str | None:
+        """The address of the same comparison post-stratified by neighborhood, offered
+        beside an unweighted one whose neighborhoods' shares moved between periods."""
+        if not report.composition:
+            return None
+        query = self.request.GET.copy()
+        query["weighting"] = "neighborhood"
+        return f"?{query.urlencode()}"

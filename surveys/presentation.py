@@ -15,6 +15,7 @@ from cms.models import Neighborhood
 from .analysis.public import PublicGroup, PublicQuestion
 from .analysis.report import GroupResult, QuestionResult
 from .charts import ChartRow, MapArea, interval_chart, neighborhood_map
+from .period_tables import distribution_tables, period_tables
 
 
 @dataclass
@@ -37,7 +38,8 @@ class QuestionDisplay:
     rows: list[TableRow]
     test: str = ""
     pairwise: list = field(default_factory=list)
-    periods: list = field(default_factory=list)
+    periods: list = field(default_factory=list)  # period_tables.PeriodTable
+    distributions: list = field(default_factory=list)  # period_tables.DistributionTable
     note: str = ""
     # For questions without a mean or favorable share: percent per answer, per group.
     distribution_codes: list[str] = field(default_factory=list)
@@ -135,7 +137,9 @@ def display(
     if analyst:
         display_.test = test_line(result.test)
         display_.pairwise = [p for p in result.pairwise if p.p_holm < 0.05]
-        display_.periods = result.periods
+        display_.periods = period_tables(result.periods)
+        labels = {code: label for code, label, _non in result.codes}
+        display_.distributions = distribution_tables(getattr(result, "distributions", []), labels)
     elif result.test:
         display_.test = result.test
     return display_

@@ -1,7 +1,9 @@
-"""Comparing neighborhoods and periods: omnibus tests, pairwise tests, changes.
+"""Comparing neighborhoods: omnibus tests and pairwise tests (periods: periods.py).
 
-Categorical questions: Pearson's chi-square (Fisher for sparse 2×2), Cramér's V, and
-pairwise chi-square/Fisher. Ordinal and numeric: Kruskal–Wallis, ε², and Dunn's test.
+Categorical questions: Pearson's chi-square (Fisher for sparse 2×2, with its odds
+ratio), bias-corrected Cramér's V, and
+pairwise chi-square/Fisher. Ordinal and numeric: Kruskal–Wallis, ε² adjusted for the number of
+groups, and Dunn's test.
 Pairwise p-values are adjusted with Holm and Benjamini–Hochberg within each question.
 All work on count tables; the pairwise statistics are computed for all pairs at once.
 """
@@ -10,13 +12,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import NamedTuple
 
 import numpy as np
 from scipy import stats
 
-from .estimates import Estimate
 from .statistics import (
     RankSummary,
     TestResult,
@@ -26,10 +26,7 @@ from .statistics import (
     fisher_exact,
     holm,
     kruskal_wallis,
-    normal_two_sided_p,
-    t_quantile,
-    t_two_sided_p,
-    wilson_interval,
+    odds_ratio,
 )
 
 
@@ -97,7 +94,7 @@ def _pairwise_chi_square(matrix: np.ndarray, first, second) -> tuple[list[float]
     smallest = np.where(used[:, None, :], expected, np.inf).min(axis=(1, 2))
     for index in np.flatnonzero((df == 1) & (smallest < 5)).tolist():
         sub = pairs[index][:, used[index]]
-        statistics[index], p_list[index] = float(sub[0, 0]), fisher_exact(sub)
+        statistics[index], p_list[index] = odds_ratio(sub), fisher_exact(sub)
     return statistics, p_list
 
 
@@ -112,8 +109,8 @@ def compare_ranks(
         summary.statistic,
         float(summary.df),
         summary.p_value,
-        "epsilon-squared",
-        epsilon_squared(summary.statistic, summary.n),
+        "epsilon-squared, adjusted for the number of groups",
+        epsilon_squared(summary.statistic, summary.n, summary.df + 1),
     )
     test = _with_small_group_warning(test, summary.sizes, small_group)
     if len(groups) < 2 or not math.isfinite(summary.statistic):
@@ -142,117 +139,3 @@ def _with_small_group_warning(test: TestResult, sizes, small_group: int) -> Test
         return test
     warning = f"{small} group(s) have fewer than {small_group} answers"
     return TestResult(**{**test.__dict__, "warnings": (*test.warnings, warning)})
-
-
-@dataclass
-class PeriodChange:
-    neighborhood: str | None
-    before: dict
-    after: dict
-    change: float | None
-    ci: tuple[float, float] | None
-    test: str
-    p_value: float | None
-    p_bh: float | None = None
-    measure: str = "mean"
-    notes: list[str] = field(default_factory=list)
-
-
-def period_change(
-    neighborhood: str | None,
-    before: Estimate,
-    after: Estimate,
-    *,
-    favorable_counts: tuple[tuple[float, float], tuple[float, float]] | None,
-    weighted: bool,
-) -> PeriodChange:
-    """The change from `before` to `after`: in the mean when there is one, otherwise in
-    the favorable proportion."""
-    summary = {
-        "before": {"n": before.n, "mean": before.mean, "favorable": before.favorable},
-        "after": {"n": after.n, "mean": after.mean, "favorable": after.favorable},
-    }
-    if (
-        before.mean is not None
-        and after.mean is not None
-        and before.se is not None
-        and (after.se is not None)
-    ):
-        change = after.mean - before.mean
-        if weighted:
-            se = math.hypot(before.se, after.se)
-            return PeriodChange(
-                neighborhood,
-                **summary,
-                change=change,
-                ci=(change - 1.96 * se, change + 1.96 * se),
-                test="z-test on the difference of weighted means",
-                p_value=normal_two_sided_p(change / se) if se > 0 else (0.0 if change else None),
-                notes=[] if se > 0 else ["No variation within either period."],
-            )
-        # Welch's t-test from the two periods' means and standard errors.
-        se = math.hypot(before.se, after.se)
-        df = _welch_df(before, after)
-        half = t_quantile(0.975, df) * se
-        notes = []
-        if se > 0:
-            p_value = t_two_sided_p(change / se, df)
-        elif change:  # every answer the same within each period, but not across: t is infinite
-            p_value, notes = 0.0, ["No variation within either period."]
-        else:
-            p_value, notes = None, ["No variation in either period: no test."]
-        return PeriodChange(
-            neighborhood,
-            **summary,
-            change=change,
-            ci=(change - half, change + half),
-            test="Welch's t-test",
-            p_value=p_value,
-            notes=notes,
-        )
-    if before.favorable and after.favorable and favorable_counts:
-        (yes_before, n_before), (yes_after, n_after) = favorable_counts
-        p1, p2 = before.favorable["p"], after.favorable["p"]
-        l1, u1 = wilson_interval(p1 * n_before, n_before)
-        l2, u2 = wilson_interval(p2 * n_after, n_after)
-        change = p2 - p1
-        # Newcombe's hybrid score interval for a difference of proportions.
-        ci = (
-            change - math.sqrt((p2 - l2) ** 2 + (u1 - p1) ** 2),
-            change + math.sqrt((u2 - p2) ** 2 + (p1 - l1) ** 2),
-        )
-        table = [[yes_before, n_before - yes_before], [yes_after, n_after - yes_after]]
-        test = chi_square_test(table)
-        return PeriodChange(
-            neighborhood,
-            **summary,
-            change=change,
-            ci=ci,
-            test=test.name,
-            p_value=test.p_value,
-            measure="favorable proportion",
-        )
-    return PeriodChange(
-        neighborhood,
-        **summary,
-        change=None,
-        ci=None,
-        test="none",
-        p_value=None,
-        notes=["Not enough answers in one of the periods."],
-    )
-
-
-def _welch_df(a: Estimate, b: Estimate) -> float:
-    va, vb = a.se**2, b.se**2
-    denominator = va * va / max(a.n_mean - 1, 1) + vb * vb / max(b.n_mean - 1, 1)
-    return (va + vb) ** 2 / denominator if denominator else 1.0
-
-
-def adjust_changes(changes: list[PeriodChange]) -> None:
-    """Benjamini–Hochberg across neighborhoods (the city-wide change is not in the family)."""
-    family = [c for c in changes if c.neighborhood is not None and c.p_value is not None]
-    for change, adjusted in zip(
-        family, benjamini_hochberg([c.p_value for c in family]), strict=True
-    ):
-        change.p_bh = adjusted

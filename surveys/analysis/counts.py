@@ -250,13 +250,14 @@ def _answer_filter_sql(selection: Selection) -> tuple[str, list]:
 
 
 def _scored_items_sql(items: Sequence[str], reversed_items: dict[str, float]) -> tuple[str, list]:
-    """A CASE that reverse-codes items: (top + 1) − x for reversed ones."""
+    """A CASE that reverse-codes items: (min + max) − x for reversed ones, given as
+    {key: min + max}."""
     if not reversed_items:
         return "a.number", []
     whens, params = [], []
-    for key, top in reversed_items.items():
+    for key, ends in reversed_items.items():
         whens.append("WHEN a.key = %s THEN %s - a.number")
-        params += [key, top + 1]
+        params += [key, ends]
     return f"CASE {' '.join(whens)} ELSE a.number END", params
 
 

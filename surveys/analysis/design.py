@@ -1,44 +1,135 @@
-"""Weighted estimation for a design stratified by neighborhood, from aggregated cells.
+"""Weighted estimation from aggregated cells, with linearised standard errors.
 
-The sample is treated as R's `survey` package treats
-`svydesign(id=~1, strata=~neighborhood, weights=~w, fpc=~N)`: stratified simple random
-sampling with a finite population correction. Standard errors come from Taylor
-linearisation (R's `svyrecvar`). Everything works on *cells*: respondents who share a
-stratum, a weight and a value, with how many there are; SQL's GROUP BY gives those, so
-no per-respondent loop is needed.
+Respondents choose themselves, so the weights are **post-stratification** (or raking)
+weights, not sampling weights: R's
+`postStratify(svydesign(id=~1, weights=~1), ~neighborhood, pop)`, or
+`rake(svydesign(id=~1, weights=~1), ...)`. Standard errors come from Taylor linearisation
+on the residuals of the calibration (R's `svyrecvar`): each respondent's score is
+replaced by its residual from an unweighted least-squares fit on the indicators of the
+calibration margins (a respondent of weight w and score z: e = w·(z/w − fit), the fit
+unweighted on z/w, the limit R's raking variance iterates to), and the variance is
+n/(n − 1) Σ e². A `Design` built with
+neighborhood populations as a finite population correction is instead R's
+`svydesign(id=~1, strata=~neighborhood, fpc=~N)`, for a real probability sample drawn
+from a frame.
 
-Raking (iterative proportional fitting) adjusts the weights so that weighted totals match
-known margins; its standard errors treat the raked weights as fixed (a conservative
-approximation; R's calibrated variance is smaller).
+Everything works on *cells*: respondents who share a calibration cell (their
+neighborhood and raking categories), a weight and a value, with how many there are;
+SQL's GROUP BY gives those, so no per-respondent loop is needed.
 """
 
 from __future__ import annotations
 
 import math
-from collections import defaultdict
 from collections.abc import Hashable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
-from scipy import linalg, stats
 
 from .statistics import kish_effective_n
 
 
 @dataclass(frozen=True)
 class Cell:
-    """`count` respondents of `stratum`, each with weight `weight`, who answered `value`."""
+    """`count` respondents of calibration cell `cell` (neighborhood first), each with
+    weight `weight`, who answered `value`."""
 
-    stratum: Hashable
+    cell: tuple
     weight: float
     value: float
     count: float
 
+    @property
+    def stratum(self) -> Hashable:
+        return self.cell[0]
 
-@dataclass(frozen=True)
-class Stratum:
-    sampled: int  # responses in the stratum (answering this question or not)
-    population: float | None = None  # N_h; None: no finite population correction
+
+class Design:
+    """The respondents of a weighted analysis, by calibration cell.
+
+    `cells` maps a calibration cell — (neighborhood, raking categories...) — to the number
+    of respondents in it (answering a given question or not), `weights` to their weight.
+    `dimensions` is how many leading entries of a cell are calibration margins (1:
+    post-stratification to neighborhoods). With `populations`, the design is stratified
+    simple random sampling with a finite population correction instead.
+    """
+
+    def __init__(
+        self,
+        cells: Mapping[tuple, float],
+        *,
+        weights: Mapping[tuple, float] | None = None,
+        dimensions: int = 1,
+        populations: Mapping[Hashable, float] | None = None,
+    ):
+        self.keys = list(cells)
+        self.position = {key: i for i, key in enumerate(self.keys)}
+        self.sampled = np.array([float(cells[key]) for key in self.keys])
+        self.weights = np.array([float((weights or {}).get(key, 1.0)) for key in self.keys])
+        self.n = float(self.sampled.sum())
+        hoods = sorted({key[0] for key in self.keys}, key=repr)
+        self.finite_population = populations is not None
+        if populations is not None:
+            self.projection, self.scale = self._stratified(hoods, populations)
+            self.df = int(self.n) - len(hoods)
+        else:
+            self.projection = self._calibration_projection(dimensions)
+            factor = self.n / (self.n - 1) if self.n > 1 else 0.0
+            self.scale = np.full(len(self.keys), factor)
+            self.df = int(self.n) - 1
+
+    def _calibration_projection(self, dimensions: int) -> np.ndarray:
+        """H with fitted = H @ (cell sums of scores): the unweighted least-squares fit of
+        the scores on the indicators of every calibration margin."""
+        columns: dict = {}
+        for key in self.keys:
+            for dimension in range(dimensions):
+                if key[dimension] is not None:
+                    columns.setdefault((dimension, key[dimension]), len(columns))
+        indicators = np.zeros((len(self.keys), len(columns)))
+        for row, key in enumerate(self.keys):
+            for dimension in range(dimensions):
+                if key[dimension] is not None:
+                    indicators[row, columns[(dimension, key[dimension])]] = 1.0
+        gram = indicators.T @ (self.sampled[:, None] * indicators)
+        # The indicators of several margins are collinear (each sums to one); the fitted
+        # values are unique all the same, which the pseudo-inverse gives.
+        return indicators @ np.linalg.pinv(gram) @ indicators.T
+
+    def _stratified(self, hoods, populations) -> tuple[np.ndarray, np.ndarray]:
+        stratum_n = {h: 0.0 for h in hoods}
+        for key, n in zip(self.keys, self.sampled, strict=True):
+            stratum_n[key[0]] += n
+        projection = np.zeros((len(self.keys), len(self.keys)))
+        scale = np.zeros(len(self.keys))
+        for i, a in enumerate(self.keys):
+            n_h = stratum_n[a[0]]
+            population = populations.get(a[0])
+            fpc = 1 - n_h / population if population else 1.0
+            scale[i] = fpc * n_h / (n_h - 1) if n_h > 1 else 0.0
+            for j, b in enumerate(self.keys):
+                if a[0] == b[0]:
+                    projection[i, j] = 1 / n_h
+        return projection, scale
+
+    def variance(self, scores: Iterable[tuple[tuple, float, float]]) -> float:
+        """Linearised variance of a statistic whose influence scores are given as
+        (cell, z, count); respondents not listed have z = 0."""
+        sums = np.zeros(len(self.keys))
+        squares = np.zeros(len(self.keys))
+        for cell, z, count in scores:
+            i = self.position[cell]
+            sums[i] += z * count
+            squares[i] += z * z * count
+        # Residuals e = z − w·fit, the fit of z/w per cell.
+        fitted = self.weights * (self.projection @ (sums / self.weights))
+        residual = squares - 2 * fitted * sums + self.sampled * fitted * fitted
+        return max(float(self.scale @ residual), 0.0)
+
+    def fitted(self, sums: np.ndarray) -> np.ndarray:
+        """The calibration fit w·fit(z/w) of each cell, from each cell's sums of scores
+        (one row per cell)."""
+        return self.weights[:, None] * (self.projection @ (sums / self.weights[:, None]))
 
 
 @dataclass(frozen=True)
@@ -49,219 +140,24 @@ class WeightedEstimate:
     total_se: float
     n: int  # respondents who answered
     n_effective: float
-    df: int  # degrees of freedom: sampled units minus strata
+    df: int  # degrees of freedom of the t interval
 
 
-def _linearised_variance(
-    scores: Iterable[tuple[Hashable, float, float]], strata: Mapping[Hashable, Stratum]
-) -> float:
-    """Σ_h (1 − f_h) n_h/(n_h − 1) Σ_i (z_hi − z̄_h)², from (stratum, z, count) triples;
-    units of a stratum not listed have z = 0."""
-    sums: dict[Hashable, list[float]] = defaultdict(lambda: [0.0, 0.0])
-    for stratum, z, count in scores:
-        sums[stratum][0] += z * count
-        sums[stratum][1] += z * z * count
-    variance = 0.0
-    for stratum, (s1, s2) in sums.items():
-        design = strata[stratum]
-        n = design.sampled
-        if n < 2:
-            continue
-        fpc = 1 - n / design.population if design.population else 1.0
-        variance += fpc * n / (n - 1) * (s2 - s1 * s1 / n)
-    return max(variance, 0.0)
-
-
-def weighted_estimate(
-    cells: Sequence[Cell], strata: Mapping[Hashable, Stratum]
-) -> WeightedEstimate:
-    """Weighted mean and total of `value`, with linearised standard errors."""
+def weighted_estimate(cells: Sequence[Cell], design: Design) -> WeightedEstimate:
+    """Weighted mean and total of `value`, with linearised standard errors. The t
+    interval of one neighborhood has its answers minus one degrees of freedom; a
+    city-wide one, the design's."""
     weight_sum = sum(c.weight * c.count for c in cells)
     n = int(round(sum(c.count for c in cells)))
-    df = sum(s.sampled for s in strata.values()) - len(strata)
+    strata = {c.stratum for c in cells}
+    df = n - 1 if len(strata) == 1 else design.df
     if weight_sum <= 0:
         return WeightedEstimate(math.nan, math.nan, 0.0, math.nan, n, 0.0, df)
-    mean = sum(c.weight * c.value * c.count for c in cells) / weight_sum
     total = sum(c.weight * c.value * c.count for c in cells)
-    mean_var = _linearised_variance(
-        ((c.stratum, c.weight * (c.value - mean) / weight_sum, c.count) for c in cells), strata
+    mean = total / weight_sum
+    mean_var = design.variance(
+        (c.cell, c.weight * (c.value - mean) / weight_sum, c.count) for c in cells
     )
-    total_var = _linearised_variance(
-        ((c.stratum, c.weight * c.value, c.count) for c in cells), strata
-    )
+    total_var = design.variance((c.cell, c.weight * c.value, c.count) for c in cells)
     n_eff = kish_effective_n([(c.weight, c.count) for c in cells])
     return WeightedEstimate(mean, math.sqrt(mean_var), total, math.sqrt(total_var), n, n_eff, df)
-
-
-def post_stratification_weights(strata: Mapping[Hashable, Stratum]) -> dict[Hashable, float]:
-    """N_h / n_h for every stratum with a population and responses."""
-    return {
-        key: s.population / s.sampled for key, s in strata.items() if s.population and s.sampled
-    }
-
-
-@dataclass
-class RakingResult:
-    weights: dict[tuple, float]  # by cell key (stratum, margin categories...)
-    iterations: int
-    converged: bool
-    max_relative_error: float
-    trimmed: int
-    warnings: list[str] = field(default_factory=list)
-
-
-def rake(
-    cell_counts: Mapping[tuple, float],
-    margins: Sequence[Mapping[Hashable, float]],
-    *,
-    start: Mapping[tuple, float] | None = None,
-    tolerance: float = 1e-7,
-    max_iterations: int = 200,
-    trim_ratio: float | None = 5.0,
-) -> RakingResult:
-    """Iterative proportional fitting of per-respondent weights to population margins.
-
-    `cell_counts` maps a cell key — one category per margin, in the order of `margins` —
-    to its number of respondents. `margins[i]` maps categories of dimension i to
-    population totals. Respondents whose category is not in a margin (they did not
-    answer that question) keep their weights in that step, and the margin is matched as
-    proportions among those who did. Weights above `trim_ratio` × the median weight are
-    trimmed and the fit repeated.
-    """
-    weights = {cell: (start or {}).get(cell, 1.0) for cell in cell_counts}
-    warnings, trimmed, iterations, error = [], 0, 0, math.inf
-    for _ in range(5):  # raking, trimming, raking again
-        for iterations in range(1, max_iterations + 1):  # noqa: B007
-            for dimension, margin in enumerate(margins):
-                totals = _margin_totals(weights, cell_counts, dimension)
-                targets = _targets(margin, totals)
-                for cell in weights:
-                    category = cell[dimension]
-                    if category in targets and totals.get(category, 0) > 0:
-                        weights[cell] *= targets[category] / totals[category]
-            error = _max_margin_error(weights, cell_counts, margins)
-            if error < tolerance:
-                break
-        if trim_ratio is None:
-            break
-        cap = trim_ratio * float(np.median([w for w in weights.values()]))
-        over = [cell for cell, w in weights.items() if w > cap]
-        if not over:
-            break
-        trimmed += len(over)
-        for cell in over:
-            weights[cell] = cap
-    converged = error < 1e-4
-    if not converged:
-        warnings.append(
-            f"Raking did not converge: margins are off by up to {error:.2%} after "
-            f"{iterations} iterations (trimmed {trimmed} cells)."
-        )
-    for dimension, margin in enumerate(margins):
-        for category in margin:
-            if not any(cell[dimension] == category for cell in cell_counts):
-                warnings.append(f"No respondent falls in margin category {category!r}.")
-    return RakingResult(weights, iterations, converged, error, trimmed, warnings)
-
-
-def _margin_totals(weights, cell_counts, dimension: int) -> dict[Hashable, float]:
-    totals: dict[Hashable, float] = defaultdict(float)
-    for cell, count in cell_counts.items():
-        totals[cell[dimension]] += weights[cell] * count
-    return totals
-
-
-def _targets(margin: Mapping[Hashable, float], totals: Mapping[Hashable, float]) -> dict:
-    """The margin as totals; rescaled to the answering respondents' weight when some
-    respondents fall outside it."""
-    if all(category in margin for category in totals):
-        return dict(margin)
-    answering = sum(totals.get(category, 0.0) for category in margin)
-    population = sum(margin.values())
-    return {c: v * answering / population for c, v in margin.items()} if population else {}
-
-
-def _max_margin_error(weights, cell_counts, margins) -> float:
-    worst = 0.0
-    for dimension, margin in enumerate(margins):
-        totals = _margin_totals(weights, cell_counts, dimension)
-        for category, target in _targets(margin, totals).items():
-            if target and totals.get(category):
-                worst = max(worst, abs(totals[category] - target) / target)
-    return worst
-
-
-@dataclass(frozen=True)
-class RaoScott:
-    statistic: float  # F
-    df_numerator: float
-    df_denominator: float
-    p_value: float
-    design_effect: float  # mean generalised design effect, tr(Δ)/((r−1)(c−1))
-
-
-def rao_scott_test(
-    cells: Sequence[tuple[Hashable, float, int, int, float]],
-    strata: Mapping[Hashable, Stratum],
-    shape: tuple[int, int],
-) -> RaoScott:
-    """Rao–Scott second-order corrected test of independence (R's svychisq, "F").
-
-    `cells` are (stratum, weight, row, column, count) for respondents who answered both.
-    """
-    rows, cols = shape
-    n = sum(c[4] for c in cells)
-    weight_sum = sum(c[1] * c[4] for c in cells)
-    p = np.zeros(rows * cols)
-    for _, weight, row, col, count in cells:
-        p[row * cols + col] += weight * count / weight_sum
-    # Pearson's statistic on the weighted table scaled to the sample size.
-    table = p.reshape(rows, cols) * n
-    keep_rows, keep_cols = table.sum(axis=1) > 0, table.sum(axis=0) > 0
-    pearson = stats.chi2_contingency(table[keep_rows][:, keep_cols], correction=False)[0]
-    # Design covariance of the estimated cell proportions, by linearisation.
-    covariance = np.zeros((rows * cols, rows * cols))
-    per_stratum: dict[Hashable, list] = defaultdict(list)
-    for stratum, weight, row, col, count in cells:
-        indicator = np.zeros(rows * cols)
-        indicator[row * cols + col] = 1
-        per_stratum[stratum].append((weight * (indicator - p) / weight_sum, count))
-    for stratum, scores in per_stratum.items():
-        design = strata[stratum]
-        m = design.sampled
-        if m < 2:
-            continue
-        fpc = 1 - m / design.population if design.population else 1.0
-        s1 = sum(z * c for z, c in scores)
-        s2 = sum(np.outer(z, z) * c for z, c in scores)
-        covariance += fpc * m / (m - 1) * (s2 - np.outer(s1, s1) / m)
-    # Contrasts for the interaction (independence) after the main effects, as R builds.
-    grid = [(r, c) for r in range(rows) for c in range(cols)]
-    main = np.array(
-        [
-            [1.0]
-            + [float(r == i) for i in range(1, rows)]
-            + [float(c == j) for j in range(1, cols)]
-            for r, c in grid
-        ]
-    )
-    interaction = np.array(
-        [
-            [float(r == i and c == j) for i in range(1, rows) for j in range(1, cols)]
-            for r, c in grid
-        ]
-    )
-    q, _ = np.linalg.qr(main)
-    contrasts = interaction - q @ (q.T @ interaction)
-    inverse_p = np.diag([1 / v if v > 0 else 0.0 for v in p])
-    denominator = contrasts.T @ (inverse_p / n) @ contrasts
-    numerator = contrasts.T @ (inverse_p @ covariance @ inverse_p) @ contrasts
-    delta = linalg.lstsq(denominator, numerator)[0]
-    trace, trace_squared = float(np.trace(delta)), float(np.trace(delta @ delta))
-    df_design = sum(s.sampled for s in strata.values()) - len(strata)
-    if trace <= 0 or trace_squared <= 0:
-        return RaoScott(math.nan, math.nan, math.nan, math.nan, math.nan)
-    f = pearson / trace
-    d0 = trace * trace / trace_squared
-    p_value = float(stats.f.sf(f, d0, d0 * df_design))
-    return RaoScott(float(f), d0, d0 * df_design, p_value, trace / ((rows - 1) * (cols - 1)))

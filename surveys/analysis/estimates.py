@@ -10,22 +10,28 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from .design import Cell, Stratum, weighted_estimate
+from .design import Cell, Design, weighted_estimate
 from .statistics import mean_interval, wilson_interval
 
 
 @dataclass(frozen=True)
 class Observation:
-    """`count` respondents of `stratum` with weight `weight` answered `code` / `number`."""
+    """`count` respondents of `stratum` with weight `weight` answered `code` / `number`;
+    `cell` is their calibration cell (neighborhood, raking categories...)."""
 
     stratum: Hashable
     weight: float
     code: str | None
     number: float | None
     count: float
+    cell: tuple = ()
+
+    @property
+    def calibration_cell(self) -> tuple:
+        return self.cell or (self.stratum,)
 
 
 @dataclass
@@ -42,6 +48,7 @@ class Estimate:
     total: float | None = None  # weighted estimate of the population total (numbers)
     total_se: float | None = None
     n_mean: int = 0  # substantive numeric answers: the mean's n (n counts "don't know" too)
+    df: float | None = None  # degrees of freedom of the mean's t interval
 
     @property
     def relative_se(self) -> float | None:
@@ -53,7 +60,7 @@ class Estimate:
 def estimate(
     observations: Sequence[Observation],
     *,
-    strata: Mapping[Hashable, Stratum],
+    design: Design | None,
     non_substantive: frozenset[str],
     favorable_codes: Sequence[str] = (),
     respondents: tuple[float, float] | None = None,
@@ -78,14 +85,17 @@ def estimate(
     substantive = {c: w for c, w in weighted_counts.items() if c not in non_substantive}
     base = respondents[1] if respondents else sum(substantive.values())
     percent = {c: 100 * w / base for c, w in substantive.items()} if base else {}
-    result = Estimate(n=n, n_effective=_kish(observations) if weighted else float(n))
+    # Reliability rests on substantive answers: "don't know" says nothing about the mean.
+    informative = [o for o in observations if o.code is None or o.code not in non_substantive]
+    n_informative = n if respondents else _n(informative)
+    result = Estimate(n=n, n_effective=_kish(informative) if weighted else float(n_informative))
     result.counts = dict(counts)
     result.percent = percent
     if numbers:
-        _add_mean(result, numbers, strata, weighted)
+        _add_mean(result, numbers, design, weighted)
     if favorable_codes:
         result.favorable = _favorable(
-            observations, favorable_codes, non_substantive, strata, weighted
+            observations, favorable_codes, non_substantive, design, weighted
         )
     return result
 
@@ -100,15 +110,15 @@ def _kish(observations: Sequence[Observation]) -> float:
     return total * total / squares if squares else 0.0
 
 
-def _add_mean(result: Estimate, numbers, strata, weighted: bool) -> None:
+def _add_mean(result: Estimate, numbers, design: Design | None, weighted: bool) -> None:
     n = result.n_mean = _n(numbers)
     if weighted:
-        cells = [Cell(o.stratum, o.weight, o.number, o.count) for o in numbers]
-        design = weighted_estimate(cells, strata)
-        result.mean, result.se = design.mean, design.se
-        result.total, result.total_se = design.total, design.total_se
-        result.n_effective = design.n_effective
-        df = max(design.df, 1)
+        cells = [Cell(o.calibration_cell, o.weight, o.number, o.count) for o in numbers]
+        fit = weighted_estimate(cells, design)
+        result.mean, result.se = fit.mean, fit.se
+        result.total, result.total_se = fit.total, fit.total_se
+        result.n_effective = fit.n_effective
+        df = max(fit.df, 1)
     else:
         df = n - 1
         result.mean = sum(o.number * o.count for o in numbers) / n
@@ -121,40 +131,44 @@ def _add_mean(result: Estimate, numbers, strata, weighted: bool) -> None:
             # All weights equal: the same sum of squares gives the standard error.
             result.se = result.sd / math.sqrt(n)
     if result.se is not None and n > 1:
+        result.df = df
         result.ci = mean_interval(result.mean, result.se, df)
 
 
-def _favorable(observations, codes, non_substantive, strata, weighted) -> dict | None:
+def _favorable(observations, codes, non_substantive, design, weighted) -> dict | None:
     """Share answering a favorable code, among substantive answers, with a Wilson interval
-    (weighted: effective n)."""
+    (weighted: effective n), its standard error (weighted: linearised) and the degrees
+    of freedom that go with it."""
     chosen = set(codes)
     answering = [o for o in observations if o.code is not None and o.code not in non_substantive]
     if not answering:
         return None
     if weighted:
         cells = [
-            Cell(o.stratum, o.weight, 1.0 if o.code in chosen else 0.0, o.count) for o in answering
+            Cell(o.calibration_cell, o.weight, 1.0 if o.code in chosen else 0.0, o.count)
+            for o in answering
         ]
-        design = weighted_estimate(cells, strata)
-        p, n_eff = design.mean, design.n_effective
+        fit = weighted_estimate(cells, design)
+        p, n_eff, se, df = fit.mean, fit.n_effective, fit.se, fit.df
     else:
         n_eff = float(_n(answering))
         p = sum(o.count for o in answering if o.code in chosen) / n_eff
+        se, df = math.sqrt(p * (1 - p) / n_eff), n_eff - 1
     low, high = wilson_interval(p * n_eff, n_eff)
-    return {"p": p, "ci": (low, high)}
+    return {"p": p, "ci": (low, high), "se": se, "df": df, "n": _n(answering)}
 
 
 def index_estimate(
     scores: Sequence[Observation],
     *,
-    strata: Mapping[Hashable, Stratum],
+    design: Design | None,
     favorable_at_least: float | None,
     weighted: bool,
 ) -> Estimate:
     """An index is reported like a numeric question; favorable is a score threshold."""
     result = Estimate(n=_n(scores), n_effective=_kish(scores) if weighted else float(_n(scores)))
     if scores:
-        _add_mean(result, list(scores), strata, weighted)
+        _add_mean(result, list(scores), design, weighted)
     if favorable_at_least is not None and scores:
         marked = [
             Observation(
@@ -163,8 +177,9 @@ def index_estimate(
                 "1" if o.number >= favorable_at_least - 1e-9 else "0",
                 None,
                 o.count,
+                o.cell,
             )
             for o in scores
         ]
-        result.favorable = _favorable(marked, ("1",), frozenset(), strata, weighted)
+        result.favorable = _favorable(marked, ("1",), frozenset(), design, weighted)
     return result

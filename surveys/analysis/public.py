@@ -165,11 +165,12 @@ def _public_group(group: GroupResult, row, codes, hidden, result, k, *, city: bo
         public.hidden = True
         return public
     public.n = e.n
+    reliable = not group.unreliable
     for code, label in codes:
-        shown = not _is_hidden(hidden, row, code) and code in e.percent
+        # An unreliable group's percentages are withheld, as its mean and interval are.
+        shown = reliable and not _is_hidden(hidden, row, code) and code in e.percent
         percent = round(e.percent[code]) if shown else None
         public.cells.append(PublicCell(code, label, percent))
-    reliable = not group.unreliable
     public.uncertain = group.unreliable
     if reliable and e.mean is not None:
         public.mean = round(e.mean, 2)

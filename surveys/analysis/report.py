@@ -13,27 +13,36 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
-
 from cms.models import Neighborhood
 
 from ..question_types import question_type
 from ..questionnaire import IndexDefinition, Question
-from .comparisons import (
-    Pairwise,
-    PeriodChange,
+from .comparisons import compare_categories, compare_ranks
+from .counts import Selection, answered_counts, value_counts
+from .estimates import Observation, estimate
+from .indices import IndexResult, index_result
+from .periods import (
+    FAVORABLE,
+    MEAN,
     adjust_changes,
-    compare_categories,
-    compare_ranks,
+    composition_note,
+    distribution_change,
     period_change,
 )
-from .counts import Selection, answered_counts, index_score_counts, item_moments, value_counts
-from .design import Stratum, rao_scott_test
-from .estimates import Estimate, Observation, estimate, index_estimate
 from .questions import analysable_questions
-from .statistics import TestResult, alpha_if_dropped, cronbach_alpha
-from .suppression import RELIABLE_N_EFFECTIVE, RELIABLE_RSE
-from .weighting import Weights, build_weights
+from .rao_scott import rao_scott_test
+from .results import GroupResult, QuestionResult
+from .statistics import TestResult
+from .suppression import unreliable_reasons
+from .weighting import ANY_CATEGORY, WeightingError, Weights, build_weights
+
+WEIGHTING_NAMES = {"none": "none", "neighborhood": "post-stratification", "rake": "raking"}
+MULTIPLE_COMPARISONS = (
+    "Pairwise p-values are adjusted with Holm (family-wise error) and Benjamini–Hochberg "
+    "(false discovery rate) within each question, over every pair of neighborhoods; "
+    "period changes with Benjamini–Hochberg within each question and measure, over "
+    "neighborhoods (the city-wide change is not in the family)."
+)
 
 
 class _CityWide:
@@ -48,41 +57,6 @@ CITY = _CityWide()
 
 
 @dataclass
-class GroupResult:
-    neighborhood: str | None  # code; None for city-wide
-    name: str
-    estimate: Estimate
-    suppressed: bool = False  # fewer than k answers: never published
-    unreliable: bool = False  # effective n < 30 or relative standard error ≥ 30%
-
-
-@dataclass
-class QuestionResult:
-    key: str
-    type: str
-    label: str
-    measure: str  # nominal, ordinal, numeric, index
-    codes: list[tuple[str, str, bool]]  # (code, label, non-substantive)
-    favorable_codes: tuple[str, ...]
-    about_respondent: bool
-    overall: GroupResult
-    groups: list[GroupResult]
-    test: TestResult | None = None
-    pairwise: list[Pairwise] = field(default_factory=list)
-    periods: list[PeriodChange] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-
-
-@dataclass
-class IndexResult(QuestionResult):
-    items: tuple[str, ...] = ()
-    reversed_items: tuple[str, ...] = ()
-    alpha: float | None = None
-    alpha_if_dropped: dict[str, float] = field(default_factory=dict)
-    complete_respondents: int = 0
-
-
-@dataclass
 class Report:
     survey: str
     title: str
@@ -94,6 +68,9 @@ class Report:
     indices: list[IndexResult]
     weighting_detail: dict = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    scheme: str = "none"  # the weighting asked for and used: none, neighborhood, rake
+    composition: str | None = None  # neighborhoods' shares of the sample moved
+    multiple_comparisons: str = MULTIPLE_COMPARISONS
 
     def question(self, key: str) -> QuestionResult | None:
         return next((q for q in [*self.questions, *self.indices] if q.key == key), None)
@@ -109,14 +86,25 @@ def build_report(
     *,
     weighting: str = "none",
     margins: dict[str, dict[str, float]] | None = None,
+    finite_population: bool = False,
 ) -> Report:
     """Analyse the responses `selection` picks. `weighting` is "none", "neighborhood"
-    (post-stratification to neighborhood populations) or "rake" (also to `margins`)."""
+    (post-stratification to neighborhood populations) or "rake" (also to `margins`).
+    `finite_population` treats the responses as a stratified probability sample drawn
+    from a frame (a finite population correction); never for opt-in answers.
+    Raises WeightingError when the populations cannot be used."""
     survey = selection.survey.responses_survey
     questions, indices = analysable_questions(survey)
     neighborhoods = {n.pk: n for n in Neighborhood.objects.all()}
     margin_keys = list(margins or {}) if weighting == "rake" else []
-    weights = build_weights(selection, weighting, neighborhoods, margins or {}, margin_keys)
+    weights = build_weights(
+        selection,
+        weighting,
+        neighborhoods,
+        margins or {},
+        margin_keys,
+        finite_population=finite_population,
+    )
     counts = value_counts(selection, [q.key for q in questions], margin_keys)
     multi_keys = [q.key for q in questions if q.type == "multiple_choice"]
     answered = answered_counts(selection, multi_keys, margin_keys) if multi_keys else []
@@ -131,17 +119,22 @@ def build_report(
         builder.question(q, by_key.get(q.key, []), respondents_by_key.get(q.key)) for q in questions
     ]
     index_results = [builder.index(definition, questions) for definition in indices]
+    warnings = list(weights.warnings)
+    if builder.composition:
+        warnings.append(builder.composition)
     return Report(
         survey=survey.slug,
         title=survey.title,
         responses=weights.responses,
-        weighting=weights.scheme,
+        weighting=WEIGHTING_NAMES[weights.scheme],
+        scheme=weights.scheme,
+        composition=builder.composition,
         k=survey.small_cell_threshold,
         selection=selection,
         questions=results,
         indices=index_results,
         weighting_detail=weights.detail,
-        warnings=list(weights.warnings),
+        warnings=warnings,
     )
 
 
@@ -152,7 +145,8 @@ class _Builder:
         self.selection, self.weights, self.k = selection, weights, k
         self.neighborhoods = neighborhoods
         self.periods = (0, 1) if selection.has_periods else (0,)
-        self._strata_cache: dict = {}
+        self._design_cache: dict = {}
+        self.composition = self._composition() if selection.has_periods else None
 
     # --- shared pieces ----------------------------------------------------------------
 
@@ -162,36 +156,53 @@ class _Builder:
         hood = self.neighborhoods.get(neighborhood_id)
         return (hood.code, hood.name) if hood else ("", "No neighborhood given")
 
-    def _observations(self, rows, *, keep_all: bool = False) -> list:
-        """Count rows as weighted observations; rows the weights cannot cover are left out
-        of weighted figures (and said so in the report's warnings), or are None with
-        `keep_all`, one per row."""
+    def _observations(self, rows, *, by_period: bool = False) -> list:
+        """Count rows as weighted observations (weighted within their period with
+        `by_period`); rows the weights cannot cover are left out of weighted figures (and
+        said so in the report's warnings)."""
         result = []
         for row in rows:
-            weight = self.weights.weight(row.neighborhood, row.categories)
+            period = row.period if by_period else None
+            weight = self.weights.weight(row.neighborhood, row.categories, period)
             if weight is None:
-                if keep_all:
-                    result.append(None)
                 continue
-            result.append(Observation(row.neighborhood, weight, row.code, row.number, row.count))
+            cell = (
+                (row.neighborhood,)
+                if row.categories == ANY_CATEGORY
+                else (row.neighborhood, *row.categories)
+            )
+            result.append(
+                Observation(row.neighborhood, weight, row.code, row.number, row.count, cell)
+            )
         return result
 
-    def _strata(self, period: int | None) -> dict:
-        if period not in self._strata_cache:
-            self._strata_cache[period] = self.weights.strata(period)
-        return self._strata_cache[period]
+    def _design(self, period: int | None, *, by_neighborhood: bool = False):
+        key = (period, by_neighborhood)
+        if key not in self._design_cache:
+            self._design_cache[key] = self.weights.design(period, by_neighborhood=by_neighborhood)
+        return self._design_cache[key]
+
+    def _composition(self) -> str | None:
+        """Neighborhoods' shares of each period's respondents, when they moved (only said
+        of unweighted reports: weighting within each period removes the shift)."""
+        if self.weights.weighted:
+            return None
+        counts: dict = defaultdict(lambda: [0.0, 0.0])
+        for (hood, _), by_period in self.weights.cell_respondents.items():
+            for period, n in by_period.items():
+                counts[hood][period] += n
+        totals = [sum(c[p] for c in counts.values()) for p in (0, 1)]
+        if not all(totals):
+            return None
+        shares = {
+            self._name(hood)[1]: (c[0] / totals[0], c[1] / totals[1]) for hood, c in counts.items()
+        }
+        return composition_note(shares)
 
     def _flags(self, group: GroupResult) -> GroupResult:
-        e = group.estimate
-        group.suppressed = e.n < self.k
-        rse = e.relative_se
-        favorable_rse = None
-        if e.favorable and e.favorable["p"] and e.n_effective:
-            p = e.favorable["p"]
-            favorable_rse = math.sqrt(p * (1 - p) / e.n_effective) / p if p > 0 else None
-        group.unreliable = e.n_effective < RELIABLE_N_EFFECTIVE or any(
-            value is not None and value >= RELIABLE_RSE for value in (rse, favorable_rse)
-        )
+        group.suppressed = group.estimate.n < self.k
+        group.reasons = unreliable_reasons(group.estimate)
+        group.unreliable = bool(group.reasons)
         return group
 
     def _groups(self, make_estimate, observations: list[Observation]) -> tuple[GroupResult, list]:
@@ -216,10 +227,9 @@ class _Builder:
         respondents = self._respondents(answered_rows) if answered_rows is not None else None
 
         def make(observations, hood, period=None):
-            strata = self._strata(period)
             return estimate(
                 observations,
-                strata=strata,
+                design=self._design(period),
                 non_substantive=non_substantive,
                 favorable_codes=question.favorable,
                 respondents=None if respondents is None else respondents(hood, period),
@@ -241,18 +251,30 @@ class _Builder:
         )
         self._compare(result, question, rows)
         if self.selection.has_periods:
-            result.periods = self._periods(rows, make, question)
+            result.periods, estimates = self._periods(rows, make, bool(question.favorable))
+            if measure == "nominal" or question.type == "multiple_choice":
+                codes = [c for c, _, non in result.codes if not non]
+                result.distributions = [
+                    distribution_change(
+                        self._name(hood)[0],
+                        self._name(hood)[1],
+                        codes,
+                        *pair,
+                        multiple=question.type == "multiple_choice",
+                    )
+                    for hood, pair in estimates
+                ]
         return result
 
     def _respondents(self, answered_rows):
         """A function (neighborhood, period) -> (respondents, their weight)."""
         table: dict = defaultdict(lambda: [0.0, 0.0])
         for hood, period, categories, _key, count in answered_rows:
-            weight = self.weights.weight(hood, categories)
-            if weight is None:
-                continue
-            for group in (hood, CITY):
-                for p in (period, None):
+            for p in (period, None):
+                weight = self.weights.weight(hood, categories, p)
+                if weight is None:
+                    continue
+                for group in (hood, CITY):
                     table[(group, p)][0] += count
                     table[(group, p)][1] += count * weight
         return lambda hood, period: tuple(table[(hood, period)])
@@ -284,147 +306,83 @@ class _Builder:
             result.test, result.pairwise = compare_ranks(distributions, small_group=self.k)
 
     def _rao_scott(self, rows, codes) -> TestResult | None:
-        hoods = sorted({r.neighborhood for r in rows})
-        cells = []
-        for row in rows:
-            weight = self.weights.weight(row.neighborhood, row.categories)
-            if weight is None or row.code not in codes:
-                continue
-            cells.append(
-                (
-                    row.neighborhood,
-                    weight,
-                    hoods.index(row.neighborhood),
-                    codes.index(row.code),
-                    row.count,
-                )
-            )
-        if len(hoods) < 2 or len(codes) < 2 or not cells:
+        cells = [
+            (o.calibration_cell, o.weight, o.stratum, o.code, o.count)
+            for o in self._observations(rows)
+            if o.code in codes
+        ]
+        if not cells:
             return None
-        rs = rao_scott_test(cells, self._strata(None), (len(hoods), len(codes)))
+        names = {hood: self._name(hood)[1] for hood in self.weights.populations}
+        rs = rao_scott_test(cells, self._design(None), row_names=names, columns=codes)
+        if not math.isfinite(rs.statistic):
+            return None
         return TestResult(
             "Rao–Scott corrected chi-square test (F)",
             rs.statistic,
             rs.df_numerator,
             rs.p_value,
-            "design effect",
+            "mean generalised design effect",
             rs.design_effect,
-            (f"denominator df {rs.df_denominator:.1f}",),
+            (f"denominator df {rs.df_denominator:.1f}", *rs.warnings),
         )
 
-    def _periods(self, rows, make, question: Question) -> list[PeriodChange]:
-        changes = []
-        by_group: dict = defaultdict(list)
-        for row in rows:
-            by_group[row.neighborhood].append(row)
-        # Each row weighed once, then sorted into (group, period).
+    def _periods(self, rows, make, has_favorable: bool):
+        """The changes per neighborhood and city-wide (the headline measure first, then
+        the mean of a scale with a favorable share), and the estimates they rest on."""
+        changes, estimates = [], []
+        # Each row weighed once, within its period, then sorted into (group, period).
         observed: dict = defaultdict(list)
-        for row, observation in zip(rows, self._observations(rows, keep_all=True), strict=True):
-            if observation is not None:
-                observed[(CITY, row.period)].append(observation)
-                observed[(row.neighborhood, row.period)].append(observation)
-        groups = [(CITY, rows)] + [(h, r) for h, r in by_group.items() if h is not None]
-        for hood, group_rows in groups:
-            estimates = [make(observed[(hood, p)], hood, p) for p in (0, 1)]
-            favorable = self._favorable_counts(group_rows, question) if question.favorable else None
-            change = period_change(
-                self._name(hood)[0],
-                *estimates,
-                favorable_counts=favorable,
-                weighted=self.weights.weighted,
-            )
-            changes.append(change)
+        hoods = []
+        for observation, row in zip(
+            self._observations(rows, by_period=True), self._covered(rows), strict=True
+        ):
+            observed[(CITY, row.period)].append(observation)
+            observed[(row.neighborhood, row.period)].append(observation)
+            if row.neighborhood not in hoods and row.neighborhood is not None:
+                hoods.append(row.neighborhood)
+        groups = [CITY, *sorted(hoods, key=lambda h: self._name(h)[1])]
+        for hood in groups:
+            pair = [make(observed[(hood, p)], hood, p) for p in (0, 1)]
+            estimates.append((hood, pair))
+            code, name = self._name(hood)
+            measures = [FAVORABLE, MEAN] if has_favorable else [MEAN]
+            for measure in measures:
+                if measure == MEAN and pair[0].mean is None and pair[1].mean is None:
+                    continue
+                change = period_change(
+                    code,
+                    *pair,
+                    measure=measure,
+                    weighted=self.weights.weighted,
+                    name=name,
+                    headline=measure == measures[0],
+                )
+                if hood is CITY and self.composition:
+                    change.notes.append(self.composition)
+                changes.append(change)
         adjust_changes(changes)
-        return changes
+        return changes, estimates
 
-    def _favorable_counts(self, rows, question: Question):
-        chosen, non = set(question.favorable), question.non_substantive_codes
-        counts = []
-        for period in (0, 1):
-            answering = [r for r in rows if r.period == period and r.code and r.code not in non]
-            total = sum(r.count for r in answering)
-            counts.append((sum(r.count for r in answering if r.code in chosen), total))
-        return tuple(counts)
+    def _covered(self, rows):
+        """The rows that period weights cover, in order (as _observations keeps them)."""
+        return [
+            row
+            for row in rows
+            if self.weights.weight(row.neighborhood, row.categories, row.period) is not None
+        ]
 
     # --- indices ----------------------------------------------------------------------
 
     def index(self, definition: IndexDefinition, questions: list[Question]) -> IndexResult:
-        scale = {q.key: q for q in questions}
-        tops = {
-            key: max(float(c.code) for c in scale[key].choices if not c.non_substantive)
-            for key in definition.items
-            if key in scale
-        }
-        reversed_items = {key: tops[key] for key in definition.reversed_items if key in tops}
-        rows = index_score_counts(
-            self.selection, definition.items, reversed_items, definition.minimum_items
-        )
-        index_rows = [
-            _Row(hood, period, self.weights.neighborhood_categories(hood), None, score, count)
-            for hood, period, score, count in rows
-        ]
-
-        def make(observations, hood, period=None):
-            return index_estimate(
-                observations,
-                strata=self._strata(period),
-                favorable_at_least=definition.favorable_at_least,
-                weighted=self.weights.weighted,
-            )
-
-        overall, groups = self._groups(make, self._observations(index_rows))
-        result = IndexResult(
-            key=definition.key,
-            type="index",
-            label=definition.label,
-            measure="index",
-            codes=[],
-            favorable_codes=(),
-            # An index of questions about the respondent is about the respondent too.
-            about_respondent=any(
-                scale[key].about_respondent for key in definition.items if key in scale
-            ),
-            overall=overall,
-            groups=groups,
-            items=definition.items,
-            reversed_items=definition.reversed_items,
-        )
-        distributions: dict = defaultdict(lambda: defaultdict(float))
-        for row in index_rows:
-            if row.neighborhood is not None:
-                distributions[self._name(row.neighborhood)[0]][row.number] += row.count
-        result.test, result.pairwise = compare_ranks(distributions, small_group=self.k)
-        n, sums, cross = item_moments(self.selection, definition.items, reversed_items)
-        result.complete_respondents = n
-        if n > 2:
-            mean = np.array(sums) / n
-            covariance = (np.array(cross) - n * np.outer(mean, mean)) / (n - 1)
-            result.alpha = cronbach_alpha(covariance)
-            result.alpha_if_dropped = dict(
-                zip(definition.items, alpha_if_dropped(covariance), strict=True)
-            )
-        if self.selection.has_periods:
-            result.periods = self._periods(index_rows, make, _NoFavorable())
-        if self.weights.scheme == "rake":
-            result.notes.append("Index scores use each neighborhood's mean raked weight.")
-        return result
+        return index_result(self, definition, questions)
 
 
-@dataclass(frozen=True)
-class _Row:
-    """A count row of an index, shaped like counts.ValueCount."""
-
-    neighborhood: int | None
-    period: int
-    categories: tuple
-    code: str | None
-    number: float
-    count: int
-
-
-class _NoFavorable:
-    favorable = ()
-    non_substantive_codes = frozenset()
-
-
-__all__ = ["Report", "QuestionResult", "IndexResult", "GroupResult", "build_report", "Stratum"]
+__all__ = [
+    "Report",
+    "QuestionResult",
+    "IndexResult",
+    "GroupResult",
+    "WeightingError",
+    "build_report",
+]

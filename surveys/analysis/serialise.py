@@ -5,8 +5,9 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from .comparisons import Pairwise, PeriodChange
+from .comparisons import Pairwise
 from .estimates import Estimate
+from .periods import DistributionChange, PeriodChange
 from .report import GroupResult, IndexResult, QuestionResult, Report
 from .statistics import TestResult
 
@@ -36,7 +37,11 @@ def estimate_as_dict(e: Estimate) -> dict[str, Any]:
         "percent": {code: _number(p, 4) for code, p in e.percent.items()},
         "favorable": None
         if not e.favorable
-        else {"p": _number(e.favorable["p"]), "ci": _pair(e.favorable["ci"])},
+        else {
+            "p": _number(e.favorable["p"]),
+            "ci": _pair(e.favorable["ci"]),
+            "se": _number(e.favorable["se"]),
+        },
     }
 
 
@@ -46,6 +51,7 @@ def group_as_dict(group: GroupResult) -> dict[str, Any]:
         "name": group.name,
         "suppressed": group.suppressed,
         "unreliable": group.unreliable,
+        "unreliable_reasons": list(group.reasons),
         **estimate_as_dict(group.estimate),
     }
 
@@ -83,11 +89,15 @@ def period_as_dict(change: PeriodChange) -> dict[str, Any]:
             "n": summary["n"],
             "mean": _number(summary["mean"]),
             "favorable": None if not favorable else _number(favorable["p"]),
+            "level": _number(summary["level"]),
+            "ci": _pair(summary["ci"]),
         }
 
     return {
         "neighborhood": change.neighborhood,
+        "name": change.name,
         "measure": change.measure,
+        "headline": change.headline,
         "before": side(change.before),
         "after": side(change.after),
         "change": _number(change.change),
@@ -96,6 +106,22 @@ def period_as_dict(change: PeriodChange) -> dict[str, Any]:
         "p_value": _number(change.p_value, 12),
         "p_bh": _number(change.p_bh, 12),
         "notes": change.notes,
+    }
+
+
+def distribution_as_dict(change: DistributionChange) -> dict[str, Any]:
+    return {
+        "neighborhood": change.neighborhood,
+        "name": change.name,
+        "codes": change.codes,
+        "before": {c: _number(v, 4) for c, v in change.before.items()},
+        "after": {c: _number(v, 4) for c, v in change.after.items()},
+        "n": list(change.n),
+        "test": change.test,
+        "statistic": _number(change.statistic),
+        "df": _number(change.df),
+        "p_value": _number(change.p_value, 12),
+        "per_code_p": {c: _number(p, 12) for c, p in change.per_code_p.items()},
     }
 
 
@@ -115,6 +141,7 @@ def question_as_dict(result: QuestionResult) -> dict[str, Any]:
         "test": test_as_dict(result.test),
         "pairwise": [pairwise_as_dict(p) for p in result.pairwise],
         "periods": [period_as_dict(p) for p in result.periods],
+        "distributions": [distribution_as_dict(d) for d in result.distributions],
         "notes": result.notes,
     }
     if isinstance(result, IndexResult):
@@ -147,6 +174,10 @@ def report_as_dict(report: Report) -> dict[str, Any]:
             "include_partial": selection.include_partial,
         },
         "warnings": report.warnings,
+        "composition": report.composition,
+        "intervals": "model-based: they assume that, within a neighborhood, residents who "
+        "answered resemble those who did not",
+        "multiple_comparisons": report.multiple_comparisons,
         "questions": [question_as_dict(q) for q in report.questions],
         "indices": [question_as_dict(i) for i in report.indices],
     }

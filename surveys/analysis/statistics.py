@@ -87,11 +87,11 @@ def chi_square_test(table: Sequence[Sequence[float]]) -> TestResult:
     if (rows, cols) == (2, 2) and expected.min() < 5:
         _, p = stats.fisher_exact(observed)
         return TestResult(
-            "Fisher's exact test",
-            float(observed[0, 0]),
+            "Fisher's exact test (statistic: odds ratio)",
+            odds_ratio(observed),
             None,
             float(p),
-            "Cramér's V",
+            "Cramér's V, bias-corrected",
             cramers_v(observed),
         )
     small = float((expected < 5).mean())
@@ -103,18 +103,33 @@ def chi_square_test(table: Sequence[Sequence[float]]) -> TestResult:
         float(statistic),
         float(df),
         float(p),
-        "Cramér's V",
+        "Cramér's V, bias-corrected",
         cramers_v(observed),
         tuple(warnings),
     )
 
 
 def cramers_v(table: np.ndarray) -> float:
-    """Cramér's V from the uncorrected chi-square (as scipy's association() computes it,
-    but for weighted, non-integer tables too)."""
+    """Bergsma's bias-corrected Cramér's V (J. Korean Stat. Soc. 2013), from the
+    uncorrected chi-square: it does not grow with many small groups as the plain V does.
+    """
     observed = np.asarray(table, dtype=float)
+    n = observed.sum()
+    rows, cols = observed.shape
+    if n <= 1 or min(rows, cols) < 2:
+        return math.nan
     statistic = stats.chi2_contingency(observed, correction=False)[0]
-    return float(math.sqrt(statistic / (observed.sum() * (min(observed.shape) - 1))))
+    phi2 = max(0.0, statistic / n - (rows - 1) * (cols - 1) / (n - 1))
+    rows_c = rows - (rows - 1) ** 2 / (n - 1)
+    cols_c = cols - (cols - 1) ** 2 / (n - 1)
+    denominator = min(rows_c - 1, cols_c - 1)
+    return float(math.sqrt(phi2 / denominator)) if denominator > 0 else math.nan
+
+
+def odds_ratio(table) -> float:
+    """The sample odds ratio (ad)/(bc) of a 2×2 table (inf or nan when a cell is 0), as
+    scipy's fisher_exact reports it."""
+    return float(stats.fisher_exact(np.asarray(table))[0])
 
 
 def fisher_exact(table: Sequence[Sequence[float]], alternative: str = "two-sided") -> float:
@@ -174,9 +189,12 @@ def kruskal_wallis(groups: Sequence[Mapping[float, float]]) -> RankSummary:
     return RankSummary(float(h), k - 1, p, n, sizes, mean_ranks, tie_sum)
 
 
-def epsilon_squared(h: float, n: int) -> float:
-    """Effect size for Kruskal–Wallis: ε² = H / (n − 1)."""
-    return h / (n - 1) if n > 1 else math.nan
+def epsilon_squared(h: float, n: int, groups: int) -> float:
+    """Effect size for Kruskal–Wallis adjusted for the number of groups:
+    (H − k + 1)/(n − k), floored at 0 (H / (n − 1) grows with many small groups)."""
+    if n <= groups or not math.isfinite(h):
+        return math.nan
+    return max(0.0, (h - groups + 1) / (n - groups))
 
 
 def holm(p_values: Sequence[float | None]) -> list[float]:

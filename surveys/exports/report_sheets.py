@@ -135,7 +135,9 @@ def period_rows(report: Report) -> Iterator[list]:
     yield [
         "key",
         "neighborhood",
+        "name",
         "measure",
+        "headline",
         "n_before",
         "n_after",
         "before",
@@ -149,21 +151,14 @@ def period_rows(report: Report) -> Iterator[list]:
     ]
     for result in [*report.questions, *report.indices]:
         for change in result.periods:
-            before = (
-                change.before["mean"]
-                if change.measure == "mean"
-                else ((change.before["favorable"] or {}).get("p"))
-            )
-            after = (
-                change.after["mean"]
-                if change.measure == "mean"
-                else ((change.after["favorable"] or {}).get("p"))
-            )
+            before, after = change.before["level"], change.after["level"]
             low, high = change.ci or (None, None)
             yield [
                 result.key,
                 change.neighborhood or "(city-wide)",
+                change.name,
                 change.measure,
+                change.headline,
                 change.before["n"],
                 change.after["n"],
                 before,

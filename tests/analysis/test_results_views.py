@@ -273,3 +273,58 @@ def test_a_warm_results_page_reads_nothing_of_the_responses(
     with django_assert_max_num_queries(WARM_RESULTS_PAGE_BUDGET) as queries:
         assert client.get(results_page.url).status_code == 200
     assert not any("surveys_answer" in query["sql"] for query in queries.captured_queries)
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence"),
+    [
+        ("en", "Intervals and tests are model-based"),
+        ("es", "Los intervalos y las pruebas se basan en un modelo"),
+        ("ar", "تعتمد الفترات والاختبارات على نموذج"),
+    ],
+)
+def test_the_public_page_says_intervals_are_model_based(client, results_page, language, sentence):
+    """Issue 17, point 5: one plain sentence in every language, no "margin of error", and
+    the multiple-comparison families stated."""
+    from django.utils import translation
+
+    with translation.override(language):
+        families = translation.gettext(
+            "Where neighborhoods are compared, p-values are adjusted for the number of "
+            "comparisons: Holm's method for pairs of neighborhoods, Benjamini–Hochberg for "
+            "changes across neighborhoods."
+        )
+    assert language == "en" or "Holm's method" not in families  # translated
+    url = results_page.url.replace("/en/", f"/{language}/")
+    html = client.get(url, follow=True).content.decode()
+    assert sentence in html
+    assert families in html
+    assert "margin of error" not in html.lower()
+
+
+def test_before_after_tables_speak_in_names_headlines_and_distributions(client, analyst, survey):
+    """Issue 19 (analysts): neighborhood names in a stable order; the favorable share's
+    change in percentage points where a question has one, the mean otherwise; levels
+    before and after beside the change; categorical and multiple-choice distributions
+    before and after with a test, never "(mean) … none"."""
+    html = client.get(f"/admin/surveys/{survey.pk}/results/?split_at={SPLIT}").content.decode()
+    trust = rows(
+        html,
+        "I trust the police. — Favorable share before and after (change in percentage points)",
+    )
+    assert list(trust) == ["City-wide", "Big", "Mid", "Tiny"]
+    before, after, change = trust["Big"][:3]
+    assert before.endswith("%)") and after.endswith("%)") and change.endswith(" pp")
+    report = build_report(Selection(survey=survey, split_at=SPLIT))
+    big = next(
+        c
+        for c in report.question("trust").periods
+        if c.neighborhood == "big" and c.measure == "favorable proportion"
+    )
+    assert change == f"{100 * big.change:+.1f} pp"
+    mean = rows(html, "I trust the police. — Mean before and after")
+    assert list(mean) == ["City-wide", "Big", "Mid", "Tiny"] and "Welch" in mean["Big"][4]
+    contact = "Contact? — Big: distribution before and after (Pearson"
+    assert contact in html or "Contact? — Big: distribution before and after (Fisher" in html
+    assert "Avoided — City-wide: distribution before and after (chi-square test per option" in html
+    assert "(mean)" not in html and "<td>none</td>" not in html

@@ -70,7 +70,7 @@ def test_seed_demo_builds_a_usable_demo_and_is_idempotent(client, django_user_mo
         weighting="rake",
         margins={"age_group": {"18_24": 14, "25_34": 21, "35_49": 26, "50_64": 19, "65_plus": 12}},
     )
-    assert report.weighting == "rake" and report.weighting_detail["converged"]
+    assert report.weighting == "raking" and report.weighting_detail["converged"]
     index = report.question("trust_index")
     assert index.alpha > 0.7 and index.test.p_value < 0.001
     assert any(pair.p_holm < 0.05 for pair in index.pairwise)

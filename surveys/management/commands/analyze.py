@@ -18,6 +18,7 @@ from cms.models import AuditEvent
 from surveys.analysis.counts import Selection
 from surveys.analysis.margins import MarginsError, read_margins
 from surveys.analysis.report import build_report
+from surveys.analysis.weighting import WeightingError
 from surveys.exports.report_sheets import SHEETS
 from surveys.exports.writers import Sheet, write_xlsx
 from surveys.models import SurveyPage
@@ -61,7 +62,18 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("survey", help="the survey's slug")
-        parser.add_argument("--weights", choices=["none", "neighborhood", "rake"], default="none")
+        parser.add_argument(
+            "--weights",
+            choices=["none", "neighborhood", "post-stratification", "rake"],
+            default="none",
+            help="neighborhood (or post-stratification): to neighborhood populations",
+        )
+        parser.add_argument(
+            "--fpc",
+            action="store_true",
+            help="the responses are a stratified probability sample drawn from a frame: "
+            "apply the finite population correction (never for opt-in answers)",
+        )
         parser.add_argument("--margins", help="JSON file of raking margins (with --weights rake)")
         parser.add_argument("--since", type=_date, help="first day included (YYYY-MM-DD)")
         parser.add_argument("--until", type=_date, help="last day included (YYYY-MM-DD)")
@@ -79,6 +91,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         survey = find_survey(options["survey"])
+        if options["weights"] == "post-stratification":
+            options["weights"] = "neighborhood"
+        if options["fpc"] and options["weights"] != "neighborhood":
+            raise CommandError("--fpc is only used with --weights neighborhood.")
         margins = None
         if options["weights"] == "rake":
             if not options["margins"]:
@@ -105,7 +121,15 @@ class Command(BaseCommand):
         except ValueError as error:
             raise CommandError(str(error)) from error
         release_due(survey)
-        report = build_report(selection, weighting=options["weights"], margins=margins)
+        try:
+            report = build_report(
+                selection,
+                weighting=options["weights"],
+                margins=margins,
+                finite_population=options["fpc"],
+            )
+        except WeightingError as error:
+            raise CommandError(str(error)) from error
         record_command_access(
             action=AuditEvent.Action.VIEW_RESULTS,
             page=survey,
