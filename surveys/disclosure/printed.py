@@ -41,29 +41,51 @@ class Printed:
     # neighborhood weighting (one weight per neighborhood); none under raking.
     ratios_of_counts: bool = True  # the city-wide row's
     hood_ratios: bool = True
+    # Everyone in the publication gave a substantive answer (a required question without
+    # "don't know"): a reader of the questionnaire knows no row has a gap.
+    no_gap: bool = False
+    # Rows named on the page even when hidden ("too few answers"): someone answered.
+    listed: frozenset = frozenset()
 
 
-def _x(row, category) -> tuple:
-    return ("x", row, category)
-
-
-def _gap(row) -> tuple:
-    return ("gap", row)
-
-
-def _base(row) -> tuple:
-    return ("base", row)
-
-
-def intruder_problem(printed: Printed, respondents: Mapping[Hashable, int]) -> Problem:
+def intruder_problem(
+    printed: Printed,
+    respondents: Mapping[Hashable, int],
+    *,
+    problem: Problem | None = None,
+    question: str = "",
+    unknown_people: frozenset = frozenset(),
+) -> Problem:
     """The intruder's problem: unknowns ("x", row, category), ("gap", row) and, for
     multiple choice, ("base", row), for every neighborhood and the respondents who gave
-    none; `respondents` is the side knowledge (people per row code and CITY_ROW)."""
-    problem = Problem()
+    none; `respondents` is the side knowledge (people per row code and CITY_ROW).
+
+    To attack several questions at once, pass the same `problem` with each question's
+    key as `question` (it ends every name), and name in `unknown_people` the rows whose
+    number of people the intruder does not know: ("people", row) is then an unknown,
+    the same for every question, and the rows add up to the city's total."""
+    problem = problem if problem is not None else Problem()
+    tag = (question,) if question else ()
+
+    def _x(row, category) -> tuple:
+        return ("x", row, category, *tag)
+
+    def _gap(row) -> tuple:
+        return ("gap", row, *tag)
+
+    def _base(row) -> tuple:
+        return ("base", row, *tag)
+
     rows = [r for r in respondents if r != CITY_ROW]
+    if unknown_people and not any(f.terms.get(("people", CITY_ROW)) for f in problem.facts):
+        known = sum(respondents[r] for r in rows if r not in unknown_people)
+        problem.equal({("people", r): 1.0 for r in unknown_people}, respondents[CITY_ROW] - known)
+        problem.equal({("people", CITY_ROW): 1.0}, 0.0)  # a marker: the sum is stated once
     base_terms: dict[Hashable, dict] = {}
     for row in rows:
-        people = respondents[row]
+        people = respondents[CITY_ROW] if row in unknown_people else respondents[row]
+        if row in unknown_people:
+            problem.unknown(("people", row), upper=people)
         if printed.kind == "choices":
             problem.unknown(_base(row), upper=people)
             base_terms[row] = {_base(row): 1.0}
@@ -74,9 +96,15 @@ def intruder_problem(printed: Printed, respondents: Mapping[Hashable, int]) -> P
             base_terms[row] = {_x(row, c): 1.0 for c in _categories(printed)}
             for name in base_terms[row]:
                 problem.unknown(name, upper=people)
-        problem.unknown(_gap(row), upper=people)
-        problem.equal({**base_terms[row], _gap(row): 1.0}, people)
+        problem.unknown(_gap(row), upper=0 if printed.no_gap else people)
+        if row in unknown_people:
+            problem.equal({**base_terms[row], _gap(row): 1.0, ("people", row): -1.0}, 0.0)
+        else:
+            problem.equal({**base_terms[row], _gap(row): 1.0}, people)
     city_base = {name: 1.0 for row in rows for name in base_terms[row]}
+    for row in printed.listed:
+        if row in unknown_people:
+            problem.fact({("people", row): 1.0}, 1.0, float("inf"))
     for row, shown in printed.rows.items():
         if row == CITY_ROW:
             base, cell = city_base, (lambda c: {_x(r, c): 1.0 for r in rows})
@@ -84,7 +112,10 @@ def intruder_problem(printed: Printed, respondents: Mapping[Hashable, int]) -> P
             base, cell = base_terms[row], (lambda c, row=row: {_x(row, c): 1.0})
         else:
             continue
-        _add_row(problem, printed, row, shown, base, cell)
+        _add_row(problem, printed, row, shown, base, cell, _x)
+        if shown.n is not None and not printed.n_is_base and row != CITY_ROW:
+            # An n that may count "don't know" still counts people.
+            problem.fact({**base, _gap(row): 1.0}, shown.n, float("inf"))
     return problem
 
 
@@ -92,7 +123,7 @@ def _categories(printed: Printed) -> list[str]:
     return [FAVORABLE, OTHER] if printed.kind == "favorable" else printed.categories
 
 
-def _add_row(problem: Problem, printed: Printed, row, shown: PrintedRow, base, cell) -> None:
+def _add_row(problem: Problem, printed: Printed, row, shown, base, cell, _x) -> None:
     if shown.n is not None:
         if printed.n_is_base:
             problem.equal(base, shown.n)
@@ -105,7 +136,7 @@ def _add_row(problem: Problem, printed: Printed, row, shown: PrintedRow, base, c
     # Intervals are inverted only where they are functions of counts (unweighted).
     exact = printed.ratios_of_counts and printed.hood_ratios
     if printed.kind == "favorable" and shown.interval and exact and row != CITY_ROW:
-        _favorable_choice(problem, printed, row, shown)
+        _favorable_choice(problem, printed, row, shown, _x)
     if printed.kind == "mean" and shown.mean is not None and printed.values and ratio:
         _mean_facts(problem, printed, row, shown, base)
 
@@ -122,7 +153,7 @@ def _percent_fact(problem: Problem, part: dict, base: dict, percent: float) -> N
             problem.fact(terms, 0.0, float("inf"))
 
 
-def _favorable_choice(problem: Problem, printed: Printed, row, shown: PrintedRow) -> None:
+def _favorable_choice(problem: Problem, printed: Printed, row, shown: PrintedRow, _x) -> None:
     """Every (base, favorable) pair that prints this share and interval."""
     percent = shown.percents.get(FAVORABLE)
     top = shown.n if shown.n is not None else problem.upper.get(_x(row, FAVORABLE))
@@ -171,9 +202,9 @@ def truth(cells) -> dict:
     values = {}
     for row, counts in cells.rows.items():
         for category, count in counts.cells.items():
-            values[_x(row, category)] = count
-        values[_gap(row)] = counts.gap
-        values[_base(row)] = counts.base
+            values[("x", row, category)] = count
+        values[("gap", row)] = counts.gap
+        values[("base", row)] = counts.base
     return values
 
 

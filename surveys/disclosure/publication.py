@@ -271,7 +271,9 @@ def printed_of(
         if group.mean is not None:
             shown.mean, shown.interval = group.mean, group.ci
         rows[row] = shown
+    listed = frozenset(g.neighborhood for g in public.groups)
     return Printed(
+        listed=listed,
         kind=qc.kind,
         categories=qc.categories,
         rows=rows,
