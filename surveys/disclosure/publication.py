@@ -28,6 +28,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext, gettext_noop
+
 from ..analysis.public import PublicCell, PublicGroup, PublicQuestion
 from ..analysis.report import QuestionResult, Report
 from ..analysis.suppression import MIN_K
@@ -39,9 +41,9 @@ FIGURE = "figure"  # the one figure of a favorable or mean row
 N = "n"
 AUDIT_ROUNDS = 4
 MEAN_DECIMALS = 1
-WITHHELD = (
+WITHHELD = gettext_noop(
     "Not shown: these figures could not be published without revealing the answers of "
-    "fewer than {k} people."
+    "fewer than %(k)s people."
 )
 CITY_ONLY = "Shown for the whole city only."
 
@@ -208,7 +210,7 @@ def _public_question(result: QuestionResult, qc: QuestionCells, plan: Plan, k: i
     if plan.withheld:
         overall = PublicGroup(None, result.overall.name, None, hidden=True)
         groups = [PublicGroup(g.neighborhood, g.name, None, hidden=True) for g in result.groups]
-        note = WITHHELD.format(k=k)
+        note = gettext(WITHHELD) % {"k": k}
     return PublicQuestion(
         key=result.key,
         type=result.type,
