@@ -113,9 +113,35 @@ def ranges(problem: Problem, targets: Iterable[Hashable]) -> dict[Hashable, Rang
 
 
 def disclosed(problem: Problem, truth: Mapping[Hashable, float], k: int) -> dict:
-    """The hidden counts of 1..k−1 whose range the intruder narrows to within 1..k−1."""
+    """The hidden counts of 1..k−1 whose range the intruder narrows to within 1..k−1.
+
+    A count is safe as soon as 0, or some value of k or more, is feasible: two
+    feasibility problems, cheaper than the range's two optimisations, which are solved
+    only for the counts found disclosed."""
     small = [name for name in problem.unknowns if name in truth and 0 < truth[name] < k]
-    return {name: r for name, r in ranges(problem, small).items() if r.discloses(k)}
+    if not small:
+        return {}
+    size, matrix, low, high, lower, upper, integrality = _assemble(problem)
+    constraints = () if matrix is None else (LinearConstraint(matrix, low, high),)
+    pinned = []
+    for name in small:
+        i = problem.index[name]
+        safe = False
+        for floor, ceiling in ((0.0, 0.0), (float(k), max(upper[i], float(k)))):
+            bounded_low, bounded_high = lower.copy(), upper.copy()
+            bounded_low[i], bounded_high[i] = floor, ceiling
+            solved = milp(
+                np.zeros(size),
+                integrality=integrality,
+                bounds=Bounds(bounded_low, bounded_high),
+                constraints=constraints,
+            )
+            if solved.status == 0:
+                safe = True
+                break
+        if not safe:
+            pinned.append(name)
+    return {name: r for name, r in ranges(problem, pinned).items() if r.discloses(k)}
 
 
 def _assemble(problem: Problem):
