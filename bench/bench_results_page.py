@@ -26,7 +26,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _setup import ROOT, database_url, django_on, fresh_database, machine, timed  # noqa: E402
 
-DATABASE = "confianza_bench_results"
+# Overridable, so that benchmarks run side by side do not share a database.
+DATABASE = os.environ.get("BENCH_DB_NAME", "confianza_bench_results")
 NEIGHBORHOODS, QUESTIONS, PER_NEIGHBORHOOD = 50, 10, 2000
 FIRST_DAY = datetime.date(2026, 1, 1)
 

@@ -10,8 +10,8 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from wagtail.models import Locale
 
-# The one suppression rule, shared with survey results (see ARCHITECTURE.md).
-from surveys.analysis.suppression import suppress
+# The one disclosure rule and its intruder, shared with survey results (docs/privacy.md).
+from surveys.disclosure.tables import protect_counts
 
 from .models import Feedback, Topic
 
@@ -113,7 +113,7 @@ def public_counts(
     if not table:
         return result
     # Items without a neighborhood count in topic totals but in no published row.
-    hidden = suppress(table, k, hidden_rows=[None] if None in table else [])
+    hidden = protect_counts(table, k, unprinted_rows=[None] if None in table else [])
     k = max(k, 5)
     for key in sorted((key for key in table if key is not None), key=lambda key: names[key]):
         total = sum(table[key].values())

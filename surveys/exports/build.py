@@ -22,7 +22,8 @@ from .options import PACKAGE_FORMATS, ExportOptions
 from .packages import write_for_package
 from .pg_copy import copy_csv, copyable
 from .plan import RESPONSE_COLUMNS
-from .report_sheets import SHEETS
+from .public_sheet import public_figure_rows
+from .report_sheets import SHEETS, SMALL_COUNT_COLUMNS
 from .stream import plan_for, response_rows
 from .writers import Sheet, csv_header, write_csv, write_xlsx
 
@@ -114,7 +115,11 @@ def _report_sheets(survey: SurveyPage, options: ExportOptions) -> list[Sheet]:
     for title, rows in SHEETS.items():
         produced = rows(report)
         header = next(produced)
-        sheets.append(Sheet(title, header, produced))
+        small = SMALL_COUNT_COLUMNS.get(title)
+        marks = (small, survey.small_cell_threshold) if small else None
+        sheets.append(Sheet(title, header, produced, small_counts=marks))
+    public = public_figure_rows(report)
+    sheets.append(Sheet("Public figures", next(public), public))
     return sheets
 
 
@@ -123,12 +128,26 @@ def _about_rows(survey: SurveyPage, options: ExportOptions) -> Iterator[list]:
     yield ["exported", timezone.localdate().isoformat()]
     for name, value in options.describe():
         yield [f"filter: {name}", value]
+    k = survey.small_cell_threshold
     yield [
         "Summary, Distributions, Comparisons, Periods",
-        "The results page's analysis of the same dates, periods and weighting (all "
-        "neighborhoods and channels). "
-        f"Figures resting on fewer than {survey.small_cell_threshold} responses are marked "
-        "'suppressed (n < k)': they must not be published.",
+        "EXACT SHEETS, NOT FOR PUBLICATION (every row says so). The analysis of the same "
+        "dates, periods and weighting (all neighborhoods and channels), exact, for the "
+        "team's own work. Counts of "
+        f"1 to {k - 1} are highlighted and figures resting on fewer than {k} responses are "
+        "marked 'suppressed (n < k)'; but even figures above k here can reveal hidden ones "
+        "together (a share and its n give a count; Summary's n with another sheet's n "
+        "gives a 'don't know' count). Summary's n is the base of its figures (substantive "
+        "answers). Never copy a figure from these sheets into a publication.",
+    ]
+    yield [
+        "Public figures",
+        "PUBLISHABLE: exactly what the public results page prints of the same report "
+        f"(unweighted): no figure rests on fewer than {k} people, and an intruder "
+        "given every figure of the sheet, with its rounding, cannot narrow any hidden "
+        f"count to between 1 and {k - 1} (docs/privacy.md). Publish it whole or quote "
+        "from it; do not combine it with the exact sheets, or with another export of "
+        "overlapping dates, which is differencing.",
     ]
     yield [
         "Feedback",

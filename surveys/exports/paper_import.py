@@ -22,6 +22,7 @@ from wagtail.models import Revision
 
 from cms.models import Neighborhood
 
+from ..disclosure.published_windows import published_windows
 from ..models import Response, SurveyPage
 from ..questionnaire import Questionnaire, questionnaire_for_revision
 from ..submission import InvalidAnswers, ResponseData, cleaned_answers, record_responses
@@ -182,6 +183,7 @@ def _read_rows(rows, columns: list[TemplateColumn], questionnaire, survey: Surve
     areas = set(Neighborhood.objects.values_list("code", flat=True))
     languages = language_codes(survey)
     today = timezone.localdate()
+    windows = published_windows(survey)
     responses: list[ResponseData] = []
     problems: list[Problem] = []
     for number, cells in enumerate(rows, start=2):
@@ -207,6 +209,16 @@ def _read_rows(rows, columns: list[TemplateColumn], questionnaire, survey: Surve
             problem("submitted_on", gettext("Give the day as a date, like 2026-05-31."))
         elif day > today:
             problem("submitted_on", gettext("The day is in the future."))
+        elif published := next((w for w in windows if w.holds(day)), None):
+            problem(
+                "submitted_on",
+                gettext(
+                    "The day falls in a period whose results are published (%(page)s, "
+                    "until %(until)s): published figures never change. Publish a new "
+                    "results page for a later period instead."
+                )
+                % {"page": published.title, "until": published.until.isoformat()},
+            )
         language = language or languages[0]
         if language not in languages:
             problem(

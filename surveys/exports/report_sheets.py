@@ -1,7 +1,13 @@
 """The analysis report as spreadsheet sheets: Summary, Distributions, Comparisons, Periods.
 
 Rows are plain lists, header first, so that any writer (exports/writers.py) can take them. These
-are analysts' sheets: suppressed and unreliable figures are present and marked.
+are analysts' sheets: exact, with suppressed and unreliable figures present and marked, and
+every row says "exact: do not publish" (the writer highlights counts of 1 to k−1 in the
+columns `SMALL_COUNT_COLUMNS` names). What may be published is the "Public figures" sheet
+(exports/public_sheet.py), protected as the public results page is.
+
+Summary's n is the base of its figures (substantive answers), so that nothing its mean,
+sd and se imply — (sd/se)² is that n — says more than the n itself.
 """
 
 from __future__ import annotations
@@ -23,6 +29,30 @@ def _flags(group) -> str:
 def _groups(result: QuestionResult):
     yield result.overall
     yield from result.groups
+
+
+EXACT = "exact: do not publish"
+
+
+def _exact(rows):
+    """The rows with a last column saying they must not be published."""
+
+    def marked(report: Report) -> Iterator[list]:
+        produced = rows(report)
+        yield [*next(produced), "publication"]
+        for row in produced:
+            yield [*row, EXACT]
+
+    marked.__doc__ = rows.__doc__
+    return marked
+
+
+def _base(result: QuestionResult, e) -> int:
+    """The substantive answers, the base of the group's figures."""
+    if result.type in ("index", "multiple_choice") or not e.counts:
+        return e.n_mean or e.n
+    non = {code for code, _label, is_non in result.codes if is_non}
+    return int(sum(count for code, count in e.counts.items() if code not in non))
 
 
 def summary_rows(report: Report) -> Iterator[list]:
@@ -52,7 +82,7 @@ def summary_rows(report: Report) -> Iterator[list]:
                 result.key,
                 result.label,
                 group.neighborhood or "(city-wide)",
-                e.n,
+                _base(result, e),
                 round(e.n_effective, 2),
                 e.mean,
                 e.sd,
@@ -173,8 +203,10 @@ def period_rows(report: Report) -> Iterator[list]:
 
 
 SHEETS = {
-    "Summary": summary_rows,
-    "Distributions": distribution_rows,
-    "Comparisons": comparison_rows,
-    "Periods": period_rows,
+    "Summary": _exact(summary_rows),
+    "Distributions": _exact(distribution_rows),
+    "Comparisons": _exact(comparison_rows),
+    "Periods": _exact(period_rows),
 }
+# Columns holding counts of people (0-based), highlighted from 1 to k−1.
+SMALL_COUNT_COLUMNS = {"Summary": frozenset({3}), "Distributions": frozenset({5})}

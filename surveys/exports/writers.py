@@ -37,6 +37,8 @@ class Sheet:
     header: list[str]
     rows: Iterable[list]
     widths: list[int] | None = None
+    # Counts from 1 to k−1 in these columns are highlighted: (column indices, k).
+    small_counts: tuple[frozenset[int], int] | None = None
 
 
 class TooManyRows(ValueError):
@@ -61,9 +63,10 @@ def write_xlsx(path: Path, sheets: Iterable[Sheet]) -> None:
     bold = workbook.add_format({"bold": True})
     day = workbook.add_format({"num_format": "yyyy-mm-dd"})
     quoted = workbook.add_format({"quote_prefix": True})
+    small = workbook.add_format({"bg_color": "#FFD966", "font_color": "#7F0000"})
     try:
         for sheet in sheets:
-            _write_sheet(workbook, sheet, bold, day, quoted)
+            _write_sheet(workbook, sheet, bold, day, quoted, small)
     finally:
         try:
             workbook.close()
@@ -71,7 +74,7 @@ def write_xlsx(path: Path, sheets: Iterable[Sheet]) -> None:
             shutil.rmtree(scratch, ignore_errors=True)
 
 
-def _write_sheet(workbook, sheet: Sheet, bold, day, quoted) -> None:
+def _write_sheet(workbook, sheet: Sheet, bold, day, quoted, small) -> None:
     worksheet = workbook.add_worksheet(sheet.title[:31])
     widths = sheet.widths or [max(10, min(len(str(name)) + 2, 40)) for name in sheet.header]
     for index, width in enumerate(widths):
@@ -80,6 +83,7 @@ def _write_sheet(workbook, sheet: Sheet, bold, day, quoted) -> None:
     worksheet.write_row(0, 0, sheet.header, bold)
     write_string, write_number = worksheet.write_string, worksheet.write_number
     write_date = worksheet.write_datetime
+    flagged, k = sheet.small_counts or (frozenset(), 0)
     number = 0
     for number, row in enumerate(sheet.rows, start=1):
         if number >= EXCEL_MAX_ROWS:
@@ -95,12 +99,14 @@ def _write_sheet(workbook, sheet: Sheet, bold, day, quoted) -> None:
                     write_string(number, column, value, quoted)
                 else:
                     write_string(number, column, value)
-            elif kind is int:
+            elif kind is int and column not in flagged:
                 write_number(number, column, value)
             elif kind is datetime.date:
                 write_date(number, column, value, day)
             elif isinstance(value, int | float):  # bool, float, numpy's numbers
-                if math.isfinite(value):
+                if column in flagged and 0 < value < k:
+                    write_number(number, column, float(value), small)
+                elif math.isfinite(value):
                     write_number(number, column, float(value))
             else:
                 write_string(number, column, str(value))

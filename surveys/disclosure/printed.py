@@ -1,0 +1,211 @@
+"""What a page prints of one question, and the intruder's problem built from it.
+
+`Printed` holds exactly the printed numbers (whole percentages, means to their printed
+decimals, intervals as printed); `intruder_problem` turns them into facts about the
+counts of `cells.py`, adding what a determined reader may know besides: how many people
+of each neighborhood (and of the city) took part. The publication audits itself with
+this, and the tests attack real pages with it, built from the HTML they print.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Mapping
+from dataclasses import dataclass, field
+
+from ..analysis.statistics import wilson_interval
+from .cells import CITY_ROW, FAVORABLE, OTHER, UNPLACED_ROW
+from .intruder import Problem
+
+HALF_PERCENT = 0.5
+
+
+@dataclass
+class PrintedRow:
+    n: int | None = None
+    percents: dict[str, int] = field(default_factory=dict)  # category -> whole percent
+    interval: tuple[float, float] | None = None  # favorable (whole %) or mean interval
+    mean: float | None = None
+
+
+@dataclass
+class Printed:
+    kind: str  # favorable, distribution, choices, mean
+    categories: list[str]
+    rows: dict[Hashable, PrintedRow]  # neighborhoods and CITY_ROW (only what is printed)
+    values: dict[str, float] = field(default_factory=dict)
+    mean_decimals: int = 1
+    # The printed n is the base of every figure; False: it may also count answers
+    # outside the base ("don't know"), as pages before issue 18 printed it.
+    n_is_base: bool = True
+    # Which shares are ratios of counts: all unweighted; a neighborhood's under
+    # neighborhood weighting (one weight per neighborhood); none under raking.
+    ratios_of_counts: bool = True  # the city-wide row's
+    hood_ratios: bool = True
+    # Everyone in the publication gave a substantive answer (a required question without
+    # "don't know"): a reader of the questionnaire knows no row has a gap.
+    no_gap: bool = False
+    # Rows named on the page even when hidden ("too few answers"): someone answered.
+    listed: frozenset = frozenset()
+
+
+def intruder_problem(
+    printed: Printed,
+    respondents: Mapping[Hashable, int],
+    *,
+    problem: Problem | None = None,
+    question: str = "",
+    unknown_people: frozenset = frozenset(),
+) -> Problem:
+    """The intruder's problem: unknowns ("x", row, category), ("gap", row) and, for
+    multiple choice, ("base", row), for every neighborhood and the respondents who gave
+    none; `respondents` is the side knowledge (people per row code and CITY_ROW).
+
+    To attack several questions at once, pass the same `problem` with each question's
+    key as `question` (it ends every name), and name in `unknown_people` the rows whose
+    number of people the intruder does not know: ("people", row) is then an unknown,
+    the same for every question, and the rows add up to the city's total."""
+    problem = problem if problem is not None else Problem()
+    tag = (question,) if question else ()
+
+    def _x(row, category) -> tuple:
+        return ("x", row, category, *tag)
+
+    def _gap(row) -> tuple:
+        return ("gap", row, *tag)
+
+    def _base(row) -> tuple:
+        return ("base", row, *tag)
+
+    rows = [r for r in respondents if r != CITY_ROW]
+    if unknown_people and not any(f.terms.get(("people", CITY_ROW)) for f in problem.facts):
+        known = sum(respondents[r] for r in rows if r not in unknown_people)
+        problem.equal({("people", r): 1.0 for r in unknown_people}, respondents[CITY_ROW] - known)
+        problem.equal({("people", CITY_ROW): 1.0}, 0.0)  # a marker: the sum is stated once
+    base_terms: dict[Hashable, dict] = {}
+    for row in rows:
+        people = respondents[CITY_ROW] if row in unknown_people else respondents[row]
+        if row in unknown_people:
+            problem.unknown(("people", row), upper=people)
+        if printed.kind == "choices":
+            problem.unknown(_base(row), upper=people)
+            base_terms[row] = {_base(row): 1.0}
+            for c in printed.categories:
+                problem.unknown(_x(row, c), upper=people)
+                problem.fact({_x(row, c): 1.0, _base(row): -1.0}, -float("inf"), 0.0)
+        else:
+            base_terms[row] = {_x(row, c): 1.0 for c in _categories(printed)}
+            for name in base_terms[row]:
+                problem.unknown(name, upper=people)
+        problem.unknown(_gap(row), upper=0 if printed.no_gap else people)
+        if row in unknown_people:
+            problem.equal({**base_terms[row], _gap(row): 1.0, ("people", row): -1.0}, 0.0)
+        else:
+            problem.equal({**base_terms[row], _gap(row): 1.0}, people)
+    city_base = {name: 1.0 for row in rows for name in base_terms[row]}
+    for row in printed.listed:
+        if row in unknown_people:
+            problem.fact({("people", row): 1.0}, 1.0, float("inf"))
+    for row, shown in printed.rows.items():
+        if row == CITY_ROW:
+            base, cell = city_base, (lambda c: {_x(r, c): 1.0 for r in rows})
+        elif row in base_terms:
+            base, cell = base_terms[row], (lambda c, row=row: {_x(row, c): 1.0})
+        else:
+            continue
+        _add_row(problem, printed, row, shown, base, cell, _x)
+        if shown.n is not None and not printed.n_is_base and row != CITY_ROW:
+            # An n that may count "don't know" still counts people.
+            problem.fact({**base, _gap(row): 1.0}, shown.n, float("inf"))
+    return problem
+
+
+def _categories(printed: Printed) -> list[str]:
+    return [FAVORABLE, OTHER] if printed.kind == "favorable" else printed.categories
+
+
+def _add_row(problem: Problem, printed: Printed, row, shown, base, cell, _x) -> None:
+    if shown.n is not None:
+        if printed.n_is_base:
+            problem.equal(base, shown.n)
+        else:
+            problem.fact(base, 0, shown.n)
+    ratio = printed.ratios_of_counts if row == CITY_ROW else printed.hood_ratios
+    if ratio:
+        for category, percent in shown.percents.items():
+            _percent_fact(problem, cell(category), base, percent)
+    # Intervals are inverted only where they are functions of counts (unweighted).
+    exact = printed.ratios_of_counts and printed.hood_ratios
+    if printed.kind == "favorable" and shown.interval and exact and row != CITY_ROW:
+        _favorable_choice(problem, printed, row, shown, _x)
+    if printed.kind == "mean" and shown.mean is not None and printed.values and ratio:
+        _mean_facts(problem, printed, row, shown, base)
+
+
+def _percent_fact(problem: Problem, part: dict, base: dict, percent: float) -> None:
+    """percent − ½ ≤ 100 × part / base ≤ percent + ½, as two linear facts."""
+    for bound, sign in ((percent + HALF_PERCENT, -1.0), (percent - HALF_PERCENT, 1.0)):
+        terms = {name: 100.0 * a for name, a in part.items()}
+        for name, a in base.items():
+            terms[name] = terms.get(name, 0.0) - bound * a
+        if sign < 0:
+            problem.fact(terms, -float("inf"), 0.0)
+        else:
+            problem.fact(terms, 0.0, float("inf"))
+
+
+def _favorable_choice(problem: Problem, printed: Printed, row, shown: PrintedRow, _x) -> None:
+    """Every (base, favorable) pair that prints this share and interval."""
+    percent = shown.percents.get(FAVORABLE)
+    top = shown.n if shown.n is not None else problem.upper.get(_x(row, FAVORABLE))
+    if percent is None or top is None:
+        return
+    bases = [shown.n] if printed.n_is_base and shown.n is not None else range(1, int(top) + 1)
+    candidates = []
+    for m in bases:
+        for f in range(m + 1):
+            if round(100 * f / m) != percent:
+                continue
+            low, high = wilson_interval(f, m)
+            if (round(100 * low), round(100 * high)) == tuple(shown.interval):
+                candidates.append({_x(row, FAVORABLE): f, _x(row, OTHER): m - f})
+    if candidates:
+        problem.choice(candidates)
+
+
+def _mean_facts(problem: Problem, printed: Printed, row, shown: PrintedRow, base: dict) -> None:
+    """The printed mean bounds Σ value × count; with a known n, the printed interval
+    bounds Σ value² × count (the standard deviation)."""
+    half = 0.5 * 10 ** (-printed.mean_decimals)
+    for bound, low in ((shown.mean + half, False), (shown.mean - half, True)):
+        fact = {name: printed.values[name[2]] - bound for name in base}
+        problem.fact(fact, 0.0 if low else -float("inf"), float("inf") if low else 0.0)
+    if shown.interval is None or shown.n is None or not printed.n_is_base or shown.n < 2:
+        return
+    if not (printed.ratios_of_counts and printed.hood_ratios):
+        return
+    from scipy.special import stdtrit  # scipy's t quantile, as statistics.py uses
+
+    m = shown.n
+    t = float(stdtrit(m - 1, 0.975))
+    width = (shown.interval[1] - shown.interval[0]) / 2
+    corners = []
+    for w in (max(width - half, 0.0), width + half):
+        for mu in (shown.mean - half, shown.mean + half):
+            sd = w * m**0.5 / t
+            corners.append((m - 1) * sd * sd + m * mu * mu)
+    squares = {n: printed.values[n[2]] ** 2 for n in base}
+    problem.fact(squares, min(corners) - 1e-6, max(corners) + 1e-6)
+
+
+def truth(cells) -> dict:
+    """The true values of the intruder's unknowns, from `cells.QuestionCells`."""
+    values = {}
+    for row, counts in cells.rows.items():
+        for category, count in counts.cells.items():
+            values[("x", row, category)] = count
+        values[("gap", row)] = counts.gap
+        values[("base", row)] = counts.base
+    return values
+
+
+__all__ = ["Printed", "PrintedRow", "intruder_problem", "truth", "UNPLACED_ROW"]

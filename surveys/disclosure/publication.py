@@ -1,0 +1,319 @@
+"""What a public page prints of a report, decided and audited as one publication.
+
+The choices (docs/privacy.md says why):
+
+- **n is the base of every figure**: the substantive answers ("don't know", "prefer
+  not to say" and skips are in no printed figure). A row's gap — its respondents not in
+  the base — is protected like a cell: a neighborhood whose gap is 1..k−1 is not shown
+  for that question, since a reader who knows how many of its residents took part would
+  read the gap off n.
+- **Whole percentages, intervals as computed.** With n printed, a whole percentage of
+  an n under 100 gives its count exactly, so protection cannot come from rounding: it
+  comes from every count a printed figure pins (a share *and* its complement, each
+  answer's count) being 0 or at least k. An interval is a function of the same counts,
+  so it adds nothing an intruder could use. Means are printed to one decimal.
+- **Suppression**: a figure resting on 1..k−1 people is hidden (primary); a hidden
+  cell alone in its row gets a partner, a zero first (hiding zeros and single figures
+  before whole rows); a neighborhood hidden alone in a column whose city-wide figure is
+  printed gets a partner neighborhood, preferring neighborhoods hidden in other
+  questions of the same publication, so that the same neighborhoods are hidden wherever
+  their n could be derived.
+- **Audit**: the intruder (intruder.py) attacks what would be printed; a count it pins
+  within 1..k−1 hides its row, and after a few rounds a question that still leaks is
+  withheld with its reason — never the whole page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext, gettext_noop
+
+from ..analysis.public import PublicCell, PublicGroup, PublicQuestion
+from ..analysis.report import QuestionResult, Report
+from ..analysis.suppression import MIN_K
+from .cells import CITY_ROW, FAVORABLE, UNPLACED_ROW, QuestionCells, question_cells
+from .intruder import disclosed
+from .printed import Printed, PrintedRow, intruder_problem, truth
+
+FIGURE = "figure"  # the one figure of a favorable or mean row
+N = "n"
+AUDIT_ROUNDS = 4
+MEAN_DECIMALS = 1
+WITHHELD = gettext_noop(
+    "Not shown: these figures could not be published without revealing the answers of "
+    "fewer than %(k)s people."
+)
+CITY_ONLY = "Shown for the whole city only."
+
+
+@dataclass
+class Plan:
+    """What is hidden of one question: whole rows, single figures, intervals."""
+
+    rows: set = field(default_factory=set)
+    cells: set = field(default_factory=set)  # (row, category or FIGURE)
+    withheld: bool = False
+
+    def hides(self, row, column) -> bool:
+        if row in self.rows or row == UNPLACED_ROW:
+            return True
+        return column != N and (row, column) in self.cells
+
+
+@dataclass
+class Publication:
+    """A report's public figures, with the cells and plan that decided them."""
+
+    k: int
+    questions: list[PublicQuestion]
+    plans: dict[str, Plan]
+    cells: dict[str, QuestionCells]
+    respondents: dict
+
+
+def publish(report: Report, keys: Sequence[str] | None, respondents: Mapping) -> Publication:
+    """The publishable view of the questions and indices named by `keys` (all if None).
+    `respondents` counts people per neighborhood code, UNPLACED_ROW and CITY_ROW, as
+    `cells.respondents_by_row` does."""
+    k = max(int(report.k), MIN_K)
+    results = [*report.questions, *report.indices]
+    if keys is not None:
+        order = {key: i for i, key in enumerate(keys)}
+        results = sorted((r for r in results if r.key in order), key=lambda r: order[r.key])
+    weighted = report.weighting != "none"
+    hood_ratios = report.weighting != "rake"
+    cells = {
+        r.key: question_cells(r, respondents, ratio_counts=not weighted)
+        for r in results
+        if not r.about_respondent
+    }
+    # First every question's own small rows, so that complements prefer them everywhere.
+    primary = {key: _primary(c, k) for key, c in cells.items()}
+    preferred = set().union(*(p.rows for p in primary.values())) if primary else set()
+    plans, questions = {}, []
+    for result in results:
+        if result.about_respondent:
+            questions.append(_city_only(result, k, respondents.get(CITY_ROW, 0)))
+            continue
+        qc = cells[result.key]
+        plan = primary[result.key]
+        for _round in range(AUDIT_ROUNDS):
+            _complement(qc, plan, k, preferred)
+            public = _public_question(result, qc, plan, k)
+            printed = printed_of(public, qc, weighted=weighted, hood_ratios=hood_ratios)
+            leaks = disclosed(intruder_problem(printed, respondents), truth(qc), k)
+            if not leaks:
+                break
+            _escalate(qc, plan, leaks, preferred)
+        else:
+            plan.withheld = True
+            public = _public_question(result, qc, plan, k)
+        preferred |= plan.rows
+        plans[result.key] = plan
+        questions.append(public)
+    return Publication(k, questions, plans, cells, dict(respondents))
+
+
+def _primary(qc: QuestionCells, k: int) -> Plan:
+    plan = Plan()
+    for row, r in [*qc.rows.items(), (CITY_ROW, qc.city)]:
+        if row == UNPLACED_ROW:
+            continue
+        if r.base < k or 0 < r.gap < k:
+            plan.rows.add(row)
+            continue
+        if qc.kind == "favorable" and any(0 < v < k for v in r.cells.values()):
+            plan.cells.add((row, FIGURE))
+        elif qc.kind == "distribution":
+            plan.cells.update((row, c) for c, v in r.cells.items() if 0 < v < k)
+        elif qc.kind == "choices":
+            for c, yes in r.cells.items():
+                if 0 < yes < k or 0 < r.base - yes < k:
+                    plan.cells.add((row, c))
+    return plan
+
+
+def _columns(qc: QuestionCells) -> list[str]:
+    if qc.kind in ("favorable", "mean"):
+        return [N, FIGURE]
+    return [N, *qc.categories]
+
+
+def _value(qc: QuestionCells, row, column) -> int:
+    r = qc.city if row == CITY_ROW else qc.rows[row]
+    if column == N:
+        return r.base
+    if column == FIGURE:
+        return r.cells.get(FAVORABLE, r.base)
+    return r.cells.get(column, 0)
+
+
+def _complement(qc: QuestionCells, plan: Plan, k: int, preferred: set) -> None:
+    """Add hidden figures until no hidden one stands alone in a row or a column."""
+    hoods = [row for row in qc.rows if row != UNPLACED_ROW]
+    changed = True
+    while changed:
+        changed = False
+        if qc.kind == "distribution":
+            for row in [*hoods, CITY_ROW]:
+                if row in plan.rows:
+                    continue
+                hidden = [c for c in qc.categories if (row, c) in plan.cells]
+                if len(hidden) == 1:
+                    visible = [c for c in qc.categories if (row, c) not in plan.cells]
+                    if not visible:
+                        plan.rows.add(row)
+                    else:
+                        # A zero hides least; otherwise the smallest count.
+                        partner = min(visible, key=lambda c: _value(qc, row, c))
+                        plan.cells.add((row, partner))
+                    changed = True
+        for column in _columns(qc):
+            if plan.hides(CITY_ROW, column):
+                continue
+            hidden = [h for h in hoods if plan.hides(h, column) and _value(qc, h, column)]
+            unplaced = UNPLACED_ROW in qc.rows and _value(qc, UNPLACED_ROW, column) >= k
+            if len(hidden) != 1 or unplaced:
+                continue
+            shown = [h for h in hoods if not plan.hides(h, column)]
+            if not shown:
+                plan.rows.add(CITY_ROW) if column == N else plan.cells.add((CITY_ROW, column))
+            else:
+                partner = min(shown, key=lambda h: (h not in preferred, _value(qc, h, column)))
+                plan.rows.add(partner) if column == N else plan.cells.add((partner, column))
+            changed = True
+
+
+def _escalate(qc: QuestionCells, plan: Plan, leaks: Mapping, preferred: set) -> None:
+    """Hide the rows of leaking cells; the unplaced respondents' (never shown) get a
+    neighborhood hidden beside them, or else the city-wide row."""
+    for name in leaks:
+        row = name[1]
+        if row != UNPLACED_ROW:
+            plan.rows.add(row)
+            continue
+        shown = [h for h in qc.rows if h != UNPLACED_ROW and h not in plan.rows]
+        if shown:
+            plan.rows.add(min(shown, key=lambda h: (h not in preferred, qc.rows[h].base)))
+        else:
+            plan.rows.add(CITY_ROW)
+
+
+def _public_question(result: QuestionResult, qc: QuestionCells, plan: Plan, k: int):
+    groups = []
+    for group in result.groups:
+        groups.append(_public_group(result, qc, plan, group, group.neighborhood))
+    overall = _public_group(result, qc, plan, result.overall, CITY_ROW)
+    note = ""
+    if plan.withheld:
+        overall = PublicGroup(None, result.overall.name, None, hidden=True)
+        groups = [PublicGroup(g.neighborhood, g.name, None, hidden=True) for g in result.groups]
+        note = gettext(WITHHELD) % {"k": k}
+    return PublicQuestion(
+        key=result.key,
+        type=result.type,
+        label=result.label,
+        measure=result.measure,
+        codes=result.codes,
+        overall=overall,
+        groups=groups,
+        test=_test(result),
+        note=note,
+    )
+
+
+def _test(result: QuestionResult) -> str | None:
+    test = result.test
+    return test.name if test is not None and test.p_value == test.p_value else None
+
+
+def _public_group(result, qc: QuestionCells, plan: Plan, group, row) -> PublicGroup:
+    public = PublicGroup(group.neighborhood, group.name, None)
+    r = qc.city if row == CITY_ROW else qc.rows[row]
+    if plan.hides(row, N):
+        public.hidden = True
+        return public
+    e = group.estimate
+    public.n = r.base
+    reliable = not group.unreliable
+    public.uncertain = group.unreliable
+    for code, label, non in result.codes:
+        if non or qc.kind not in ("distribution", "choices"):
+            continue
+        # An unreliable group's percentages are withheld, as its mean and interval are.
+        shown = reliable and not plan.hides(row, code) and code in e.percent
+        public.cells.append(PublicCell(code, label, round(e.percent[code]) if shown else None))
+    if qc.kind == "mean" and reliable and e.mean is not None and not plan.hides(row, FIGURE):
+        public.mean = round(e.mean, MEAN_DECIMALS)
+        if e.ci and e.ci[0] == e.ci[0]:
+            public.ci = tuple(round(v, MEAN_DECIMALS) for v in e.ci)
+    if qc.kind == "favorable" and reliable and e.favorable and not plan.hides(row, FIGURE):
+        public.favorable = round(100 * e.favorable["p"])
+        low, high = e.favorable["ci"]
+        public.favorable_ci = (round(100 * low), round(100 * high))
+    return public
+
+
+def printed_of(
+    public: PublicQuestion, qc: QuestionCells, *, weighted: bool, hood_ratios: bool = True
+) -> Printed:
+    """Exactly the numbers `public` prints, as the intruder reads them."""
+    rows = {}
+    for row, group in [(CITY_ROW, public.overall)] + [(g.neighborhood, g) for g in public.groups]:
+        if group.hidden or group.n is None:
+            continue
+        shown = PrintedRow(n=group.n)
+        if qc.kind == "favorable" and group.favorable is not None:
+            shown.percents[FAVORABLE] = group.favorable
+            shown.interval = group.favorable_ci
+        for cell in group.cells:
+            if cell.percent is not None:
+                shown.percents[cell.code] = cell.percent
+        if group.mean is not None:
+            shown.mean, shown.interval = group.mean, group.ci
+        rows[row] = shown
+    listed = frozenset(g.neighborhood for g in public.groups)
+    return Printed(
+        listed=listed,
+        kind=qc.kind,
+        categories=qc.categories,
+        rows=rows,
+        values=qc.values,
+        mean_decimals=MEAN_DECIMALS,
+        ratios_of_counts=not weighted,
+        hood_ratios=hood_ratios,
+    )
+
+
+def _city_only(result: QuestionResult, k: int, people: int) -> PublicQuestion:
+    """Questions about the respondent: the whole city only, percentages of cells ≥ k."""
+    e = result.overall.estimate
+    overall = PublicGroup(None, result.overall.name, None)
+    codes = [(c, label) for c, label, non in result.codes if not non]
+    counts = {c: int(e.counts.get(c, 0)) for c, _label in codes}
+    base = sum(counts.values())
+    small = [c for c, v in counts.items() if 0 < v < k]
+    if base < k or 0 < people - base < k:
+        overall.hidden = True
+    else:
+        overall.n = base
+        if len(small) == 1:  # a lone hidden share would follow from the others
+            rest = [c for c in counts if c not in small]
+            if rest:
+                small.append(min(rest, key=counts.get))
+        for c, label in codes:
+            shown = c not in small and c in e.percent
+            overall.cells.append(PublicCell(c, label, round(e.percent[c]) if shown else None))
+    return PublicQuestion(
+        key=result.key,
+        type=result.type,
+        label=result.label,
+        measure=result.measure,
+        codes=result.codes,
+        overall=overall,
+        groups=[],
+        test=None,
+        note=CITY_ONLY,
+    )

@@ -1,0 +1,40 @@
+"""The workbook's "Public figures" sheet: exactly what the public results page would
+print of the same report, decided and audited by surveys/disclosure/publication.py.
+Analysts may publish this sheet as it stands; the exact sheets beside it they may not.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..analysis.report import Report
+from ..disclosure.cells import respondents_by_row
+from ..disclosure.publication import publish
+
+HEADER = ["key", "label", "neighborhood", "n", "figure", "value", "low", "high", "note"]
+
+
+def public_figure_rows(report: Report) -> Iterator[list]:
+    """Header first; then one row per printed figure; "—" where the page shows none."""
+    yield HEADER
+    publication = publish(report, None, respondents_by_row(report.selection))
+    for question in publication.questions:
+        labels = {code: label for code, label, _non in question.codes}
+        for group in [question.overall, *question.groups]:
+            where = group.neighborhood or "(city-wide)"
+            head = [question.key, question.label, where]
+            if group.hidden or group.n is None:
+                yield [*head, None, "—", None, None, None, question.note or "not shown"]
+                continue
+            if group.favorable is not None:
+                low, high = group.favorable_ci or (None, None)
+                yield [*head, group.n, "favorable %", group.favorable, low, high, ""]
+            if group.mean is not None:
+                low, high = group.ci or (None, None)
+                yield [*head, group.n, "mean", group.mean, low, high, ""]
+            for cell in group.cells:
+                figure = f"% {labels.get(cell.code, cell.code)}"
+                yield [*head, group.n, figure, cell.percent, None, None, ""]
+            if group.favorable is None and group.mean is None and not group.cells:
+                note = "too uncertain to show" if group.uncertain else ""
+                yield [*head, group.n, "n", None, None, None, note]
