@@ -53,7 +53,7 @@ def report(small: int, rng: random.Random) -> tuple[Report, dict]:
 
         def make(obs):
             return estimate(
-                obs, strata={}, non_substantive=frozenset({"98"}), favorable_codes=("4", "5")
+                obs, design=None, non_substantive=frozenset({"98"}), favorable_codes=("4", "5")
             )
 
         everything = [o for obs in observations.values() for o in obs]

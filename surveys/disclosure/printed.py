@@ -48,6 +48,9 @@ class Printed:
     listed: frozenset = frozenset()
 
 
+ANSWERED = "answered"  # the one category of a question without categories (numbers)
+
+
 def intruder_problem(
     printed: Printed,
     respondents: Mapping[Hashable, int],
@@ -93,7 +96,9 @@ def intruder_problem(
                 problem.unknown(_x(row, c), upper=people)
                 problem.fact({_x(row, c): 1.0, _base(row): -1.0}, -float("inf"), 0.0)
         else:
-            base_terms[row] = {_x(row, c): 1.0 for c in _categories(printed)}
+            # A number question has no answer categories: its base is one count.
+            names = _categories(printed) or [ANSWERED]
+            base_terms[row] = {_x(row, c): 1.0 for c in names}
             for name in base_terms[row]:
                 problem.unknown(name, upper=people)
         problem.unknown(_gap(row), upper=0 if printed.no_gap else people)
@@ -203,6 +208,8 @@ def truth(cells) -> dict:
     for row, counts in cells.rows.items():
         for category, count in counts.cells.items():
             values[("x", row, category)] = count
+        if not counts.cells:
+            values[("x", row, ANSWERED)] = counts.base
         values[("gap", row)] = counts.gap
         values[("base", row)] = counts.base
     return values

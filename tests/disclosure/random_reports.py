@@ -62,7 +62,7 @@ def report_of(questions, people, kinds, k: int = 10) -> tuple[Report, dict]:
 
         def make(obs, favorable=favorable):
             return estimate(
-                obs, strata={}, non_substantive=frozenset({DONT_KNOW}), favorable_codes=favorable
+                obs, design=None, non_substantive=frozenset({DONT_KNOW}), favorable_codes=favorable
             )
 
         everything = [o for obs in observations.values() for o in obs]
