@@ -28,6 +28,7 @@ from wagtail.models import Page
 
 from .models import KnownViewRestrictions  # defined before models.py imports this module
 from .rich_text import RICH_TEXT_FEATURES
+from .visitor_language import LinksInVisitorLanguage
 
 CACHE_SECONDS = 60
 
@@ -44,7 +45,7 @@ class ResultsPageForm(WagtailAdminPageForm):
             self.fields["survey"].queryset = surveys_visible_to(self.for_user, VIEW_RESULTS)
 
 
-class ResultsPage(KnownViewRestrictions, Page):
+class ResultsPage(KnownViewRestrictions, LinksInVisitorLanguage, Page):
     """Published results of a survey: the questions organizers choose, suppressed and
     rounded for the public, with charts, tables and maps."""
 

@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from django import template
 from django.conf import settings
 from django.utils import translation
-from django.utils.translation import get_language_info
+from django.utils.translation import get_language_info, gettext_lazy as _
 from wagtail.models import Page
 
 from cms.routes import remembered
+from cms.visitor_language import own_languages
 
 register = template.Library()
 
@@ -32,7 +33,8 @@ def _translation_urls(page: Page | None, request) -> dict[str, str]:
 
     def urls():
         translations = page.get_translations(inclusive=True).live().select_related("locale")
-        return {p.locale.language_code: p.get_url(request) for p in translations}
+        with own_languages():
+            return {p.locale.language_code: p.get_url(request) for p in translations}
 
     if request is None:
         return urls()
@@ -58,3 +60,38 @@ def language_switcher(context) -> dict:
         for code, name in settings.LANGUAGES
     ]
     return {"links": links}
+
+
+PAGE_NOT_TRANSLATED = _(
+    "This page has not been translated into %(language)s yet. It is offered in these languages:"
+)
+
+
+@register.inclusion_tag("includes/missing_translation.html", takes_context=True)
+def missing_translation_notice(context) -> dict:
+    """On a page served in a language it has no translation in (the default language's
+    page, under the visitor's prefix): say so in the visitor's language, and link the
+    languages the page has. A page type may word it (`missing_translation_message`)."""
+    page = context.get("page")
+    current = translation.get_language()
+    if not isinstance(page, Page) or not page.pk or page.locale.language_code == current:
+        return {"offered": []}
+    urls = _translation_urls(page, context.get("request"))
+    offered = [
+        LanguageLink(
+            code=code,
+            name=name,
+            url=urls[code],
+            current=False,
+            bidi=get_language_info(code)["bidi"],
+        )
+        for code, name in settings.LANGUAGES
+        if code in urls
+    ]
+    message = getattr(page, "missing_translation_message", PAGE_NOT_TRANSLATED)
+    return {
+        "offered": offered,
+        "message": message % {"language": get_language_info(current)["name_local"]},
+        "language": current,
+        "bidi": get_language_info(current)["bidi"],
+    }
