@@ -49,6 +49,9 @@ class ResultsPage(KnownViewRestrictions, LinksInVisitorLanguage, Page):
     """Published results of a survey: the questions organizers choose, suppressed and
     rounded for the public, with charts, tables and maps."""
 
+    # Linked from the home and thank-you pages (cms.navigation).
+    linked_after_answering = True
+
     survey = models.ForeignKey(
         "surveys.SurveyPage",
         on_delete=models.PROTECT,

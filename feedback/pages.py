@@ -25,6 +25,9 @@ MIN_SMALL_CELL_THRESHOLD = 5
 class CommunityVoicesPage(KnownViewRestrictions, LinksInVisitorLanguage, RoutablePageMixin, Page):
     """Published feedback beside organizers' replies ("you said, we did"), and the form."""
 
+    # Linked from the home and thank-you pages (cms.navigation).
+    linked_after_answering = True
+
     intro = RichTextField(_("introduction"), features=RICH_TEXT_FEATURES, blank=True)
     form_intro = RichTextField(
         _("form introduction"),

@@ -95,3 +95,19 @@ def missing_translation_notice(context) -> dict:
         "language": current,
         "bidi": get_language_info(current)["bidi"],
     }
+
+
+@register.inclusion_tag("includes/site_menu.html", takes_context=True)
+def site_menu(context) -> dict:
+    """The site navigation: the home page and the pages organizers show in menus."""
+    from cms.navigation import menu_pages
+
+    return {"pages": menu_pages(context.get("request")), "page": context.get("page")}
+
+
+@register.inclusion_tag("includes/community_links.html", takes_context=True)
+def community_links(context) -> dict:
+    """Links to community voices and published results (home and thank-you pages)."""
+    from cms.navigation import community_pages
+
+    return {"pages": community_pages(context.get("request"))}
