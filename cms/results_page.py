@@ -144,7 +144,22 @@ class ResultsPage(KnownViewRestrictions, LinksInVisitorLanguage, Page):
         context = super().get_context(request, *args, **kwargs)
         preview = getattr(request, "is_preview", False) or self.pk is None
         context["results"] = self.public_displays(use_cache=not preview)
+        context["labels_language"] = self.labels_language()
         return context
+
+    def labels_language(self) -> str:
+        """The language the question labels are shown in: the visitor's where the survey
+        has a live translation in it (surveys.presentation.in_language), else the
+        survey's own."""
+        from wagtail.models import Locale
+
+        survey = self.survey.specific.responses_survey
+        language = translation.get_language()
+        locale = Locale.objects.filter(language_code=language).first()
+        translated = survey.get_translation_or_none(locale) if locale else None
+        if translated is not None and translated.live:
+            return language
+        return survey.locale.language_code
 
     def cache_key(self) -> str:
         """Keyed on what the page publishes and on the survey's responses version, so
@@ -172,7 +187,7 @@ class ResultsPage(KnownViewRestrictions, LinksInVisitorLanguage, Page):
         from surveys.analysis.counts import Selection
         from surveys.analysis.public import public_results
         from surveys.analysis.report import build_report
-        from surveys.presentation import displays
+        from surveys.presentation import displays, in_language
         from surveys.release import release_due
 
         if not self.window_is_closed:
@@ -188,7 +203,10 @@ class ResultsPage(KnownViewRestrictions, LinksInVisitorLanguage, Page):
             # The total is a count like any other: under k it is not shown.
             "responses": report.responses if report.responses >= report.k else None,
             "k": report.k,
-            "displays": displays(public_results(report, self.keys), analyst=False),
+            "displays": displays(
+                in_language(public_results(report, self.keys), survey, translation.get_language()),
+                analyst=False,
+            ),
         }
         if use_cache:
             cache.set(self.cache_key(), result, timeout=CACHE_SECONDS)

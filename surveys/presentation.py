@@ -6,9 +6,9 @@ The admin shows analysts every figure with its flags; public pages show only wha
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, gettext_lazy
 
 from cms.models import Neighborhood
 
@@ -83,6 +83,59 @@ def _note(group) -> str:
     if group.suppressed:
         return _("fewer than k answers")
     return _("unreliable") if group.unreliable else ""
+
+
+# The names analysis gives its tests and notes, said in the reader's language.
+SAID_IN_WORDS = {
+    "Pearson's chi-square test of independence": gettext_lazy(
+        "Pearson's chi-square test of independence"
+    ),
+    "chi-square test of independence": gettext_lazy("chi-square test of independence"),
+    "Rao–Scott corrected chi-square test (F)": gettext_lazy(
+        "Rao–Scott corrected chi-square test (F)"
+    ),
+    "Kruskal–Wallis rank-sum test": gettext_lazy("Kruskal–Wallis rank-sum test"),
+    "Welch's t-test": gettext_lazy("Welch's t-test"),
+    "Fisher's exact test": gettext_lazy("Fisher's exact test"),
+    "Shown for the whole city only.": gettext_lazy("Shown for the whole city only."),
+}
+
+
+def _said(text: str) -> str:
+    return str(SAID_IN_WORDS.get(text, text))
+
+
+def in_language(results: list[PublicQuestion], survey, language: str) -> list[PublicQuestion]:
+    """`results` with question, index and answer labels from the survey's live
+    translation in `language` (codes and keys are the same in every language), and the
+    test names and notes translated; unchanged labels where there is no translation."""
+    from wagtail.models import Locale
+
+    # Imported here: surveys.questionnaire reads the page models.
+    from .questionnaire import build_questionnaire
+
+    labels: dict = {}
+    locale = Locale.objects.filter(language_code=language).first()
+    translated = survey.get_translation_or_none(locale) if locale else None
+    if translated is not None and translated.live:
+        questionnaire = build_questionnaire(translated.specific)
+        for question in questionnaire.questions:
+            labels[question.key] = question.label
+            labels.update({(question.key, c.code): c.label for c in question.choices})
+        labels.update({index.key: index.label for index in questionnaire.indices})
+    return [
+        replace(
+            result,
+            label=labels.get(result.key, result.label),
+            codes=[
+                (code, labels.get((result.key, code), label), non)
+                for code, label, non in result.codes
+            ],
+            test=_said(result.test) if result.test else result.test,
+            note=_said(result.note) if result.note else result.note,
+        )
+        for result in results
+    ]
 
 
 def displays(results, *, analyst: bool) -> list[QuestionDisplay]:

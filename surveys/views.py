@@ -254,7 +254,10 @@ def _render_page(request: HttpRequest, fill: Fill, index: int, form: ResponseFor
             questionnaire,
             index,
             tuple(form.fields),
-            lambda: render_to_string("surveys/includes/items.html", {"entries": entries}),
+            lambda: render_to_string(
+                "surveys/includes/items.html",
+                {"entries": entries, "content_lang": questionnaire.language},
+            ),
         )
     context.update(
         {

@@ -111,3 +111,23 @@ def community_links(context) -> dict:
     from cms.navigation import community_pages
 
     return {"pages": community_pages(context.get("request"))}
+
+
+@register.filter
+def lang_attrs(source) -> str:
+    """` lang="…" dir="…"` for content in another language than the interface's: `source`
+    is a page (its locale's language) or a language code; "" when they agree."""
+    from django.utils.html import format_html
+
+    code = source.locale.language_code if isinstance(source, Page) else source
+    if not code or code == translation.get_language():
+        return ""
+    direction = "rtl" if get_language_info(code)["bidi"] else "ltr"
+    return format_html(' lang="{}" dir="{}"', code, direction)
+
+
+@register.simple_tag
+def settings_lang() -> str:
+    """`lang_attrs` for text organizers write once in site settings (the default
+    language's)."""
+    return lang_attrs(settings.LANGUAGE_CODE)
