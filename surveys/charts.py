@@ -219,16 +219,16 @@ def neighborhood_map(
         cy = sum(project(p)[1] for p in rings[0]) / len(rings[0])
         parts.append(
             format_html(
-                '<g{}><title>{}: {}</title><path d="{}" fill="{}" class="area"/>'
-                '<text x="{}" y="{}" class="area-name" text-anchor="middle">{}</text>'
+                '<g><title>{}: {}</title><path d="{}" fill="{}" class="area"/>'
+                '<text x="{}" y="{}" class="area-name" text-anchor="middle"{}>{}</text>'
                 '<text x="{}" y="{}" class="area-value" text-anchor="middle">{}</text></g>',
-                names_lang(),
                 area.name,
                 label,
                 path,
                 fill,
                 px(cx),
                 px(cy - 2),
+                names_lang(),
                 area.name,
                 px(cx),
                 px(cy + 12),

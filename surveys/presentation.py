@@ -43,6 +43,13 @@ class QuestionDisplay:
     distribution_codes: list[str] = field(default_factory=list)
     distribution: list[tuple[str, list[str]]] = field(default_factory=list)
 
+    @property
+    def has_dashes(self) -> bool:
+        """Whether a table shows "—" somewhere (then a footnote says why)."""
+        cells = [c for _name, row in self.distribution for c in row]
+        cells += [v for row in self.rows for v in (row.n, row.value)]
+        return "—" in cells
+
 
 def _uses_favorable(result) -> bool:
     groups = [result.overall, *result.groups]
@@ -138,6 +145,19 @@ def in_language(results: list[PublicQuestion], survey, language: str) -> list[Pu
     ]
 
 
+def favorable_words(result) -> str:
+    """What "favorable" means for this question or index, in words ("% who answered: Not
+    at all worried / Not very worried"); "" where nothing is favorable."""
+    labels = {code: label for code, label, _non in result.codes}
+    chosen = [labels[code] for code in getattr(result, "favorable_codes", ()) if code in labels]
+    if chosen:
+        return _("%% who answered: %(answers)s") % {"answers": " / ".join(chosen)}
+    threshold = getattr(result, "favorable_at_least", None)
+    if threshold is not None:
+        return _("%% with a score of %(score)s or more") % {"score": f"{threshold:g}"}
+    return ""
+
+
 def displays(results, *, analyst: bool) -> list[QuestionDisplay]:
     """Every result drawn, with the neighborhoods' boundaries read once for all maps."""
     boundaries = list(Neighborhood.objects.filter(boundary__isnull=False))
@@ -164,7 +184,7 @@ def display(
             value, low, high = measured
             chart_rows.append(ChartRow(name, value, low, high, note, emphasis=city))
         rows.append(_table_row(name, group, measured, percent, note, city))
-    metric = _("Favorable answers (%)") if percent else _("Mean")
+    metric = (favorable_words(result) or _("Favorable answers (%)")) if percent else _("Mean")
     measured = any(pick(g) is not None for g in groups)
     display_ = QuestionDisplay(
         key=result.key,
@@ -232,7 +252,10 @@ def _map(result, pick, percent, boundaries: list[Neighborhood]) -> str | None:
             value = measured[0] if measured else None
             areas.append(MapArea(hood.code, hood.name, hood.boundary, value))
     return neighborhood_map(
-        areas, title=result.label, percent=percent, chart_id=f"map-{result.key}"
+        areas,
+        title=f"{result.label} — {_('Map')}",
+        percent=percent,
+        chart_id=f"map-{result.key}",
     )
 
 

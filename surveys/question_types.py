@@ -93,7 +93,8 @@ class SingleChoice(QuestionType):
             return forms.ChoiceField(
                 choices=[("", _("Choose…"))] + choices,
                 required=required,
-                widget=forms.Select,
+                # Options in the questionnaire's language (surveys/forms.py says which).
+                widget=SelectWithLanguages(),
                 error_messages=choice_error_messages(),
             )
         return forms.ChoiceField(

@@ -131,3 +131,9 @@ def settings_lang() -> str:
     """`lang_attrs` for text organizers write once in site settings (the default
     language's)."""
     return lang_attrs(settings.LANGUAGE_CODE)
+
+
+@register.filter
+def lang_for(languages: dict | None, key) -> str:
+    """`lang_attrs` of `languages[key]` (a mapping of codes to languages)."""
+    return lang_attrs((languages or {}).get(key, ""))

@@ -49,6 +49,8 @@ class PublicQuestion:
     groups: list[PublicGroup]
     test: str | None = None
     note: str = ""
+    favorable_codes: tuple[str, ...] = ()
+    favorable_at_least: float | None = None  # indices: a score at least this is favorable
 
 
 def public_results(report: Report, keys: Sequence[str] | None = None) -> list[PublicQuestion]:
@@ -98,6 +100,8 @@ def public_question(result: QuestionResult, k: int) -> PublicQuestion:
         groups=public_groups,
         test=test,
         note=note,
+        favorable_codes=result.favorable_codes,
+        favorable_at_least=getattr(result, "favorable_at_least", None),
     )
 
 
