@@ -219,9 +219,11 @@ def neighborhood_map(
         cy = sum(project(p)[1] for p in rings[0]) / len(rings[0])
         parts.append(
             format_html(
-                '<g><title>{}: {}</title><path d="{}" fill="{}" class="area"/>'
+                '<g><title{}>{}: {}</title><path d="{}" fill="{}" class="area"/>'
                 '<text x="{}" y="{}" class="area-name" text-anchor="middle"{}>{}</text>'
                 '<text x="{}" y="{}" class="area-value" text-anchor="middle">{}</text></g>',
+                # Its name and a number: the name's language; "not shown" is mixed.
+                names_lang() if area.value is not None else "",
                 area.name,
                 label,
                 path,
