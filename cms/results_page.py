@@ -144,7 +144,8 @@ class ResultsPage(KnownViewRestrictions, LinksInVisitorLanguage, Page):
         context = super().get_context(request, *args, **kwargs)
         preview = getattr(request, "is_preview", False) or self.pk is None
         context["results"] = self.public_displays(use_cache=not preview)
-        context["labels_language"] = self.labels_language()
+        if context["results"]:
+            context["labels_language"] = context["results"]["labels_language"]
         return context
 
     def labels_language(self) -> str:
@@ -203,6 +204,7 @@ class ResultsPage(KnownViewRestrictions, LinksInVisitorLanguage, Page):
             # The total is a count like any other: under k it is not shown.
             "responses": report.responses if report.responses >= report.k else None,
             "k": report.k,
+            "labels_language": self.labels_language(),
             "displays": displays(
                 in_language(public_results(report, self.keys), survey, translation.get_language()),
                 analyst=False,
