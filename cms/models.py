@@ -18,6 +18,7 @@ from wagtail.search import index
 from .geojson import validate_boundary
 from .rich_text import RICH_TEXT_FEATURES
 from .site_settings_form import SiteSettingsForm
+from .visitor_language import LinksInVisitorLanguage
 
 neighborhood_code_validator = RegexValidator(
     r"^[A-Za-z0-9][A-Za-z0-9_-]*\Z",
@@ -175,7 +176,7 @@ class FallbackToDefaultLanguage:
             return original.specific.route(request, path_components)
 
 
-class HomePage(KnownViewRestrictions, FallbackToDefaultLanguage, Page):
+class HomePage(KnownViewRestrictions, LinksInVisitorLanguage, FallbackToDefaultLanguage, Page):
     """The landing page: who runs the site, the surveys open now, and resources."""
 
     intro = RichTextField(_("introduction"), features=RICH_TEXT_FEATURES, blank=True)
@@ -217,7 +218,7 @@ class HomePage(KnownViewRestrictions, FallbackToDefaultLanguage, Page):
         return SurveyPage.objects.open_now().filter(locale_id=self.locale_id)
 
 
-class ContentPage(KnownViewRestrictions, FallbackToDefaultLanguage, Page):
+class ContentPage(KnownViewRestrictions, LinksInVisitorLanguage, FallbackToDefaultLanguage, Page):
     """Rich-text pages: know your rights, how to report a crime safely, resources."""
 
     intro = models.CharField(_("summary"), max_length=300, blank=True)

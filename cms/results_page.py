@@ -28,6 +28,7 @@ from wagtail.models import Page
 
 from .models import KnownViewRestrictions  # defined before models.py imports this module
 from .rich_text import RICH_TEXT_FEATURES
+from .visitor_language import LinksInVisitorLanguage
 
 CACHE_SECONDS = 60
 
@@ -44,9 +45,12 @@ class ResultsPageForm(WagtailAdminPageForm):
             self.fields["survey"].queryset = surveys_visible_to(self.for_user, VIEW_RESULTS)
 
 
-class ResultsPage(KnownViewRestrictions, Page):
+class ResultsPage(KnownViewRestrictions, LinksInVisitorLanguage, Page):
     """Published results of a survey: the questions organizers choose, suppressed and
     rounded for the public, with charts, tables and maps."""
+
+    # Linked from the home and thank-you pages (cms.navigation).
+    linked_after_answering = True
 
     survey = models.ForeignKey(
         "surveys.SurveyPage",
@@ -140,7 +144,23 @@ class ResultsPage(KnownViewRestrictions, Page):
         context = super().get_context(request, *args, **kwargs)
         preview = getattr(request, "is_preview", False) or self.pk is None
         context["results"] = self.public_displays(use_cache=not preview)
+        if context["results"]:
+            context["labels_language"] = context["results"]["labels_language"]
         return context
+
+    def labels_language(self) -> str:
+        """The language the question labels are shown in: the visitor's where the survey
+        has a live translation in it (surveys.presentation.in_language), else the
+        survey's own."""
+        from wagtail.models import Locale
+
+        survey = self.survey.specific.responses_survey
+        language = translation.get_language()
+        locale = Locale.objects.filter(language_code=language).first()
+        translated = survey.get_translation_or_none(locale) if locale else None
+        if translated is not None and translated.live:
+            return language
+        return survey.locale.language_code
 
     def cache_key(self) -> str:
         """Keyed on what the page publishes and on the survey's responses version, so
@@ -168,7 +188,7 @@ class ResultsPage(KnownViewRestrictions, Page):
         from surveys.analysis.counts import Selection
         from surveys.analysis.public import public_results
         from surveys.analysis.report import WeightingError, build_report
-        from surveys.presentation import displays
+        from surveys.presentation import displays, in_language
         from surveys.release import release_due
 
         if not self.window_is_closed:
@@ -189,7 +209,11 @@ class ResultsPage(KnownViewRestrictions, Page):
             # The total is a count like any other: under k it is not shown.
             "responses": report.responses if report.responses >= report.k else None,
             "k": report.k,
-            "displays": displays(public_results(report, self.keys), analyst=False),
+            "labels_language": self.labels_language(),
+            "displays": displays(
+                in_language(public_results(report, self.keys), survey, translation.get_language()),
+                analyst=False,
+            ),
         }
         if use_cache:
             cache.set(self.cache_key(), result, timeout=CACHE_SECONDS)

@@ -30,6 +30,8 @@ from django.utils import translation
 from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.views import serve as wagtail_serve
 
+from . import visitor_language
+
 MAX_ENTRIES = 2048
 
 
@@ -118,6 +120,7 @@ def serve(request: HttpRequest, path: str):
     template too, rendered after this returns: the version is forgotten when the request
     finishes)."""
     _request_version.set(content_version())
+    visitor_language.begin(translation.get_language())
     _keep_site_root_paths(request)
     if request.method in ("GET", "HEAD", "POST"):
         _route(request, path)

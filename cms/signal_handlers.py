@@ -6,6 +6,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from wagtail.models import Locale, Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
+from . import visitor_language
 from .routes import content_changed, forget_request_version
 
 
@@ -50,3 +51,5 @@ def connect_content_version() -> None:
         signal.connect(content_changed, weak=False, dispatch_uid=f"content-version-{id(signal)}")
     request_started.connect(forget_request_version, dispatch_uid="content-version-start")
     request_finished.connect(forget_request_version, dispatch_uid="content-version-finish")
+    request_started.connect(visitor_language.forget, dispatch_uid="visitor-language-start")
+    request_finished.connect(visitor_language.forget, dispatch_uid="visitor-language-finish")

@@ -5,7 +5,10 @@ from __future__ import annotations
 import re
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+
+from cms.widgets import SelectWithLanguages
 
 TEXT_MAX_LENGTH = 3000
 CONTACT_MAX_LENGTH = 200
@@ -71,7 +74,15 @@ class FeedbackForm(forms.Form):
 
     def __init__(self, *args, topics=(), neighborhoods=(), contact_days: int = 0, **kwargs):
         super().__init__(*args, **kwargs)
+        # A topic not yet translated, and every neighborhood name, say their language
+        # (the widget first: setting choices hands them to it).
+        self.fields["topic"].widget = SelectWithLanguages(
+            option_languages={t.code: t.locale.language_code for t in topics}
+        )
         self.fields["topic"].choices = topic_choices(topics)
+        self.fields["neighborhood"].widget = SelectWithLanguages(
+            option_languages={"*": settings.LANGUAGE_CODE}
+        )
         self.fields["neighborhood"].choices = neighborhood_choices(neighborhoods)
         self.fields["contact"].help_text = self.fields["contact"].help_text % {"days": contact_days}
 

@@ -17,12 +17,16 @@ from wagtail.models import Page
 
 from cms.models import KnownViewRestrictions
 from cms.rich_text import RICH_TEXT_FEATURES
+from cms.visitor_language import LinksInVisitorLanguage
 
 MIN_SMALL_CELL_THRESHOLD = 5
 
 
-class CommunityVoicesPage(KnownViewRestrictions, RoutablePageMixin, Page):
+class CommunityVoicesPage(KnownViewRestrictions, LinksInVisitorLanguage, RoutablePageMixin, Page):
     """Published feedback beside organizers' replies ("you said, we did"), and the form."""
+
+    # Linked from the home and thank-you pages (cms.navigation).
+    linked_after_answering = True
 
     intro = RichTextField(_("introduction"), features=RICH_TEXT_FEATURES, blank=True)
     form_intro = RichTextField(

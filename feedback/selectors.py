@@ -30,7 +30,7 @@ def topics_in(language: str) -> list[Topic]:
     locale_ids = _locale_ids(language)
     chosen: dict[str, Topic] = {}
     rows = sorted(
-        Topic.objects.filter(locale_id__in=locale_ids),
+        Topic.objects.filter(locale_id__in=locale_ids).select_related("locale"),
         key=lambda t: locale_ids.index(t.locale_id),
     )
     for topic in rows:

@@ -76,8 +76,11 @@ def community_voices(request: HttpRequest, page: CommunityVoicesPage) -> HttpRes
             chosen["neighborhood"] = ""
     listing = Paginator(items, page.per_page).get_page(request.GET.get("page"))
     labels = {t.code: t.name for t in topics}
+    # A topic not yet translated is shown in the language it has, and marked so.
+    topic_languages = {t.code: t.locale.language_code for t in topics}
     for item in listing:
         item.topic_label = labels.get(item.topic.code, item.topic.name)
+        item.topic_language = topic_languages.get(item.topic.code, "")
     query = "&".join(
         f"{k}={v}" for k, v in (("topic", chosen["topic"]), ("area", chosen["neighborhood"])) if v
     )
@@ -85,6 +88,7 @@ def community_voices(request: HttpRequest, page: CommunityVoicesPage) -> HttpRes
     context.update(
         {
             "topics": topics,
+            "topic_languages": topic_languages,
             "neighborhoods": neighborhoods,
             "chosen": chosen,
             "listing": listing,

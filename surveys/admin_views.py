@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext, gettext_lazy as _
 from django.views.generic import TemplateView
 from django_filters import ChoiceFilter, DateFromToRangeFilter, ModelChoiceFilter
@@ -43,16 +44,31 @@ class SurveyIndexView(BaseListingView):
     index_url_name = "surveys_admin:index"
     index_results_url_name = "surveys_admin:index_results"
     default_ordering = "title"
-    columns = [
-        TitleColumn(
-            "title",
-            label=_("Survey"),
-            url_name="surveys_admin:responses",
-            sort_key="title",
-        ),
-        Column("state_label", label=_("State"), accessor=lambda s: s.state().label),
-        NumberColumn("response_count", label=_("Responses"), sort_key="response_count"),
-    ]
+
+    @cached_property
+    def columns(self):
+        # Results one click away, for those who may see them.
+        with_results = set(
+            surveys_visible_to(self.request.user, VIEW_RESULTS).values_list("pk", flat=True)
+        )
+        return [
+            TitleColumn(
+                "title",
+                label=_("Survey"),
+                url_name="surveys_admin:responses",
+                sort_key="title",
+            ),
+            Column("state_label", label=_("State"), accessor=lambda s: s.state().label),
+            NumberColumn("response_count", label=_("Responses"), sort_key="response_count"),
+            TitleColumn(
+                "results",
+                label=_("Results"),
+                accessor=lambda s: gettext("Results") if s.pk in with_results else "",
+                get_url=lambda s: (
+                    reverse("surveys_admin:results", args=[s.pk]) if s.pk in with_results else None
+                ),
+            ),
+        ]
 
     def get_base_queryset(self):
         surveys = surveys_visible_to(self.request.user)
@@ -137,6 +153,7 @@ class ResponseListView(BaseListingView):
         context["total_responses"] = responses_of(self.survey).count()
         context["can_export"] = can_see(self.request.user, self.survey, EXPORT_RESPONSES)
         context["can_enter_paper"] = can_organize(self.request.user, self.survey)
+        context["can_view_results"] = can_see(self.request.user, self.survey, VIEW_RESULTS)
         return context
 
 

@@ -11,9 +11,10 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext as _
+from django.utils.translation import get_language, gettext as _
 
 ROW_HEIGHT = 26
 LABEL_WIDTH = 150
@@ -31,6 +32,13 @@ class ChartRow:
     high: float | None = None
     note: str = ""  # e.g. "unreliable", "too few answers"
     emphasis: bool = False  # the city-wide row
+
+
+def names_lang() -> SafeString:
+    """` lang="…"` for neighborhood names (written once, in the site's default language)
+    where the page is in another language."""
+    code = settings.LANGUAGE_CODE
+    return mark_safe(f' lang="{code}"' if code != get_language() else "")  # noqa: S308
 
 
 def px(value: float) -> str:
@@ -91,7 +99,8 @@ def interval_chart(
         )
     for index, row in enumerate(rows):
         y = ROW_HEIGHT * index + ROW_HEIGHT / 2 + 4
-        weight = ' font-weight="bold"' if row.emphasis else ""
+        # The city-wide row is named in the interface's words, the others by their names.
+        weight = ' font-weight="bold"' if row.emphasis else names_lang()
         parts.append(
             format_html(
                 '<text x="{}" y="{}" class="label" text-anchor="end"{}>{}</text>',
@@ -210,15 +219,18 @@ def neighborhood_map(
         cy = sum(project(p)[1] for p in rings[0]) / len(rings[0])
         parts.append(
             format_html(
-                '<g><title>{}: {}</title><path d="{}" fill="{}" class="area"/>'
-                '<text x="{}" y="{}" class="area-name" text-anchor="middle">{}</text>'
+                '<g><title{}>{}: {}</title><path d="{}" fill="{}" class="area"/>'
+                '<text x="{}" y="{}" class="area-name" text-anchor="middle"{}>{}</text>'
                 '<text x="{}" y="{}" class="area-value" text-anchor="middle">{}</text></g>',
+                # Its name and a number: the name's language; "not shown" is mixed.
+                names_lang() if area.value is not None else "",
                 area.name,
                 label,
                 path,
                 fill,
                 px(cx),
                 px(cy - 2),
+                names_lang(),
                 area.name,
                 px(cx),
                 px(cy + 12),

@@ -18,6 +18,7 @@ from django import forms
 from django.utils.translation import gettext as _
 
 from cms.protection import HONEYPOT_FIELD, STARTED_FIELD
+from cms.widgets import SelectWithLanguages
 
 from . import logic, revision_cache
 from .question_types import question_type
@@ -127,6 +128,9 @@ class ResponseForm(forms.Form):
 
         def build() -> forms.Field:
             field = question_type(question.type).form_field(question, required=required)
+            if isinstance(field.widget, SelectWithLanguages):
+                # Options are the questionnaire's words unless the type says otherwise.
+                field.widget.option_languages.setdefault("*", self.questionnaire.language)
             field.label = question.label
             field.help_text = question.help_text
             return field

@@ -30,6 +30,7 @@ from cms.models import (
     MovesContentVersion,
     Neighborhood,
 )
+from cms.visitor_language import LinksInVisitorLanguage
 
 from .bank_blocks import as_posted
 from .blocks import IndexBlock, QuestionBlock, QuestionStreamBlock
@@ -96,8 +97,14 @@ class SurveyPageQuerySet(MovesContentVersion, PageQuerySet):
         return self.exclude(models.Exists(earlier_translation))
 
 
-class SurveyPage(KnownViewRestrictions, RoutablePageMixin, Page):
+class SurveyPage(KnownViewRestrictions, LinksInVisitorLanguage, RoutablePageMixin, Page):
     """A questionnaire residents answer without an account."""
+
+    # Said, in the visitor's language, where the survey has no translation in it.
+    missing_translation_message = _(
+        "This survey has not been translated into %(language)s yet. "
+        "It is offered in these languages:"
+    )
 
     class State(models.TextChoices):
         OPEN = "open", _("Open")

@@ -6,9 +6,9 @@ The admin shows analysts every figure with its flags; public pages show only wha
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, gettext_lazy
 
 from cms.models import Neighborhood
 
@@ -44,6 +44,13 @@ class QuestionDisplay:
     # For questions without a mean or favorable share: percent per answer, per group.
     distribution_codes: list[str] = field(default_factory=list)
     distribution: list[tuple[str, list[str]]] = field(default_factory=list)
+
+    @property
+    def has_dashes(self) -> bool:
+        """Whether a table shows "—" somewhere (then a footnote says why)."""
+        cells = [c for _name, row in self.distribution for c in row]
+        cells += [v for row in self.rows for v in (row.n, row.value)]
+        return "—" in cells
 
 
 def _uses_favorable(result) -> bool:
@@ -87,6 +94,72 @@ def _note(group) -> str:
     return _("unreliable") if group.unreliable else ""
 
 
+# The names analysis gives its tests and notes, said in the reader's language.
+SAID_IN_WORDS = {
+    "Pearson's chi-square test of independence": gettext_lazy(
+        "Pearson's chi-square test of independence"
+    ),
+    "chi-square test of independence": gettext_lazy("chi-square test of independence"),
+    "Rao–Scott corrected chi-square test (F)": gettext_lazy(
+        "Rao–Scott corrected chi-square test (F)"
+    ),
+    "Kruskal–Wallis rank-sum test": gettext_lazy("Kruskal–Wallis rank-sum test"),
+    "Welch's t-test": gettext_lazy("Welch's t-test"),
+    "Fisher's exact test": gettext_lazy("Fisher's exact test"),
+    "Shown for the whole city only.": gettext_lazy("Shown for the whole city only."),
+}
+
+
+def _said(text: str) -> str:
+    return str(SAID_IN_WORDS.get(text, text))
+
+
+def in_language(results: list[PublicQuestion], survey, language: str) -> list[PublicQuestion]:
+    """`results` with question, index and answer labels from the survey's live
+    translation in `language` (codes and keys are the same in every language), and the
+    test names and notes translated; unchanged labels where there is no translation."""
+    from wagtail.models import Locale
+
+    # Imported here: surveys.questionnaire reads the page models.
+    from .questionnaire import build_questionnaire
+
+    labels: dict = {}
+    locale = Locale.objects.filter(language_code=language).first()
+    translated = survey.get_translation_or_none(locale) if locale else None
+    if translated is not None and translated.live:
+        questionnaire = build_questionnaire(translated.specific)
+        for question in questionnaire.questions:
+            labels[question.key] = question.label
+            labels.update({(question.key, c.code): c.label for c in question.choices})
+        labels.update({index.key: index.label for index in questionnaire.indices})
+    return [
+        replace(
+            result,
+            label=labels.get(result.key, result.label),
+            codes=[
+                (code, labels.get((result.key, code), label), non)
+                for code, label, non in result.codes
+            ],
+            test=_said(result.test) if result.test else result.test,
+            note=_said(result.note) if result.note else result.note,
+        )
+        for result in results
+    ]
+
+
+def favorable_words(result) -> str:
+    """What "favorable" means for this question or index, in words ("% who answered: Not
+    at all worried / Not very worried"); "" where nothing is favorable."""
+    labels = {code: label for code, label, _non in result.codes}
+    chosen = [labels[code] for code in getattr(result, "favorable_codes", ()) if code in labels]
+    if chosen:
+        return _("%% who answered: %(answers)s") % {"answers": " / ".join(chosen)}
+    threshold = getattr(result, "favorable_at_least", None)
+    if threshold is not None:
+        return _("%% with a score of %(score)s or more") % {"score": f"{threshold:g}"}
+    return ""
+
+
 def displays(results, *, analyst: bool) -> list[QuestionDisplay]:
     """Every result drawn, with the neighborhoods' boundaries read once for all maps."""
     boundaries = list(Neighborhood.objects.filter(boundary__isnull=False))
@@ -113,7 +186,7 @@ def display(
             value, low, high = measured
             chart_rows.append(ChartRow(name, value, low, high, note, emphasis=city))
         rows.append(_table_row(name, group, measured, percent, note, city))
-    metric = _("Favorable answers (%)") if percent else _("Mean")
+    metric = (favorable_words(result) or _("Favorable answers (%)")) if percent else _("Mean")
     measured = any(pick(g) is not None for g in groups)
     display_ = QuestionDisplay(
         key=result.key,
@@ -183,7 +256,10 @@ def _map(result, pick, percent, boundaries: list[Neighborhood]) -> str | None:
             value = measured[0] if measured else None
             areas.append(MapArea(hood.code, hood.name, hood.boundary, value))
     return neighborhood_map(
-        areas, title=result.label, percent=percent, chart_id=f"map-{result.key}"
+        areas,
+        title=f"{result.label} — {_('Map')}",
+        percent=percent,
+        chart_id=f"map-{result.key}",
     )
 
 

@@ -15,9 +15,12 @@ from decimal import Decimal
 from typing import Any, ClassVar
 
 from django import forms
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext_lazy as _
+
+from cms.widgets import SelectWithLanguages
 
 from .questionnaire import Question
 
@@ -90,7 +93,8 @@ class SingleChoice(QuestionType):
             return forms.ChoiceField(
                 choices=[("", _("Choose…"))] + choices,
                 required=required,
-                widget=forms.Select,
+                # Options in the questionnaire's language (surveys/forms.py says which).
+                widget=SelectWithLanguages(),
                 error_messages=choice_error_messages(),
             )
         return forms.ChoiceField(
@@ -357,7 +361,8 @@ class NeighborhoodQuestion(QuestionType):
         return forms.ChoiceField(
             choices=[("", _("Choose…"))] + [(c.code, c.label) for c in question.choices],
             required=required,
-            widget=forms.Select,
+            # Neighborhood names are written once, in the site's default language.
+            widget=SelectWithLanguages(option_languages={"*": settings.LANGUAGE_CODE}),
             error_messages=choice_error_messages(),
         )
 

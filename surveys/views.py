@@ -143,7 +143,13 @@ def _submit(request: HttpRequest, fill: Fill, index: int, page_form: ResponseFor
         # Faster than a person reads: ask to confirm rather than drop a real answer.
         form = fill.form(index, fill.progress.form_data(fill.keys_on(index)))
         form.is_valid()
-        form.add_error(None, _("Please check your answers and send them again."))
+        form.add_error(
+            None,
+            _(
+                "Your answers arrived faster than a person usually reads, so they are not "
+                "saved yet. Check they are right, then press “Send my answers” again."
+            ),
+        )
         fill.progress.started = started_token(_form_scope(page))
         return _render_page(request, fill, index, form)
     record = {
@@ -254,7 +260,10 @@ def _render_page(request: HttpRequest, fill: Fill, index: int, form: ResponseFor
             questionnaire,
             index,
             tuple(form.fields),
-            lambda: render_to_string("surveys/includes/items.html", {"entries": entries}),
+            lambda: render_to_string(
+                "surveys/includes/items.html",
+                {"entries": entries, "content_lang": questionnaire.language},
+            ),
         )
     context.update(
         {
@@ -275,6 +284,9 @@ def _render_page(request: HttpRequest, fill: Fill, index: int, form: ResponseFor
             and not fill.progress.admitted
             and index == shown[0],
             "has_invitation": bool(fill.progress.invitation),
+            "welcome_back": bool(fill.progress.resuming)
+            and request.method == "GET"
+            and request.GET.get("welcome") == "back",
             **extra,
         }
     )
@@ -348,12 +360,14 @@ def resume(request: HttpRequest, page: SurveyPage, code: str = "") -> HttpRespon
         return TemplateResponse(request, "surveys/resume.html", context, status=400)
     response = saved.response
     questionnaire = questionnaire_for_revision(response.revision)
+    data = stored_form_data(questionnaire, response)
     progress_store.save(
         request,
         page,
         Progress(
             revision_id=response.revision_id,
-            data=stored_form_data(questionnaire, response),
+            data=data,
+            page=_where_they_stopped(questionnaire, data),
             # Begun before it was saved: the speed check has nothing to catch here.
             started=started_token(_form_scope(page), seconds_ago=settings.MINIMUM_FILL_SECONDS),
             resuming=str(response.pk),
@@ -364,7 +378,19 @@ def resume(request: HttpRequest, page: SurveyPage, code: str = "") -> HttpRespon
             else "",
         ),
     )
-    return HttpResponseRedirect(page.url)
+    # Said once, on the page they come back to.
+    return HttpResponseRedirect(page.url + "?welcome=back")
+
+
+def _where_they_stopped(questionnaire: Questionnaire, data: dict) -> int:
+    """The page of the last question answered: where "Continue later" was pressed."""
+    pages = []
+    for name in data:
+        try:
+            pages.append(questionnaire.page_of(name.removeprefix("q-").removesuffix("-other")))
+        except KeyError:
+            continue
+    return max(pages, default=0)
 
 
 # --- preview, thanks, refusals ------------------------------------------------------------------

@@ -19,8 +19,10 @@ from cms.models import AuditEvent, Neighborhood
 
 from . import admin_urls
 from .access import (
+    VIEW_RESULTS,
     can_download_questionnaire,
     can_organize,
+    can_see,
     can_view_responses,
     grant_to_creator,
     refuse_delete as refuse_page_delete,
@@ -117,6 +119,24 @@ def responses_button(page, user, next_url=None):
             icon_name="form",
             priority=15,
         )
+
+
+@hooks.register("register_page_listing_more_buttons")
+def results_button(page, user, next_url=None):
+    survey = page.specific_deferred
+    if isinstance(survey, SurveyPage) and can_see(user, survey, VIEW_RESULTS):
+        yield Button(
+            gettext("Results"),
+            reverse("surveys_admin:results", args=[page.pk]),
+            icon_name="table",
+            priority=14,
+        )
+
+
+@hooks.register("register_page_header_buttons")
+def results_header_button(page, user, view_name=None, next_url=None):
+    """The same link in the "More" menu of the page's own header (editing, history)."""
+    yield from results_button(page, user, next_url)
 
 
 @hooks.register("register_page_listing_more_buttons")

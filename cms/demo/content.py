@@ -140,7 +140,9 @@ def ensure_resource_pages(home: HomePage) -> list[ContentPage]:
     for slug, title, intro, body in RESOURCE_PAGES:
         page = ContentPage.objects.child_of(home).filter(slug=slug).first()
         if page is None:
-            page = ContentPage(slug=slug, title=title, intro=intro, body=body.strip())
+            page = ContentPage(
+                slug=slug, title=title, intro=intro, body=body.strip(), show_in_menus=True
+            )
             home.add_child(instance=page)
             page.save_revision().publish()
         pages.append(page)
@@ -169,6 +171,7 @@ def ensure_results_page(home: HomePage, survey) -> None:
         "needed_not_called avoided age_group",
         weighting="neighborhood",
         until=LAST_DAY,
+        show_in_menus=True,
     )
     home.add_child(instance=page)
     page.save_revision().publish()

@@ -82,6 +82,7 @@ def ensure_feedback(home: HomePage) -> int:
         page = CommunityVoicesPage(
             title="Community voices",
             slug="voices",
+            show_in_menus=True,
             intro=(
                 "<p>What residents told us that our surveys did not ask, and what we did "
                 "about it.</p>"

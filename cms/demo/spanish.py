@@ -211,6 +211,24 @@ SPANISH = {
     "Please leave out names, addresses and phone numbers.": (
         "Por favor no incluya nombres, direcciones ni números de teléfono."
     ),
+    # Results page
+    "How safe do neighborhoods feel?": "¿Qué tan seguros se sienten los vecindarios?",
+    "What residents of each neighborhood told us about the local police, weighted to each "
+    "neighborhood's population.": (
+        "Lo que los residentes de cada vecindario nos dijeron sobre la policía local, "
+        "ponderado según la población de cada vecindario."
+    ),
+    # Community voices
+    "Community voices": "Voces de la comunidad",
+    "What residents told us that our surveys did not ask, and what we did about it.": (
+        "Lo que los residentes nos dijeron que nuestras encuestas no preguntaban, y lo que "
+        "hicimos al respecto."
+    ),
+    "Tell us about police stops, calling for help, language access or anything else. You "
+    "do not need to give your name.": (
+        "Cuéntenos sobre paradas policiales, pedir ayuda, acceso en su idioma o cualquier "
+        "otra cosa. No necesita dar su nombre."
+    ),
     "Results are published by neighborhood once enough people have answered, never for "
     "groups so small that someone could be recognised.": (
         "Los resultados se publican por vecindario cuando han respondido suficientes "

@@ -48,6 +48,8 @@ class PublicQuestion:
     groups: list[PublicGroup]
     test: str | None = None
     note: str = ""
+    favorable_codes: tuple[str, ...] = ()
+    favorable_at_least: float | None = None  # indices: a score at least this is favorable
 
 
 def public_results(report: Report, keys: Sequence[str] | None = None) -> list[PublicQuestion]:

@@ -221,6 +221,8 @@ def _public_question(result: QuestionResult, qc: QuestionCells, plan: Plan, k: i
         groups=groups,
         test=_test(result),
         note=note,
+        favorable_codes=result.favorable_codes,
+        favorable_at_least=getattr(result, "favorable_at_least", None),
     )
 
 
@@ -316,4 +318,6 @@ def _city_only(result: QuestionResult, k: int, people: int) -> PublicQuestion:
         groups=[],
         test=None,
         note=CITY_ONLY,
+        favorable_codes=result.favorable_codes,
+        favorable_at_least=getattr(result, "favorable_at_least", None),
     )

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..analysis.report import QuestionResult, Report
+from ..presentation import favorable_words
 
 
 def _flags(group) -> str:
@@ -71,6 +72,7 @@ def summary_rows(report: Report) -> Iterator[list]:
         "favorable_low",
         "favorable_high",
         "flags",
+        "favorable_means",
     ]
     for result in [*report.questions, *report.indices]:
         for group in _groups(result):
@@ -93,6 +95,7 @@ def summary_rows(report: Report) -> Iterator[list]:
                 low,
                 high,
                 _flags(group),
+                favorable_words(result),
             ]
 
 

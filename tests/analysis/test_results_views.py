@@ -55,7 +55,8 @@ def test_the_admin_view_shows_the_reports_numbers_and_marks_small_cells(client, 
     report = build_report(Selection(survey=survey, split_at=SPLIT))
     trust = {g.neighborhood: g for g in report.question("trust").groups}
     # Agreement scales are shown as the share agreeing, with its Wilson interval.
-    table = rows(html, "I trust the police. — Favorable answers (%)")
+    # "Favorable" is said in words: the answers it counts.
+    table = rows(html, "I trust the police. — % who answered: Agree / Strongly agree")
     big = trust["big"].estimate.favorable
     assert table["Big"][:3] == [
         "60",
@@ -143,7 +144,7 @@ def test_the_public_page_shows_the_same_numbers_without_small_cells(client, surv
     html = client.get(results_page.url).content.decode()
     public = {q.key: q for q in public_results(build_report(Selection(survey=survey)))}
     contact = public["contact"]
-    table = rows(html, "Contact? — Favorable answers (%)")
+    table = rows(html, "Contact? — % who answered: No")
     assert table["City-wide"][1] == f"{contact.overall.favorable}%"
     assert table["Big"][1] == f"{contact.groups[0].favorable}%"
     # The neighborhood of six is not shown, and neither is its count.

@@ -18,7 +18,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def voices(live_server):
     """The demo site: its Community voices page, topics in English and Spanish."""
     call_command("seed_demo", "--no-responses", stdout=StringIO())
-    return CommunityVoicesPage.objects.get()
+    return CommunityVoicesPage.objects.get(locale__language_code="en")
 
 
 def test_a_resident_leaves_feedback_in_spanish_on_a_phone(live_server, voices, phone):

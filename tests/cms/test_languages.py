@@ -153,7 +153,10 @@ def test_a_page_missing_in_a_language_falls_back_to_the_original(
     assert result.status_code == 200
     html = result.content.decode()
     assert '<html lang="es"' in html
-    assert '<main id="main" class="wrap" tabindex="-1" lang="en" dir="ltr">' in html
+    # The page's own words carry their language; the interface around them is Spanish.
+    assert '<h1 lang="en" dir="ltr">Only in English</h1>' in html
+    assert '<div class="rich-text" lang="en" dir="ltr"><p>Hello</p></div>' in html
+    assert '<main id="main" class="wrap" tabindex="-1">' in html
     assert "Only in English" in html and "Su privacidad" not in html
 
 

@@ -109,7 +109,8 @@ def test_a_form_sent_faster_than_a_person_reads_is_asked_to_confirm(client, surv
     data = post_data(valid_answers(), survey=survey, shown_seconds_ago=1)
     result = client.post(survey.url, data)
     assert result.status_code == 200
-    assert "Please check your answers and send them again." in result.content.decode()
+    # Said plainly: what happened and what to do.
+    assert "not saved yet. Check they are right, then press" in result.content.decode()
     assert Response.objects.count() == 0
     # The page carries a fresh token; sent again after a while, it is taken.
     again = post_data(valid_answers(), survey=survey, shown_seconds_ago=30)

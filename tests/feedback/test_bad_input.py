@@ -109,3 +109,13 @@ def test_unknown_public_filters_say_so(client, voices):
     assert result.status_code == 400
     html = result.content.decode()
     assert "There is no such topic" in html and "There is no such neighborhood" in html
+
+
+def test_the_error_summary_comes_first_takes_focus_and_links_to_fields(client, voices):
+    html = send(client, voices, text="").content.decode()
+    article = html.split('<article class="survey">')[1]
+    # Straight after the heading, before the introduction and the privacy promise.
+    after_heading = article.split("</h1>", 1)[1].lstrip()
+    assert after_heading.startswith('<div class="error-summary"')
+    summary = after_heading.split("</div>", 1)[0]
+    assert "autofocus" in summary and 'href="#id_text"' in summary

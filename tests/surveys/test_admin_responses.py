@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.auth.models import Group, Permission
+from django.urls import reverse
 from wagtail.models import Locale
 
 from surveys.access import grant
@@ -146,3 +147,23 @@ def test_translations_pool_into_one_survey(client, staff, survey):
     for page in (survey, survey_es):
         listing = client.get(f"/admin/surveys/{page.pk}/responses/")
         assert len(listing.context["response_table"].rows) == 2
+
+
+def test_the_results_view_is_one_click_from_the_survey_list_responses_and_more_menu(
+    client, staff, survey
+):
+    from wagtail import hooks
+    from wagtail.admin.widgets import Button
+
+    client.force_login(staff)
+    results = reverse("surveys_admin:results", args=[survey.pk])
+    assert f'href="{results}"' in client.get(reverse("surveys_admin:index")).content.decode()
+    responses = client.get(reverse("surveys_admin:responses", args=[survey.pk]))
+    assert f'href="{results}"' in responses.content.decode()
+    more = [
+        button.url
+        for hook in hooks.get_hooks("register_page_listing_more_buttons")
+        for button in hook(survey, staff)
+        if isinstance(button, Button)
+    ]
+    assert results in more

@@ -125,7 +125,8 @@ def test_continue_later_uses_the_code_and_resuming_needs_none(client, door_hange
 
     phone = Resident(Client(), survey)
     assert phone.client.post(f"{survey.url}resume/", {"code": resume_code}).status_code == 302
-    assert 'name="q-stopped"' in phone.get().content.decode()  # no second code asked for
+    # No second code asked for: it opens where they stopped.
+    assert 'name="q-years"' in phone.get().content.decode()
     assert answer_all(phone).status_code == 302
     response = Response.objects.get()
     assert response.status == "complete" and response.neighborhood == area

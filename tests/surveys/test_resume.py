@@ -53,9 +53,11 @@ def test_a_resume_code_restores_answers_on_another_device(resident, paged):
     assert f'value="{code}"' in older_link.content.decode()
     typed = code.lower().replace("-", " ")  # case and separators do not matter
     restored = other_device.client.post(f"{paged.url}resume/", {"code": typed})
-    assert restored.status_code == 302
-    first = other_device.get().content.decode()
-    assert 'value="area-2" selected' in first and "No reason" in first
+    assert restored.status_code == 302 and restored.url.endswith("?welcome=back")
+    # It opens where they stopped (page two, saved there), and says welcome back once.
+    back = other_device.client.get(restored.url).content.decode()
+    assert "Welcome back" in back and "Page 2 of" in back and 'value="3"' in back
+    assert "Welcome back" not in other_device.get().content.decode()
 
     partial_id = Response.objects.get().pk
     other_device.post({"area": "area-2", "stopped": "1", "why": "No reason"}, action="next", page=0)

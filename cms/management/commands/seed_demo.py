@@ -55,6 +55,14 @@ class Command(BaseCommand):
             ensure_spanish([home, *resources, survey])
             ensure_results_page(home, survey)
             feedback = ensure_feedback(home)
+            # Results and community voices in Spanish too: nothing public stays English.
+            ensure_spanish(
+                [
+                    page
+                    for page in home.get_children().live().specific()
+                    if getattr(page, "linked_after_answering", False)
+                ]
+            )
             Locale.objects.get_or_create(language_code="ar")
             self.ensure_demo_users(survey)
         self.stdout.write(
