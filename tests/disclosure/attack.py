@@ -29,14 +29,15 @@ class Spec:
 
 
 def table_rows(html: str, caption: str) -> dict[str, list[str]] | None:
-    table = re.search(rf"<caption>{re.escape(caption)}</caption>(.*?)</table>", html, re.S)
+    """The rows of the table whose caption starts with `caption`, by row header."""
+    table = re.search(rf"<caption>{re.escape(caption)}[^<]*</caption>(.*?)</table>", html, re.S)
     if not table:
         return None
     found = {}
     for row in re.findall(r"<tr[^>]*>(.*?)</tr>", table[1], re.S):
-        header = re.search(r'<th scope="row">(.*?)</th>', row, re.S)
+        header = re.search(r'<th scope="row"[^>]*>(.*?)</th>', row, re.S)
         if header:
-            cells = re.findall(r"<td>(.*?)</td>", row)
+            cells = re.findall(r"<td[^>]*>(.*?)</td>", row)
             found[header[1]] = [re.sub(r"<[^>]+>", "", cell).strip() for cell in cells]
     return found
 
@@ -49,7 +50,8 @@ def _number(text: str) -> int | None:
 def printed_from_html(html: str, spec: Spec, names: dict[str, str]) -> Printed:
     """What the page prints of `spec`'s question; `names` maps row headers to codes."""
     rows: dict = {}
-    favorable = table_rows(html, f"{spec.label} — Favorable answers (%)")
+    # The favorable share's caption says in words what favorable means ("% who …").
+    favorable = table_rows(html, f"{spec.label} — %")
     if favorable is not None:
         for header, (n, value, interval, _note) in favorable.items():
             row = PrintedRow(n=_number(n))
@@ -61,7 +63,9 @@ def printed_from_html(html: str, spec: Spec, names: dict[str, str]) -> Printed:
                 rows[names[header]] = row
         listed = frozenset(names[h] for h in favorable if h != "City-wide")
         return Printed("favorable", [FAVORABLE, OTHER], rows, n_is_base=False, listed=listed)
-    distribution = table_rows(html, f"{spec.label} — percent of answers") or {}
+    distribution = table_rows(html, f"{spec.label} — percent of answers")
+    # A page that prints nothing of the question would make every attack pass unseen.
+    assert distribution is not None, f"no table of {spec.label!r} on the page"
     for header, cells in distribution.items():
         row = PrintedRow()
         for code, cell in zip(spec.substantive, cells, strict=True):
