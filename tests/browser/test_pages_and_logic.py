@@ -77,9 +77,15 @@ def test_logic_pages_and_continue_later_on_another_device(live_server, paged, br
     check(other, axe, "resume")
     other.get_by_label("Resume code").fill(code.lower())
     other.get_by_role("button", name="Continue").click()
+    # The response opens where the resident stopped, and says so.
+    other.get_by_text("Page 2 of 3").wait_for()
+    assert other.get_by_role("status").filter(has_text="Welcome back").is_visible()
+    assert other.get_by_label("If “Someone else”, please specify").input_value() == "My pastor"
+    other.get_by_role("button", name="Back").click()
+    other.get_by_text("Page 1 of 3").wait_for()
     assert other.get_by_label("What reason were you given?").input_value() == "A broken tail light"
     other.get_by_role("button", name="Next").click()
-    assert other.get_by_label("If “Someone else”, please specify").input_value() == "My pastor"
+    other.get_by_text("Page 2 of 3").wait_for()
     other.get_by_role("button", name="Next").click()
     other.get_by_text("Page 3 of 3").wait_for()
     other.get_by_role("group", name="I know where to get help.").get_by_label(
