@@ -51,15 +51,16 @@ def response_rows(
     *,
     progress: Callable[[int], None] | None = None,
     after: tuple[datetime.date, uuid.UUID] | None = None,
-    page_size: int = PAGE_SIZE,
+    page_size: int | None = None,
 ) -> Iterator[list]:
     """One list of cell values per selected response, in `plan`'s column order, in
     (day, id) order: only those after `after` (a day and id) when given, read
-    `page_size` at a time.
+    `page_size` (default PAGE_SIZE) at a time.
 
     A response's cells come from its wide form (surveys/wide.py) when it has one and its
     revision's questions fit the plan's columns; otherwise from its answer rows.
     """
+    page_size = page_size or PAGE_SIZE
     queryset = options.responses(survey.responses_survey).order_by("submitted_on", "id")
     areas = dict(Neighborhood.objects.values_list("pk", "code"))
     handlers = _handlers(plan, options.labels, blank=options.non_substantive_blank)
