@@ -137,3 +137,9 @@ def test_calls_are_rate_limited_per_token(two_surveys, analyst, token, api, sett
     _other, secret = new_token(analyst, two_surveys[0], name="other")
     assert Api(secret).get(url).status_code == 200  # another token counts on its own
     assert AuditEvent.objects.count() == 4
+
+
+def test_an_unknown_api_address_is_a_plain_404(client):
+    response = client.get("/api/v1/no-such-route/")
+    assert response.status_code == 404
+    assert not response.has_header("Location")
