@@ -12,6 +12,9 @@ in a fresh process, which reports its wall time and peak RSS (ru_maxrss):
 - export: `write_export` as the admin's job and `manage.py export_responses` run it, the
   Responses sheet streamed from the database plus Codebook, the analysis sheets and About;
 - CSV: `write_export` to CSV against Python's `csv` writer over the same rows in memory;
+- API: every response as CSV through `GET /api/v1/surveys/<id>/responses/?format=csv`
+  with a personal token (`api_csv`: the whole request, streamed to a file), against
+  `export_csv` (aim: within 1.5×);
 - SPSS and Stata: `write_export` to .sav/.dta against pyreadstat writing the same data
   frame, labels and missing values from memory (`sav_floor`, `dta_floor`).
 
@@ -138,6 +141,10 @@ def populate(size: int) -> None:
                 response.cells = wide_cells(questionnaire, values)
             Response.objects.bulk_create(responses, batch_size=batch)
             Answer.objects.bulk_create(answers, batch_size=batch)
+    # Exports hold released responses only (surveys/release.py): release them all, or
+    # every export measured here would be empty.
+    Response.objects.update(released=True)
+    Answer.objects.update(released=True)
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
 
@@ -163,6 +170,8 @@ def measure(method: str) -> dict:
         write_export(survey, options, out)
         seconds = time.perf_counter() - start
         return {"method": method, "seconds": seconds, "peak_mb": peak_mb(), "before_mb": before}
+    if method == "api_csv":
+        return {"method": method, **_pull_through_api(survey, out)}
     options = ExportOptions()
     plan = plan_for(survey, options)
     matrix = list(response_rows(survey, options, plan))
@@ -216,6 +225,34 @@ def measure(method: str) -> dict:
             "rows": len(matrix), "columns": len(plan.headers), "cells": cells}  # fmt: skip
 
 
+def _pull_through_api(survey, out: Path) -> dict:
+    """Pull every response as CSV through the API, as an analyst's script would."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+    from django.utils import timezone
+
+    from surveys.api.tokens import create_token
+
+    user = get_user_model().objects.filter(username="bench-api").first()
+    user = user or get_user_model().objects.create_superuser("bench-api", "b@example.org", None)
+    _token, secret = create_token(
+        user=user,
+        name="bench",
+        expires_on=timezone.localdate() + datetime.timedelta(days=1),
+        surveys=[survey],
+    )
+    client = Client(HTTP_HOST="localhost", HTTP_AUTHORIZATION=f"Bearer {secret}")
+    before = peak_mb()
+    start = time.perf_counter()
+    response = client.get(f"/api/v1/surveys/{survey.pk}/responses/", {"format": "csv"})
+    with out.open("wb") as file:
+        for chunk in response.streaming_content:
+            file.write(chunk)
+    seconds = time.perf_counter() - start
+    assert response.status_code == 200, response.status_code
+    return {"seconds": seconds, "peak_mb": peak_mb(), "before_mb": before}
+
+
 METHODS = [
     "typed_floor",
     "xlsxwriter_floor",
@@ -223,6 +260,7 @@ METHODS = [
     "openpyxl_floor",
     "csv_floor",
     "export_csv",
+    "api_csv",
     "sav_floor",
     "export_sav",
     "dta_floor",
@@ -279,6 +317,7 @@ def main() -> None:
         floor = {
             "export_xlsx": "typed_floor",
             "export_csv": "csv_floor",
+            "api_csv": "csv_floor",
             "export_sav": "sav_floor",
             "export_dta": "dta_floor",
         }.get(result["method"])

@@ -15,8 +15,9 @@ from django.utils.translation import gettext as _
 from .accounts import MailNotSent, has_second_factor, sees_resident_data
 from .enrolment import guarded_paths, may_enrol
 
-# Paths that are not public pages: staff areas and files.
-STAFF_PREFIXES = ("/admin/", "/accounts/", "/documents/", "/static/", "/media/")
+# Paths that are not public pages: staff areas, files, and the staff's token API (whose
+# "not found" must stay a 404, not be redirected into a language's pages).
+STAFF_PREFIXES = ("/admin/", "/accounts/", "/documents/", "/static/", "/media/", "/api/")
 
 
 class AdminContentSecurityPolicyMiddleware:

@@ -26,6 +26,8 @@ urlpatterns = [
     ),
     path("accounts/", include("allauth.urls")),
     path("documents/", include(wagtaildocs_urls)),
+    # The read-only API: personal tokens, never a session (surveys/api/).
+    path("api/v1/", include("surveys.api.urls")),
 ]
 
 # Pages carry their language in the URL (/en/..., /es/..., /ar/...); a path without one

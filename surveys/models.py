@@ -538,6 +538,7 @@ class SurveyAccess(models.Model):
 
 
 # Models kept beside the code that uses them.
+from .api.tokens import ApiToken  # noqa: E402,F401
 from .banks import QuestionBank, add_bank_indices  # noqa: E402,F401
 from .exports.jobs import ExportJob  # noqa: E402,F401
 from .exports.paper_import import ImportedFile  # noqa: E402,F401

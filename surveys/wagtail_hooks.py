@@ -30,6 +30,7 @@ from .access import (
     surveys_at_or_below,
     surveys_visible_to,
 )
+from .api import admin_urls as api_admin_urls
 from .bank_admin import QuestionBankViewSet, refuse_delete, refuse_edit
 from .models import InvitationCode, QuestionBank, Response, SurveyAccess, SurveyPage
 from .xlsform_views import survey_parents_for
@@ -64,7 +65,10 @@ def register_survey_access():
 
 @hooks.register("register_admin_urls")
 def register_admin_urls():
-    return [path("surveys/", include(admin_urls, namespace="surveys_admin"))]
+    return [
+        path("surveys/", include(admin_urls, namespace="surveys_admin")),
+        path("api-tokens/", include(api_admin_urls, namespace="api_tokens")),
+    ]
 
 
 @hooks.register("insert_global_admin_css")
@@ -89,6 +93,18 @@ def register_surveys_menu_item():
         name="survey-responses",
         icon_name="form",
         order=250,
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def register_api_tokens_menu_item():
+    # Shown to those who see some survey's responses: a token reaches nothing else.
+    return SurveysMenuItem(
+        _("API tokens"),
+        reverse("api_tokens:index"),
+        name="api-tokens",
+        icon_name="key",
+        order=270,
     )
 
 

@@ -288,6 +288,8 @@ CSRF_FAILURE_VIEW = "cms.views.csrf_failure"
 # every day; the address itself is never stored. Behind N proxies, the Nth address from
 # the right of X-Forwarded-For is the client's.
 SUBMISSION_RATE_LIMIT = (int(os.environ.get("SUBMISSION_RATE_LIMIT", 30)), 600)
+# Calls a minute per personal API token (surveys/api/requests.py).
+API_RATE_LIMIT = int(os.environ.get("API_RATE_LIMIT", 120))
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", 0))
 # allauth's own reading of X-Forwarded-For (its rate limits count through
 # cms.accounts.StaffAccountAdapter.get_client_ip, which uses the setting above).

@@ -50,12 +50,17 @@ def response_rows(
     plan: ColumnPlan,
     *,
     progress: Callable[[int], None] | None = None,
+    after: tuple[datetime.date, uuid.UUID] | None = None,
+    page_size: int | None = None,
 ) -> Iterator[list]:
-    """One list of cell values per selected response, in `plan`'s column order.
+    """One list of cell values per selected response, in `plan`'s column order, in
+    (day, id) order: only those after `after` (a day and id) when given, read
+    `page_size` (default PAGE_SIZE) at a time.
 
     A response's cells come from its wide form (surveys/wide.py) when it has one and its
     revision's questions fit the plan's columns; otherwise from its answer rows.
     """
+    page_size = page_size or PAGE_SIZE
     queryset = options.responses(survey.responses_survey).order_by("submitted_on", "id")
     areas = dict(Neighborhood.objects.values_list("pk", "code"))
     handlers = _handlers(plan, options.labels, blank=options.non_substantive_blank)
@@ -65,7 +70,7 @@ def response_rows(
     # The answer table's response ids as the database returns them in raw SQL.
     raw_id = (lambda value: value) if connection.vendor == "postgresql" else _hex
     width = len(plan.headers)
-    done, after = 0, None
+    done = 0
     while True:
         page = queryset
         if after is not None:
@@ -79,7 +84,7 @@ def response_rows(
             page.values_list(
                 "id", "submitted_on", "neighborhood_id", "language", "channel", "status",
                 "revision_id", "cells",
-            )[:PAGE_SIZE]
+            )[:page_size]
         )  # fmt: skip
         if not responses:
             return

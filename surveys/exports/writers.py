@@ -14,7 +14,7 @@ import io
 import math
 import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -120,6 +120,36 @@ def csv_header(header: list[str], *, bom: bool = False) -> bytes:
     return (("\ufeff" if bom else "") + line.getvalue()).encode()
 
 
+def csv_chunks(
+    header: list[str],
+    rows: Iterable[list],
+    *,
+    bom: bool = False,
+    text_columns: list[int] | None = None,
+    rows_per_chunk: int = 500,
+) -> Iterator[bytes]:
+    """A CSV file as UTF-8 bytes, a few hundred rows at a time: what `write_csv` writes
+    and the API streams (surveys/api/views.py). `text_columns`, when given, are the only
+    columns that can hold text from outside (the others hold codes, numbers and dates):
+    only they are checked for formula injection."""
+    yield csv_header(header, bom=bom)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator=CSV_LINE_END)
+    for count, row in enumerate(rows, start=1):
+        if text_columns is None:
+            row = [csv_text(value) for value in row]
+        else:
+            for index in text_columns:
+                row[index] = csv_text(row[index])
+        writer.writerow(row)
+        if count % rows_per_chunk == 0:
+            yield buffer.getvalue().encode()
+            buffer.seek(0)
+            buffer.truncate()
+    if buffer.tell():
+        yield buffer.getvalue().encode()
+
+
 def write_csv(
     path: Path,
     header: list[str],
@@ -128,17 +158,7 @@ def write_csv(
     bom: bool = False,
     text_columns: list[int] | None = None,
 ) -> None:
-    """Write a CSV file. `text_columns`, when given, are the only columns that can hold
-    text from outside (the others hold codes, numbers and dates): only they are checked
-    for formula injection."""
-    with path.open("w", encoding="utf-8-sig" if bom else "utf-8", newline="") as file:
-        writer = csv.writer(file, lineterminator=CSV_LINE_END)
-        writer.writerow(header)
-        if text_columns is None:
-            for row in rows:
-                writer.writerow([csv_text(value) for value in row])
-            return
-        for row in rows:
-            for index in text_columns:
-                row[index] = csv_text(row[index])
-            writer.writerow(row)
+    """Write a CSV file (see `csv_chunks`)."""
+    with path.open("wb") as file:
+        for chunk in csv_chunks(header, rows, bom=bom, text_columns=text_columns):
+            file.write(chunk)

@@ -46,6 +46,7 @@ def test_admin_screens_work_under_the_policy(live_server, site, desktop):
         "/admin/surveys/",
         f"/admin/surveys/{demo.pk}/responses/",
         "/admin/survey_access/new/",
+        "/admin/api-tokens/",
         "/admin/users/new/",
         "/admin/workflows/add/",
     ):

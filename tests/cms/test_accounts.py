@@ -91,7 +91,13 @@ def test_staff_who_see_resident_data_must_set_up_mfa_before_anything_else(client
         "/accounts/login/", {"login": "analyst@example.org", "password": PASSWORD}
     )
     assert signed_in.status_code == 302 and "_auth_user_id" in client.session
-    for url in ("/admin/", "/admin/surveys/", "/", "/accounts/2fa/totp/activate/"):
+    for url in (
+        "/admin/",
+        "/admin/surveys/",
+        "/admin/api-tokens/",
+        "/",
+        "/accounts/2fa/totp/activate/",
+    ):
         result = client.get(url)
         assert result.status_code == 302 and result["Location"] == "/accounts/2fa/enrol/"
     # The way on is a link sent to the analyst's email.

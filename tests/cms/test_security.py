@@ -64,6 +64,7 @@ ADMIN_PAGES = [
     "/admin/survey_access/",
     "/admin/survey_access/new/",
     "/admin/audit_log/",
+    "/admin/api-tokens/",
     "/admin/users/",
     "/admin/users/new/",
     "/admin/groups/",
