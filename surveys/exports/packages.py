@@ -51,12 +51,13 @@ RESPONSE_LABELS = {
     "status": "Status (complete or partial)",
     "revision": "Questionnaire revision answered",
 }
+STRING, NUMBER, DATE, CODED = "string", "number", "date", "coded"
+RESPONSE_KINDS = {"submitted_on": DATE, "revision": NUMBER}  # the others are strings
 # Longest variable label each format keeps (Stata: 80 characters; SPSS: 255 bytes here).
 LABEL_LIMITS = {"sav": 255, "dta": 80}
 # Longest value label (SPSS: 120 bytes; Stata's limit is far larger).
 VALUE_LABEL_LIMITS = {"sav": 120, "dta": 32_000}
 STATA_MISSING = "abcdefghijklmnopqrstuvwxyz"
-STRING, NUMBER, DATE, CODED = "string", "number", "date", "coded"
 
 
 class PackageFileError(ValueError):
@@ -107,9 +108,10 @@ def _coded(question, choices, column: str, fmt: str) -> Variable:
 def plan_variables(plan: ColumnPlan, questionnaire: Questionnaire, fmt: str) -> list[Variable]:
     """The file's variables for `plan`'s columns, labelled from `questionnaire` (the
     survey in the language the analyst chose; a question it lacks keeps its last text)."""
-    variables = [Variable(name, name, RESPONSE_LABELS[name], STRING) for name in RESPONSE_COLUMNS]
-    variables[1].kind = DATE
-    variables[6].kind = NUMBER
+    variables = [
+        Variable(name, name, RESPONSE_LABELS[name], RESPONSE_KINDS.get(name, STRING))
+        for name in RESPONSE_COLUMNS
+    ]
     by_index: dict[int, Variable] = {}
     for key, columns in plan.questions.items():
         asked = questionnaire.question(key) or columns.question
