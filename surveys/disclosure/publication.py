@@ -211,6 +211,11 @@ def _public_question(result: QuestionResult, qc: QuestionCells, plan: Plan, k: i
         overall = PublicGroup(None, result.overall.name, None, hidden=True)
         groups = [PublicGroup(g.neighborhood, g.name, None, hidden=True) for g in result.groups]
         note = gettext(WITHHELD) % {"k": k}
+    return _question(result, overall, groups, test=_test(result), note=note)
+
+
+def _question(result, overall, groups, *, test: str | None, note: str) -> PublicQuestion:
+    """`result`'s public form: its own fields, with the figures the publication decided."""
     return PublicQuestion(
         key=result.key,
         type=result.type,
@@ -219,7 +224,7 @@ def _public_question(result: QuestionResult, qc: QuestionCells, plan: Plan, k: i
         codes=result.codes,
         overall=overall,
         groups=groups,
-        test=_test(result),
+        test=test,
         note=note,
         favorable_codes=result.favorable_codes,
         favorable_at_least=getattr(result, "favorable_at_least", None),
@@ -308,16 +313,4 @@ def _city_only(result: QuestionResult, k: int, people: int) -> PublicQuestion:
         for c, label in codes:
             shown = c not in small and c in e.percent
             overall.cells.append(PublicCell(c, label, round(e.percent[c]) if shown else None))
-    return PublicQuestion(
-        key=result.key,
-        type=result.type,
-        label=result.label,
-        measure=result.measure,
-        codes=result.codes,
-        overall=overall,
-        groups=[],
-        test=None,
-        note=CITY_ONLY,
-        favorable_codes=result.favorable_codes,
-        favorable_at_least=getattr(result, "favorable_at_least", None),
-    )
+    return _question(result, overall, [], test=None, note=CITY_ONLY)
