@@ -296,3 +296,37 @@ def test_admin_exports_package_files_with_labels_in_a_chosen_language(
     assert download["Content-Type"] == content_type
     assert b"".join(download.streaming_content).startswith(magic)
     assert AuditEvent.objects.filter(action="export", username="ana").exists()
+
+
+def _coded_variables():
+    from surveys.exports.packages import CODED, NUMBER, STRING, Variable
+
+    return [
+        Variable("trust", "trust", "Trust", CODED, numbers={1: 1.0, 2: 2.0, 98: 98.0}),
+        Variable("age", "age", "Age", NUMBER),
+        Variable("name", "name", "Name", STRING),
+    ]
+
+
+def test_rows_become_the_same_columns_whatever_the_chunk(monkeypatch):
+    from surveys.exports import packages
+
+    rows = [[1, "34", "a"], [98, None, None], ["", 2.5, "c"], [2, "", 7], [None, 0, ""]]
+    whole = packages.package_frame("sav", _coded_variables(), rows)
+    monkeypatch.setattr(packages, "CHUNK_ROWS", 2)
+    chunked = packages.package_frame("sav", _coded_variables(), iter(rows))
+    assert whole.equals(chunked)
+    assert whole["trust"].fillna(-1).tolist() == [1.0, 98.0, -1, 2.0, -1]  # blank: NaN
+    assert whole["age"].fillna(-1).tolist() == [34.0, -1, 2.5, -1, 0.0]
+    assert whole["name"].tolist() == ["a", "", "c", "7", ""]
+
+
+def test_a_code_no_choice_has_refuses_the_file_and_names_it(monkeypatch):
+    from surveys.exports import packages
+
+    monkeypatch.setattr(packages, "CHUNK_ROWS", 2)
+    rows = [[1, 1, "a"], [2, 2, "b"], [3, 3, "c"]]
+    with pytest.raises(packages.PackageFileError, match="'3' to 'trust'"):
+        packages.package_frame("sav", _coded_variables(), rows)
+    with pytest.raises(ValueError):  # a row that does not match the variables
+        packages.package_frame("sav", _coded_variables(), [[1, 1]])
