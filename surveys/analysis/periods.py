@@ -41,6 +41,8 @@ class PeriodChange:
     notes: list[str] = field(default_factory=list)
     name: str = ""
     headline: bool = True  # the question's headline measure (else a secondary one)
+    se: float | None = None  # of a t-test's change
+    df: float | None = None
 
 
 @dataclass
@@ -96,10 +98,10 @@ def period_change(
         "headline": headline,
     }
     if measure == MEAN and before.se is not None and after.se is not None:
-        return PeriodChange(**base, **_mean_change(before, after, weighted))
+        return PeriodChange(**base, **mean_change(before, after, weighted))
     if measure == FAVORABLE and before.favorable and after.favorable:
         return PeriodChange(
-            **base, **_favorable_change(before.favorable, after.favorable, weighted)
+            **base, **favorable_change(before.favorable, after.favorable, weighted)
         )
     return PeriodChange(
         **base,
@@ -111,7 +113,7 @@ def period_change(
     )
 
 
-def _t_result(change: float, se: float, df: float, test: str) -> dict:
+def t_result(change: float, se: float, df: float, test: str) -> dict:
     notes = []
     if se > 0:
         p_value = t_two_sided_p(change / se, df)
@@ -121,6 +123,8 @@ def _t_result(change: float, se: float, df: float, test: str) -> dict:
         p_value, notes = None, ["No variation in either period: no test."]
     half = t_quantile(0.975, max(df, 1)) * se
     return {
+        "se": se,
+        "df": df,
         "change": change,
         "ci": (change - half, change + half),
         "test": test,
@@ -129,17 +133,17 @@ def _t_result(change: float, se: float, df: float, test: str) -> dict:
     }
 
 
-def _mean_change(before: Estimate, after: Estimate, weighted: bool) -> dict:
+def mean_change(before: Estimate, after: Estimate, weighted: bool) -> dict:
     change = after.mean - before.mean
     se = math.hypot(before.se, after.se)
     if weighted:
         # Design degrees of freedom, as the single-period intervals use.
         df = (before.df or 1) + (after.df or 1)
-        return _t_result(change, se, df, "t-test on the difference of weighted means")
-    return _t_result(change, se, _welch_df(before, after), "Welch's t-test")
+        return t_result(change, se, df, "t-test on the difference of weighted means")
+    return t_result(change, se, _welch_df(before, after), "Welch's t-test")
 
 
-def _favorable_change(before: dict, after: dict, weighted: bool) -> dict:
+def favorable_change(before: dict, after: dict, weighted: bool) -> dict:
     p1, p2 = before["p"], after["p"]
     change = p2 - p1
     if weighted:
@@ -147,7 +151,7 @@ def _favorable_change(before: dict, after: dict, weighted: bool) -> dict:
         # interval and the p-value agree.
         se = math.hypot(before["se"], after["se"])
         df = before["df"] + after["df"]
-        return _t_result(change, se, df, "t-test on the difference of weighted proportions")
+        return t_result(change, se, df, "t-test on the difference of weighted proportions")
     n1, n2 = before["n"], after["n"]
     l1, u1 = wilson_interval(p1 * n1, n1)
     l2, u2 = wilson_interval(p2 * n2, n2)

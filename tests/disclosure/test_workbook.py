@@ -13,7 +13,7 @@ from tests.factories import release_everything
 
 pytestmark = pytest.mark.django_db
 
-EXACT_SHEETS = ("Summary", "Distributions", "Comparisons", "Periods")
+EXACT_SHEETS = ("Summary", "Distributions", "Comparisons", "Differences", "Periods")
 
 
 def _answers() -> list[dict]:
