@@ -68,7 +68,7 @@ def difference_table(
         DifferenceRow(
             pair=f"{names.get(d.a, d.a)} − {names.get(d.b, d.b)}",
             difference=fmt(d.difference),
-            interval="" if d.ci is None else f"{fmt(d.ci[0])} to {fmt(d.ci[1])}",
+            interval="" if d.ci is None else f"{fmt(d.ci[0])} – {fmt(d.ci[1])}",
             p_value=_p(d.p_value),
             p_adjusted=_p(d.p_adjusted),
         )

@@ -176,9 +176,7 @@ def displays(
         item.primary = result.key in primary
         if analyst:
             names = {g.neighborhood: g.name for g in result.groups}
-            item.differences = difference_table(
-                result.differences, names, every_pair=every_pair
-            )
+            item.differences = difference_table(result.differences, names, every_pair=every_pair)
         drawn.append(item)
     return drawn
 

@@ -76,7 +76,12 @@ def index_result(builder, definition: IndexDefinition, questions: list[Question]
     if threshold is not None:  # scored as index_estimate marks favorable scores
         observations = [
             Observation(
-                o.stratum, o.weight, str(int(o.number >= threshold - 1e-9)), o.number, o.count, o.cell
+                o.stratum,
+                o.weight,
+                str(int(o.number >= threshold - 1e-9)),
+                o.number,
+                o.count,
+                o.cell,
             )
             for o in observations
         ]

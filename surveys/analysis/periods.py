@@ -100,9 +100,7 @@ def period_change(
     if measure == MEAN and before.se is not None and after.se is not None:
         return PeriodChange(**base, **mean_change(before, after, weighted))
     if measure == FAVORABLE and before.favorable and after.favorable:
-        return PeriodChange(
-            **base, **favorable_change(before.favorable, after.favorable, weighted)
-        )
+        return PeriodChange(**base, **favorable_change(before.favorable, after.favorable, weighted))
     return PeriodChange(
         **base,
         change=None,

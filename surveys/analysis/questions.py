@@ -45,9 +45,7 @@ def unknown_keys(survey: SurveyPage, keys: list[str]) -> list[str]:
     """The `keys` that name no analysable question or index of `survey`: neither in its
     edited (in-memory) content nor among the questions its responses answered."""
     edited = build_questionnaire(survey)
-    known = {
-        q.key for q in edited.questions if question_type(q.type).measure in ANALYSED_MEASURES
-    }
+    known = {q.key for q in edited.questions if question_type(q.type).measure in ANALYSED_MEASURES}
     known |= {index.key for index in edited.indices}
     if survey.pk:
         questions, indices = analysable_questions(survey.responses_survey)

@@ -127,7 +127,9 @@ def test_unweighted_differences_match_a_direct_computation(four):
     trust = question_of(report, "trust")["differences"]
     assert {d["measure"] for d in trust} == {"favorable proportion"}
     for d in trust:
-        yes = [sum(r["trust"] >= 4 for r in rows if r["neighborhood"] == h) for h in (d["a"], d["b"])]
+        yes = [
+            sum(r["trust"] >= 4 for r in rows if r["neighborhood"] == h) for h in (d["a"], d["b"])
+        ]
         n = [sum(r["neighborhood"] == h for r in rows) for h in (d["a"], d["b"])]
         assert d["difference"] == pytest.approx(yes[0] / n[0] - yes[1] / n[1], abs=1e-6)
         low, high = confint_proportions_2indep(yes[0], n[0], yes[1], n[1], method="newcomb")
@@ -143,7 +145,9 @@ def test_without_primary_questions_each_questions_pairs_are_one_holm_family(four
         ("n3", "n4", 0.0, None)
     ]
     for key in ("trust", "report", "calls"):
-        differences = [d for d in question_of(report, key)["differences"] if d["p_value"] is not None]
+        differences = [
+            d for d in question_of(report, key)["differences"] if d["p_value"] is not None
+        ]
         p = [d["p_value"] for d in differences]
         assert [d["p_adjusted"] for d in differences] == pytest.approx(_holm(p), rel=1e-9)
         assert {(d["adjustment"], d["family"]) for d in differences} == {("holm", "question")}
