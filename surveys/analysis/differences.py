@@ -23,23 +23,32 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from itertools import repeat
+from typing import NamedTuple
 
 import numpy as np
+from scipy import special
 
 from .design import Design
 from .estimates import Estimate, Observation
-from .periods import FAVORABLE, MEAN, favorable_change, mean_change, t_result
+from .periods import FAVORABLE, MEAN, two_by_two
 from .statistics import benjamini_hochberg, holm
 
 HOLM, BH = "holm", "bh"
 PRIMARY, QUESTION = "primary", "question"
+WELCH = "Welch's t-test"
+CHI_SQUARE = "Pearson's chi-square test of independence"
+WEIGHTED_TESTS = {
+    MEAN: "t-test on the difference of weighted means",
+    FAVORABLE: "t-test on the difference of weighted proportions",
+}
+_Z = 1.959963984540054  # the normal quantile of a 95% Wilson interval
 
 
-@dataclass
-class Difference:
-    """Neighborhood a minus neighborhood b (codes), in `measure`."""
+class Difference(NamedTuple):
+    """Neighborhood a minus neighborhood b (codes), in `measure`; None: not computed."""
 
     a: str
     b: str
@@ -48,11 +57,62 @@ class Difference:
     ci: tuple[float, float] | None
     test: str
     p_value: float | None
-    se: float | None = None
-    df: float | None = None
-    p_adjusted: float | None = None
-    adjustment: str = HOLM  # holm or bh
-    family: str = QUESTION  # primary (all primary questions together) or question
+    se: float | None
+    df: float | None
+    p_adjusted: float | None
+    adjustment: str  # holm or bh
+    family: str  # primary (every pair of every primary question together) or question
+
+
+def _values(column: np.ndarray) -> list[float | None]:
+    """The column as floats, None for NaN (not computed)."""
+    return [None if x != x else x for x in column.tolist()]
+
+
+@dataclass
+class Differences:
+    """A question's pairs as columns (50 neighborhoods make 1,225 pairs a question, so
+    they are computed with arrays); iterating gives each pair as a `Difference`."""
+
+    codes: list[str] = field(default_factory=list)
+    first: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))
+    second: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))
+    measure: str = ""
+    difference: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    low: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    high: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    se: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    df: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    p_value: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    tests: list[str] = field(default_factory=list)
+    p_adjusted: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    adjustment: str = HOLM
+    family: str = QUESTION
+
+    def __len__(self) -> int:
+        return len(self.first)
+
+    def __iter__(self) -> Iterator[Difference]:
+        count, codes = len(self), self.codes
+        intervals = [
+            None if low != low else (low, high)
+            for low, high in zip(self.low.tolist(), self.high.tolist(), strict=True)
+        ]
+        return map(
+            Difference,
+            [codes[i] for i in self.first.tolist()],
+            [codes[j] for j in self.second.tolist()],
+            repeat(self.measure, count),
+            _values(self.difference),
+            intervals,
+            self.tests,
+            _values(self.p_value),
+            _values(self.se),
+            _values(self.df),
+            _values(self.p_adjusted),
+            repeat(self.adjustment, count),
+            repeat(self.family, count),
+        )
 
 
 def headline_measure(groups: Sequence[tuple[str, Estimate]]) -> str | None:
@@ -72,81 +132,121 @@ def pairwise_differences(
     design: Design | None = None,
     favorable_codes: Iterable[str] = (),
     non_substantive: frozenset[str] = frozenset(),
-) -> list[Difference]:
+) -> Differences:
     """Every pair of `groups` ((code, estimate), in report order). Weighted, the
     covariances come from each group's `observations` and the calibration `design`."""
     measure = headline_measure(groups)
     if measure is None or len(groups) < 2:
-        return []
-    covariance = None
+        return Differences()
+    first, second = np.triu_indices(len(groups), k=1)
+    result = Differences(codes=[code for code, _ in groups], first=first, second=second)
+    result.measure = measure
+    estimates = [e for _, e in groups]
     if weighted and design is not None and observations is not None:
-        score = _favorable_score(set(favorable_codes), non_substantive)
-        if measure == MEAN:
-            score = _mean_score
+        score = (
+            _mean_score
+            if measure == MEAN
+            else _favorable_score(set(favorable_codes), non_substantive)
+        )
         covariance = _covariance(
             [(e, observations.get(code, [])) for code, e in groups], design, measure, score
         )
-    result = []
-    for i in range(len(groups)):
-        for j in range(i + 1, len(groups)):
-            (code_a, a), (code_b, b) = groups[i], groups[j]
-            base = {"a": code_a, "b": code_b, "measure": measure}
-            if covariance is not None:
-                values = _weighted(a, b, measure, covariance, i, j)
-            else:
-                values = _unweighted(a, b, measure)
-            if values is None:
-                values = {"difference": None, "ci": None, "test": "none", "p_value": None}
-            values.pop("notes", None)
-            result.append(Difference(**base, **values))
+        _weighted(result, estimates, measure, covariance)
+    elif measure == MEAN:
+        _welch(result, estimates)
+    else:
+        _newcombe(result, estimates)
+    result.p_adjusted = np.full(len(first), math.nan)
     return result
 
 
-def _unweighted(a: Estimate, b: Estimate, measure: str) -> dict | None:
-    """a − b, as a period change from b to a."""
-    if measure == MEAN:
-        if a.se is None or b.se is None or a.mean is None or b.mean is None:
-            return None
-        values = mean_change(b, a, False)
-    else:
-        if not a.favorable or not b.favorable:
-            return None
-        values = favorable_change(b.favorable, a.favorable, False)
-    p_value = values["p_value"]
-    return {
-        "difference": values["change"],
-        "ci": values["ci"],
-        "test": values["test"],
-        # Both shares 0 (or 1): no test, and not in the family.
-        "p_value": p_value if p_value is not None and math.isfinite(p_value) else None,
-        "se": values.get("se"),
-        "df": values.get("df"),
-    }
+def _column(estimates, read) -> np.ndarray:
+    return np.array([_nan(read(e)) for e in estimates], dtype=float)
 
 
-def _weighted(a: Estimate, b: Estimate, measure: str, covariance, i: int, j: int) -> dict | None:
+def _nan(value) -> float:
+    return math.nan if value is None else float(value)
+
+
+def _t(result: Differences, difference, se, df, tests) -> None:
+    """A t-test and interval per pair (periods.t_result, for arrays)."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p = np.where(se > 0, 2 * special.stdtr(df, -np.abs(difference / se)), math.nan)
+        p = np.where((se == 0) & (difference != 0), 0.0, p)
+        # One quantile per distinct df (weighted pairs share few): stdtrit is slow.
+        distinct, where = np.unique(np.maximum(np.nan_to_num(df, nan=1.0), 1), return_inverse=True)
+        half = special.stdtrit(distinct, 0.975)[where] * se
+    result.difference, result.se, result.df, result.p_value = difference, se, df, p
+    result.low, result.high = difference - half, difference + half
+    result.tests = _named(tests, difference)
+
+
+def _named(tests: list[str], difference: np.ndarray) -> list[str]:
+    """Each pair's test, "none" where no difference could be computed."""
+    computed = np.isfinite(difference).tolist()
+    return [test if ok else "none" for test, ok in zip(tests, computed, strict=True)]
+
+
+def _welch(result: Differences, estimates) -> None:
+    """a − b in means: Welch's t (R t.test)."""
+    mean, se = _column(estimates, lambda e: e.mean), _column(estimates, lambda e: e.se)
+    n = np.array([max(e.n_mean - 1, 1) for e in estimates], dtype=float)
+    a, b = result.first, result.second
+    va, vb = se[a] ** 2, se[b] ** 2
+    denominator = va * va / n[a] + vb * vb / n[b]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        df = np.where(denominator > 0, (va + vb) ** 2 / denominator, 1.0)
+    _t(result, mean[a] - mean[b], np.sqrt(va + vb), df, [WELCH] * len(a))
+
+
+def _weighted(result: Differences, estimates, measure: str, covariance) -> None:
+    """a − b in weighted estimates, the contrast's variance from the covariance matrix,
+    t on (n_a − 1) + (n_b − 1) degrees of freedom."""
     if measure == MEAN:
-        level_a, level_b, df_a, df_b = a.mean, b.mean, a.df, b.df
-        test = "t-test on the difference of weighted means"
+        level, df = _column(estimates, lambda e: e.mean), _column(estimates, lambda e: e.df)
     else:
-        if not a.favorable or not b.favorable:
-            return None
-        level_a, level_b = a.favorable["p"], b.favorable["p"]
-        df_a, df_b = a.favorable["df"], b.favorable["df"]
-        test = "t-test on the difference of weighted proportions"
-    if level_a is None or level_b is None or not df_a or not df_b:
-        return None
-    variance = covariance[i, i] + covariance[j, j] - 2 * covariance[i, j]
-    se, df = math.sqrt(max(variance, 0.0)), df_a + df_b
-    values = t_result(level_a - level_b, se, df, test)
-    return {
-        "difference": values["change"],
-        "ci": values["ci"],
-        "test": values["test"],
-        "p_value": values["p_value"],
-        "se": se,
-        "df": df,
-    }
+        level = _column(estimates, lambda e: (e.favorable or {}).get("p"))
+        df = _column(estimates, lambda e: (e.favorable or {}).get("df"))
+    a, b = result.first, result.second
+    variance = covariance[a, a] + covariance[b, b] - 2 * covariance[a, b]
+    difference = np.where((df[a] > 0) & (df[b] > 0), level[a] - level[b], math.nan)
+    se = np.sqrt(np.maximum(variance, 0.0))
+    _t(result, difference, se, df[a] + df[b], [WEIGHTED_TESTS[measure]] * len(a))
+
+
+def _newcombe(result: Differences, estimates) -> None:
+    """a − b in favorable shares: Newcombe's hybrid score interval, and Pearson's
+    chi-square with Yates' correction (Fisher's test where an expected count is under 5),
+    as periods.favorable_change."""
+    share = _column(estimates, lambda e: (e.favorable or {}).get("p"))
+    n = _column(estimates, lambda e: (e.favorable or {}).get("n"))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        centre = (share + _Z * _Z / (2 * n)) / (1 + _Z * _Z / n)
+        half = _Z * np.sqrt(share * (1 - share) / n + _Z * _Z / (4 * n * n)) / (1 + _Z * _Z / n)
+    lower, upper = np.maximum(0.0, centre - half), np.minimum(1.0, centre + half)
+    a, b = result.first, result.second
+    difference = share[a] - share[b]
+    result.difference = difference
+    result.low = difference - np.sqrt((share[a] - lower[a]) ** 2 + (upper[b] - share[b]) ** 2)
+    result.high = difference + np.sqrt((upper[a] - share[a]) ** 2 + (share[b] - lower[b]) ** 2)
+    result.se = np.full(len(a), math.nan)
+    result.df = np.full(len(a), math.nan)
+    yes = np.round(share * n)
+    ya, yb, na, nb = yes[a], yes[b], n[a], n[b]
+    total, chosen = na + nb, ya + yb
+    margins = na * nb * chosen * (total - chosen)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        smallest = np.minimum(na, nb) * np.minimum(chosen, total - chosen) / total
+        cross = np.abs(ya * (nb - yb) - (na - ya) * yb)
+        statistic = total * np.maximum(0.0, cross - total / 2) ** 2 / margins
+    p = special.erfc(np.sqrt(statistic / 2))
+    tests = [CHI_SQUARE] * len(a)
+    closed = (margins > 0) & (smallest >= 5)
+    for k in np.flatnonzero(~closed & np.isfinite(difference)).tolist():
+        tests[k], p[k] = two_by_two(ya[k], na[k] - ya[k], yb[k], nb[k] - yb[k])
+    p = np.where(np.isfinite(difference), p, math.nan)
+    result.p_value = np.where(np.isfinite(p), p, math.nan)  # both shares 0 or 1: no test
+    result.tests = _named(tests, difference)
 
 
 def _mean_score(observation: Observation) -> float | None:
@@ -206,11 +306,11 @@ def question_differences(
     design: Design | None,
     favorable_codes: Iterable[str] = (),
     non_substantive: frozenset[str] = frozenset(),
-) -> list[Difference]:
+) -> Differences:
     """The differences of a question's (or index's) neighborhoods; `code_of` gives a
     stratum's neighborhood code. Multiple-choice questions have none."""
     if result.type == "multiple_choice":
-        return []
+        return Differences()
     groups = [(g.neighborhood, g.estimate) for g in result.groups if g.neighborhood]
     by_code: dict = defaultdict(list)
     for observation in observations:
@@ -228,22 +328,26 @@ def question_differences(
 def adjust_families(results: Sequence, primary: Sequence[str]) -> None:
     """Set every difference's adjusted p-value: the differences of all `primary`
     questions together, Holm (confirmatory); each other question's within it, with
-    Benjamini–Hochberg when primary questions are named and Holm when none are."""
+    Benjamini–Hochberg when primary questions are named and Holm when none are.
+    Untested pairs (p undefined) are in no family."""
     primary_set = set(primary)
-    confirmatory = [d for r in results if r.key in primary_set for d in r.differences]
+    confirmatory = [r.differences for r in results if r.key in primary_set]
     _adjust(confirmatory, HOLM, PRIMARY)
     for result in results:
         if result.key not in primary_set:
-            _adjust(result.differences, BH if primary_set else HOLM, QUESTION)
+            _adjust([result.differences], BH if primary_set else HOLM, QUESTION)
 
 
-def _adjust(family: list[Difference], method: str, name: str) -> None:
-    tested = [d for d in family if d.p_value is not None]
-    adjusted = (holm if method == HOLM else benjamini_hochberg)([d.p_value for d in tested])
-    for difference, p in zip(tested, adjusted, strict=True):
-        difference.p_adjusted, difference.adjustment, difference.family = p, method, name
-    for difference in family:
-        difference.adjustment, difference.family = method, name
+def _adjust(family: list[Differences], method: str, name: str) -> None:
+    pooled = np.concatenate([d.p_value for d in family]) if family else np.zeros(0)
+    adjust = holm if method == HOLM else benjamini_hochberg
+    adjusted = np.array(adjust(pooled), dtype=float)
+    start = 0
+    for differences in family:
+        end = start + len(differences)
+        differences.p_adjusted = adjusted[start:end]
+        differences.adjustment, differences.family = method, name
+        start = end
 
 
 def families_statement(primary: Sequence[str]) -> str:

@@ -159,11 +159,11 @@ def favorable_change(before: dict, after: dict, weighted: bool) -> dict:
         change + math.sqrt((u2 - p2) ** 2 + (p1 - l1) ** 2),
     )
     yes1, yes2 = round(p1 * n1), round(p2 * n2)
-    name, p_value = _two_by_two(yes1, n1 - yes1, yes2, n2 - yes2)
+    name, p_value = two_by_two(yes1, n1 - yes1, yes2, n2 - yes2)
     return {"change": change, "ci": ci, "test": name, "p_value": p_value, "notes": []}
 
 
-def _two_by_two(a: float, b: float, c: float, d: float) -> tuple[str, float]:
+def two_by_two(a: float, b: float, c: float, d: float) -> tuple[str, float]:
     """Pearson's chi-square with Yates' correction for a 2×2 table, in closed form (a
     report makes one per neighborhood and question); Fisher's test, through
     chi_square_test, when an expected count is under 5 or a margin is empty."""

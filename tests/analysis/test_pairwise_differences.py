@@ -195,6 +195,23 @@ def test_primary_questions_must_be_analysable_questions(four, keys, named):
     page.full_clean()  # questions (and indices) of the survey are accepted
 
 
+def test_the_survey_editor_refuses_unknown_primary_questions(client, staff, four):
+    """Bad input through the real path: the page editor's settings."""
+    from tests.factories import body_with_ids, edit_form_data
+
+    survey, _ = four
+    client.force_login(staff)
+    url = f"/admin/pages/{survey.pk}/edit/"
+    data = edit_form_data(survey, body_with_ids(survey), primary_questions="trust\nnope")
+    result = client.post(url, data)
+    assert result.status_code == 200
+    assert "can be analysed: nope." in result.content.decode()
+    assert SurveyPage.objects.get(pk=survey.pk).primary_questions == ""
+    data = edit_form_data(survey, body_with_ids(survey), primary_questions="trust calls")
+    assert client.post(url, data).status_code == 302
+    assert SurveyPage.objects.get(pk=survey.pk).primary_keys == ["trust", "calls"]
+
+
 def _analyst(client, survey):
     user = make_staff("ana")
     user.groups.add(Group.objects.get(name="Analyst"))
@@ -222,7 +239,10 @@ def test_the_admin_lists_the_pairs_that_differ_and_states_the_families(client, f
     significant = [d for d in trust if d["p_adjusted"] < 0.05]
     assert len(trust) == 5 and 0 < len(significant) < len(trust)
     assert f"{len(significant)} of 5 pairs of neighborhoods differ" in html
-    caption = "I trust the police. — Differences between neighborhoods, favorable share"
+    caption = (
+        "<caption>I trust the police. — Differences between neighborhoods, favorable share "
+        "(percentage points)</caption>"
+    )
     assert caption in html
     table = html.split(caption)[1].split("</table>")[0]
     assert table.count("<tr>") == len(significant) + 1  # the header, then each pair
@@ -230,6 +250,7 @@ def test_the_admin_lists_the_pairs_that_differ_and_states_the_families(client, f
     assert f"{best['a'].title()} − {best['b'].title()}" in table
     assert f"{100 * best['difference']:+.1f}" in table
     # Every pair on request.
+    assert client.get(f"{url}?every_pair=%00garbage").status_code == 200  # bad input: plain
     html = client.get(f"{url}?every_pair=on").content.decode()
     table = html.split(caption)[1].split("</table>")[0]
     assert table.count("<tr>") == 6

@@ -3,6 +3,9 @@
 # data (the same rows as tests/data/apistrat.csv), post-stratified and raked as in
 # tests/data/survey_reference.R.
 # Regenerate: Rscript tests/data/pairwise_reference.R > tests/data/pairwise_reference.txt
+# (svyttest on the two types warns "observations with zero weight not used for
+# calculating dispersion": a subset of a calibrated design keeps the other rows at
+# weight zero, as it should.)
 suppressMessages(library(survey))
 data(api)
 cat("R:", R.version.string, "\n")
