@@ -11,7 +11,8 @@ with a 95% interval and a p-value:
   Var(a) + Var(b) − 2 Cov(a, b), the covariance from the calibration residuals (zero
   under post-stratification to neighborhoods, not under raking), and t on the two
   neighborhoods' degrees of freedom, (n_a − 1) + (n_b − 1). R: `svyttest(y ~ hood,
-  subset(design, hood %in% c(a, b)))`, or `svycontrast` on `svyby(..., covmat = TRUE)`.
+  subset(design, hood %in% c(a, b)))`, or `svycontrast` on `svyglm(y ~ 0 + hood, design)`
+  (tests/data/pairwise_reference.R).
 
 Adjusted p-values are set by `adjust_families`: the organizer's primary questions form
 one Holm family (confirmatory); with primary questions named, every other question's
