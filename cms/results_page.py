@@ -168,12 +168,14 @@ class ResultsPage(KnownViewRestrictions, LinksInVisitorLanguage, Page):
         # Imported here: surveys.models imports cms.models, which imports this module.
         from surveys.response_version import responses_version
 
+        original = self.survey.responses_survey
         settings = (
-            responses_version(self.survey.responses_survey.pk),
+            responses_version(original.pk),
             self.pk,
             self.survey_id,
             " ".join(self.keys),
             self.weighting,
+            original.primary_questions,
             self.since,
             self.until,
             translation.get_language(),
@@ -213,7 +215,10 @@ class ResultsPage(KnownViewRestrictions, LinksInVisitorLanguage, Page):
             "displays": displays(
                 in_language(public_results(report, self.keys), survey, translation.get_language()),
                 analyst=False,
+                primary=report.primary_questions,
             ),
+            # The multiple-comparison families (no pairs are published: docs/analysis.md).
+            "primary": bool(report.primary_questions),
         }
         if use_cache:
             cache.set(self.cache_key(), result, timeout=CACHE_SECONDS)

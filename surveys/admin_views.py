@@ -180,6 +180,11 @@ class ResultsFilterForm(forms.Form):
         initial="none",
         required=False,
     )
+    every_pair = forms.BooleanField(
+        label=_("Every pair of neighborhoods"),
+        help_text=_("Otherwise only the pairs that differ (adjusted p < 0.05) are listed."),
+        required=False,
+    )
 
     def clean(self):
         cleaned = super().clean()
@@ -257,7 +262,12 @@ class SurveyResultsView(WagtailAdminTemplateMixin, TemplateView):
         )
         context.update(
             report=report,
-            displays=displays([*report.questions, *report.indices], analyst=True),
+            displays=displays(
+                [*report.questions, *report.indices],
+                analyst=True,
+                primary=report.primary_questions,
+                every_pair=bool(data.get("every_pair")),
+            ),
             weighted_comparison=self._weighted_comparison(report),
         )
         return context

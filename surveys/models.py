@@ -180,6 +180,18 @@ class SurveyPage(KnownViewRestrictions, LinksInVisitorLanguage, RoutablePageMixi
         ),
     )
 
+    primary_questions = models.TextField(
+        _("primary questions"),
+        blank=True,
+        default="",
+        help_text=_(
+            "Keys of this survey's main questions or indices, one per line or separated by "
+            "spaces, named before reading the results. Their comparisons between "
+            "neighborhoods form one family adjusted with Holm's method (confirmatory); every "
+            "other question is exploratory (Benjamini–Hochberg)."
+        ),
+    )
+
     objects = PageManager.from_queryset(SurveyPageQuerySet)()
 
     content_panels = Page.content_panels + [
@@ -200,6 +212,7 @@ class SurveyPage(KnownViewRestrictions, LinksInVisitorLanguage, RoutablePageMixi
         ),
         FieldPanel("indices"),
         FieldPanel("raking_margins"),
+        FieldPanel("primary_questions"),
     ] + Page.settings_panels
     parent_page_types = ["cms.HomePage", "cms.ContentPage"]
     subpage_types: list[str] = []
@@ -302,6 +315,11 @@ class SurveyPage(KnownViewRestrictions, LinksInVisitorLanguage, RoutablePageMixi
         # This very page, not a second copy of it that would go stale as it is edited.
         return self if original is None or original.pk == self.pk else original
 
+    @property
+    def primary_keys(self) -> list[str]:
+        """The primary questions' keys, in the order named, each once."""
+        return list(dict.fromkeys(self.primary_questions.split()))
+
     def clean(self) -> None:
         super().clean()
         errors: dict[str, list] = {}
@@ -328,6 +346,18 @@ class SurveyPage(KnownViewRestrictions, LinksInVisitorLanguage, RoutablePageMixi
                 check_margins(self.raking_margins, self)
             except MarginsError as error:
                 errors["raking_margins"] = [str(error)]
+        if self.primary_keys:
+            from .analysis.questions import unknown_keys  # analysis imports models
+
+            unknown = unknown_keys(self, self.primary_keys)
+            if unknown:
+                errors["primary_questions"] = [
+                    gettext(
+                        "Not a question or index of this survey that can be analysed: "
+                        "%(keys)s. Free-text questions and the neighborhood question never are."
+                    )
+                    % {"keys": ", ".join(unknown)}
+                ]
         bad_indices = index_errors(questions, self.indices)
         if bad_indices:
             errors["indices"] = [StreamBlockValidationError(block_errors=bad_indices)]
@@ -348,6 +378,7 @@ class SurveyPage(KnownViewRestrictions, LinksInVisitorLanguage, RoutablePageMixi
         "partial_days",
         "small_cell_threshold",
         "raking_margins",
+        "primary_questions",
     )
 
     def _share_settings_with_translations(self) -> None:

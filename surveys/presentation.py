@@ -15,6 +15,7 @@ from cms.models import Neighborhood
 from .analysis.public import PublicGroup, PublicQuestion
 from .analysis.report import GroupResult, QuestionResult
 from .charts import ChartRow, MapArea, interval_chart, neighborhood_map
+from .difference_tables import difference_table
 from .period_tables import distribution_tables, period_tables
 
 
@@ -38,6 +39,8 @@ class QuestionDisplay:
     rows: list[TableRow]
     test: str = ""
     pairwise: list = field(default_factory=list)
+    differences: object = None  # difference_tables.DifferenceTable
+    primary: bool = False  # one of the survey's primary questions
     periods: list = field(default_factory=list)  # period_tables.PeriodTable
     distributions: list = field(default_factory=list)  # period_tables.DistributionTable
     note: str = ""
@@ -160,10 +163,22 @@ def favorable_words(result) -> str:
     return ""
 
 
-def displays(results, *, analyst: bool) -> list[QuestionDisplay]:
-    """Every result drawn, with the neighborhoods' boundaries read once for all maps."""
+def displays(
+    results, *, analyst: bool, primary=(), every_pair: bool = False
+) -> list[QuestionDisplay]:
+    """Every result drawn, with the neighborhoods' boundaries read once for all maps;
+    `primary` names the survey's primary questions; analysts see the pairs of
+    neighborhoods that differ (all of them with `every_pair`)."""
     boundaries = list(Neighborhood.objects.filter(boundary__isnull=False))
-    return [display(result, analyst=analyst, boundaries=boundaries) for result in results]
+    drawn = []
+    for result in results:
+        item = display(result, analyst=analyst, boundaries=boundaries)
+        item.primary = result.key in primary
+        if analyst:
+            names = {g.neighborhood: g.name for g in result.groups}
+            item.differences = difference_table(result.differences, names, every_pair=every_pair)
+        drawn.append(item)
+    return drawn
 
 
 def display(

@@ -12,7 +12,7 @@ import numpy as np
 from ..questionnaire import IndexDefinition, Question
 from .comparisons import compare_ranks
 from .counts import index_score_counts, item_moments
-from .estimates import index_estimate
+from .estimates import Observation, index_estimate
 from .results import QuestionResult
 from .statistics import alpha_if_dropped, cronbach_alpha
 
@@ -49,7 +49,8 @@ def index_result(builder, definition: IndexDefinition, questions: list[Question]
             weighted=builder.weights.weighted,
         )
 
-    overall, groups = builder._groups(make, builder._observations(index_rows))
+    observations = builder._observations(index_rows)
+    overall, groups = builder._groups(make, observations)
     result = IndexResult(
         key=definition.key,
         type="index",
@@ -71,6 +72,22 @@ def index_result(builder, definition: IndexDefinition, questions: list[Question]
         if row.neighborhood is not None:
             distributions[builder._name(row.neighborhood)[0]][row.number] += row.count
     result.test, result.pairwise = compare_ranks(distributions, small_group=builder.k)
+    threshold = definition.favorable_at_least
+    if threshold is not None:  # scored as index_estimate marks favorable scores
+        observations = [
+            Observation(
+                o.stratum,
+                o.weight,
+                str(int(o.number >= threshold - 1e-9)),
+                o.number,
+                o.count,
+                o.cell,
+            )
+            for o in observations
+        ]
+    result.differences = builder.differences(
+        result, observations, builder._design(None, by_neighborhood=True), ("1",)
+    )
     n, sums, cross = item_moments(builder.selection, definition.items, reversed_items)
     result.complete_respondents = n
     if n > 2:

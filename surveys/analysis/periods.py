@@ -41,6 +41,8 @@ class PeriodChange:
     notes: list[str] = field(default_factory=list)
     name: str = ""
     headline: bool = True  # the question's headline measure (else a secondary one)
+    se: float | None = None  # of a t-test's change
+    df: float | None = None
 
 
 @dataclass
@@ -96,11 +98,9 @@ def period_change(
         "headline": headline,
     }
     if measure == MEAN and before.se is not None and after.se is not None:
-        return PeriodChange(**base, **_mean_change(before, after, weighted))
+        return PeriodChange(**base, **mean_change(before, after, weighted))
     if measure == FAVORABLE and before.favorable and after.favorable:
-        return PeriodChange(
-            **base, **_favorable_change(before.favorable, after.favorable, weighted)
-        )
+        return PeriodChange(**base, **favorable_change(before.favorable, after.favorable, weighted))
     return PeriodChange(
         **base,
         change=None,
@@ -111,7 +111,7 @@ def period_change(
     )
 
 
-def _t_result(change: float, se: float, df: float, test: str) -> dict:
+def t_result(change: float, se: float, df: float, test: str) -> dict:
     notes = []
     if se > 0:
         p_value = t_two_sided_p(change / se, df)
@@ -121,6 +121,8 @@ def _t_result(change: float, se: float, df: float, test: str) -> dict:
         p_value, notes = None, ["No variation in either period: no test."]
     half = t_quantile(0.975, max(df, 1)) * se
     return {
+        "se": se,
+        "df": df,
         "change": change,
         "ci": (change - half, change + half),
         "test": test,
@@ -129,17 +131,17 @@ def _t_result(change: float, se: float, df: float, test: str) -> dict:
     }
 
 
-def _mean_change(before: Estimate, after: Estimate, weighted: bool) -> dict:
+def mean_change(before: Estimate, after: Estimate, weighted: bool) -> dict:
     change = after.mean - before.mean
     se = math.hypot(before.se, after.se)
     if weighted:
         # Design degrees of freedom, as the single-period intervals use.
         df = (before.df or 1) + (after.df or 1)
-        return _t_result(change, se, df, "t-test on the difference of weighted means")
-    return _t_result(change, se, _welch_df(before, after), "Welch's t-test")
+        return t_result(change, se, df, "t-test on the difference of weighted means")
+    return t_result(change, se, _welch_df(before, after), "Welch's t-test")
 
 
-def _favorable_change(before: dict, after: dict, weighted: bool) -> dict:
+def favorable_change(before: dict, after: dict, weighted: bool) -> dict:
     p1, p2 = before["p"], after["p"]
     change = p2 - p1
     if weighted:
@@ -147,7 +149,7 @@ def _favorable_change(before: dict, after: dict, weighted: bool) -> dict:
         # interval and the p-value agree.
         se = math.hypot(before["se"], after["se"])
         df = before["df"] + after["df"]
-        return _t_result(change, se, df, "t-test on the difference of weighted proportions")
+        return t_result(change, se, df, "t-test on the difference of weighted proportions")
     n1, n2 = before["n"], after["n"]
     l1, u1 = wilson_interval(p1 * n1, n1)
     l2, u2 = wilson_interval(p2 * n2, n2)
@@ -157,11 +159,11 @@ def _favorable_change(before: dict, after: dict, weighted: bool) -> dict:
         change + math.sqrt((u2 - p2) ** 2 + (p1 - l1) ** 2),
     )
     yes1, yes2 = round(p1 * n1), round(p2 * n2)
-    name, p_value = _two_by_two(yes1, n1 - yes1, yes2, n2 - yes2)
+    name, p_value = two_by_two(yes1, n1 - yes1, yes2, n2 - yes2)
     return {"change": change, "ci": ci, "test": name, "p_value": p_value, "notes": []}
 
 
-def _two_by_two(a: float, b: float, c: float, d: float) -> tuple[str, float]:
+def two_by_two(a: float, b: float, c: float, d: float) -> tuple[str, float]:
     """Pearson's chi-square with Yates' correction for a 2×2 table, in closed form (a
     report makes one per neighborhood and question); Fisher's test, through
     chi_square_test, when an expected count is under 5 or a margin is empty."""

@@ -39,3 +39,15 @@ def analysable_questions(survey: SurveyPage) -> tuple[list[Question], list[Index
         if question_type(q.type).measure in ANALYSED_MEASURES
     ]
     return questions, list(current.indices)
+
+
+def unknown_keys(survey: SurveyPage, keys: list[str]) -> list[str]:
+    """The `keys` that name no analysable question or index of `survey`: neither in its
+    edited (in-memory) content nor among the questions its responses answered."""
+    edited = build_questionnaire(survey)
+    known = {q.key for q in edited.questions if question_type(q.type).measure in ANALYSED_MEASURES}
+    known |= {index.key for index in edited.indices}
+    if survey.pk:
+        questions, indices = analysable_questions(survey.responses_survey)
+        known |= {q.key for q in questions} | {i.key for i in indices}
+    return [key for key in keys if key not in known]

@@ -19,6 +19,7 @@ from ..question_types import question_type
 from ..questionnaire import IndexDefinition, Question
 from .comparisons import compare_categories, compare_ranks
 from .counts import Selection, answered_counts, value_counts
+from .differences import adjust_families, families_statement, question_differences
 from .estimates import Observation, estimate
 from .indices import IndexResult, index_result
 from .periods import (
@@ -37,12 +38,7 @@ from .suppression import unreliable_reasons
 from .weighting import ANY_CATEGORY, WeightingError, Weights, build_weights
 
 WEIGHTING_NAMES = {"none": "none", "neighborhood": "post-stratification", "rake": "raking"}
-MULTIPLE_COMPARISONS = (
-    "Pairwise p-values are adjusted with Holm (family-wise error) and Benjamini–Hochberg "
-    "(false discovery rate) within each question, over every pair of neighborhoods; "
-    "period changes with Benjamini–Hochberg within each question and measure, over "
-    "neighborhoods (the city-wide change is not in the family)."
-)
+MULTIPLE_COMPARISONS = families_statement(())
 
 
 class _CityWide:
@@ -71,6 +67,7 @@ class Report:
     scheme: str = "none"  # the weighting asked for and used: none, neighborhood, rake
     composition: str | None = None  # neighborhoods' shares of the sample moved
     multiple_comparisons: str = MULTIPLE_COMPARISONS
+    primary_questions: list[str] = field(default_factory=list)  # one Holm family
 
     def question(self, key: str) -> QuestionResult | None:
         return next((q for q in [*self.questions, *self.indices] if q.key == key), None)
@@ -119,6 +116,9 @@ def build_report(
         builder.question(q, by_key.get(q.key, []), respondents_by_key.get(q.key)) for q in questions
     ]
     index_results = [builder.index(definition, questions) for definition in indices]
+    known = {q.key for q in [*results, *index_results]}
+    primary = [key for key in survey.primary_keys if key in known]
+    adjust_families([*results, *index_results], primary)
     warnings = list(weights.warnings)
     if builder.composition:
         warnings.append(builder.composition)
@@ -135,6 +135,8 @@ def build_report(
         indices=index_results,
         weighting_detail=weights.detail,
         warnings=warnings,
+        multiple_comparisons=families_statement(primary),
+        primary_questions=primary,
     )
 
 
@@ -250,6 +252,9 @@ class _Builder:
             groups=groups,
         )
         self._compare(result, question, rows)
+        result.differences = self.differences(
+            result, observations, self._design(None), question.favorable, non_substantive
+        )
         if self.selection.has_periods:
             result.periods, estimates = self._periods(rows, make, bool(question.favorable))
             if measure == "nominal" or question.type == "multiple_choice":
@@ -265,6 +270,18 @@ class _Builder:
                     for hood, pair in estimates
                 ]
         return result
+
+    def differences(self, result, observations, design, favorable=(), non_substantive=()):
+        """Every pair of the result's neighborhoods, with intervals (differences.py)."""
+        return question_differences(
+            result,
+            observations,
+            code_of=lambda hood: self._name(hood)[0],
+            weighted=self.weights.weighted,
+            design=design,
+            favorable_codes=favorable,
+            non_substantive=frozenset(non_substantive),
+        )
 
     def _respondents(self, answered_rows):
         """A function (neighborhood, period) -> (respondents, their weight)."""

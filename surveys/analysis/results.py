@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .comparisons import Pairwise
+from .differences import Differences
 from .estimates import Estimate
 from .periods import DistributionChange, PeriodChange
 from .statistics import TestResult
@@ -33,6 +34,7 @@ class QuestionResult:
     groups: list[GroupResult]
     test: TestResult | None = None
     pairwise: list[Pairwise] = field(default_factory=list)
+    differences: Differences = field(default_factory=Differences)  # pairs, with intervals
     periods: list[PeriodChange] = field(default_factory=list)
     distributions: list[DistributionChange] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)

@@ -6,6 +6,7 @@ import math
 from typing import Any
 
 from .comparisons import Pairwise
+from .differences import Difference, family_summary
 from .estimates import Estimate
 from .periods import DistributionChange, PeriodChange
 from .report import GroupResult, IndexResult, QuestionResult, Report
@@ -82,6 +83,23 @@ def pairwise_as_dict(pair: Pairwise) -> dict[str, Any]:
     }
 
 
+def difference_as_dict(difference: Difference) -> dict[str, Any]:
+    return {
+        "a": difference.a,
+        "b": difference.b,
+        "measure": difference.measure,
+        "difference": _number(difference.difference),
+        "ci": _pair(difference.ci),
+        "se": _number(difference.se),
+        "df": _number(difference.df),
+        "test": difference.test,
+        "p_value": _number(difference.p_value, 12),
+        "p_adjusted": _number(difference.p_adjusted, 12),
+        "adjustment": difference.adjustment,
+        "family": difference.family,
+    }
+
+
 def period_as_dict(change: PeriodChange) -> dict[str, Any]:
     def side(summary):
         favorable = summary["favorable"]
@@ -140,6 +158,7 @@ def question_as_dict(result: QuestionResult) -> dict[str, Any]:
         "groups": [group_as_dict(g) for g in result.groups],
         "test": test_as_dict(result.test),
         "pairwise": [pairwise_as_dict(p) for p in result.pairwise],
+        "differences": [difference_as_dict(d) for d in result.differences],
         "periods": [period_as_dict(p) for p in result.periods],
         "distributions": [distribution_as_dict(d) for d in result.distributions],
         "notes": result.notes,
@@ -178,6 +197,7 @@ def report_as_dict(report: Report) -> dict[str, Any]:
         "intervals": "model-based: they assume that, within a neighborhood, residents who "
         "answered resemble those who did not",
         "multiple_comparisons": report.multiple_comparisons,
+        "families": family_summary(report.primary_questions),
         "questions": [question_as_dict(q) for q in report.questions],
         "indices": [question_as_dict(i) for i in report.indices],
     }

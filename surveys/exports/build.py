@@ -130,7 +130,7 @@ def _about_rows(survey: SurveyPage, options: ExportOptions) -> Iterator[list]:
         yield [f"filter: {name}", value]
     k = survey.small_cell_threshold
     yield [
-        "Summary, Distributions, Comparisons, Periods",
+        "Summary, Distributions, Comparisons, Differences, Periods",
         "EXACT SHEETS, NOT FOR PUBLICATION (every row says so). The analysis of the same "
         "dates, periods and weighting (all neighborhoods and channels), exact, for the "
         "team's own work. Counts of "

@@ -1,4 +1,5 @@
-"""The analysis report as spreadsheet sheets: Summary, Distributions, Comparisons, Periods.
+"""The analysis report as spreadsheet sheets: Summary, Distributions, Comparisons,
+Differences (pairs of neighborhoods), Periods.
 
 Rows are plain lists, header first, so that any writer (exports/writers.py) can take them. These
 are analysts' sheets: exact, with suppressed and unreliable figures present and marked, and
@@ -205,10 +206,46 @@ def period_rows(report: Report) -> Iterator[list]:
             ]
 
 
+def difference_rows(report: Report) -> Iterator[list]:
+    """Every pair of neighborhoods per question: a − b with its interval and adjusted p."""
+    yield [
+        "key",
+        "a",
+        "b",
+        "measure",
+        "difference",
+        "ci_low",
+        "ci_high",
+        "test",
+        "p_value",
+        "p_adjusted",
+        "adjustment",
+        "family",
+    ]
+    for result in [*report.questions, *report.indices]:
+        for d in result.differences:
+            low, high = d.ci or (None, None)
+            yield [
+                result.key,
+                d.a,
+                d.b,
+                d.measure,
+                d.difference,
+                low,
+                high,
+                d.test,
+                d.p_value,
+                d.p_adjusted,
+                d.adjustment,
+                d.family,
+            ]
+
+
 SHEETS = {
     "Summary": _exact(summary_rows),
     "Distributions": _exact(distribution_rows),
     "Comparisons": _exact(comparison_rows),
+    "Differences": _exact(difference_rows),
     "Periods": _exact(period_rows),
 }
 # Columns holding counts of people (0-based), highlighted from 1 to k−1.

@@ -175,7 +175,7 @@ def test_the_analyze_command_writes_xlsx(survey, tmp_path):
         "analyze", "small", "--weights", "neighborhood", "--format", "xlsx", "-o", str(out)
     )
     book = load_workbook(out, read_only=True)
-    assert book.sheetnames == ["Summary", "Distributions", "Comparisons", "Periods"]
+    assert book.sheetnames == ["Summary", "Distributions", "Comparisons", "Differences", "Periods"]
     header = next(book["Summary"].iter_rows(values_only=True))
     assert header[:4] == ("key", "label", "neighborhood", "n")
 

@@ -303,6 +303,33 @@ def test_the_public_page_says_intervals_are_model_based(client, results_page, la
     assert "margin of error" not in html.lower()
 
 
+@pytest.mark.parametrize("language", ["en", "es", "ar"])
+def test_the_public_page_states_the_primary_questions_family(
+    client, survey, results_page, language
+):
+    """Issue 17, point 5: with primary questions named, the public page says in one
+    sentence (in every language) that they form one Holm family and the rest are
+    exploratory (BH), marks them, and publishes no pairwise differences."""
+    from django.utils import translation
+
+    survey.primary_questions = "trust"
+    survey.save_revision().publish()
+    with translation.override(language):
+        sentence = translation.gettext(
+            "The survey's organizers named its primary questions: comparisons between "
+            "neighborhoods on those questions form one family adjusted with Holm's method "
+            "(confirmatory); all other comparisons are exploratory, adjusted with "
+            "Benjamini–Hochberg."
+        )
+        marker = translation.gettext("A primary question of this survey.")
+        differences = translation.gettext("Differences between neighborhoods, mean")
+    assert language == "en" or "organizers" not in sentence  # translated
+    url = results_page.url.replace("/en/", f"/{language}/")
+    html = client.get(url, follow=True).content.decode()
+    assert sentence in html and html.count(marker) == 1
+    assert differences not in html and "p (adjusted)" not in html
+
+
 def test_before_after_tables_speak_in_names_headlines_and_distributions(client, analyst, survey):
     """Issue 19 (analysts): neighborhood names in a stable order; the favorable share's
     change in percentage points where a question has one, the mean otherwise; levels

@@ -13,7 +13,7 @@ from tests.factories import release_everything
 
 pytestmark = pytest.mark.django_db
 
-EXACT_SHEETS = ("Summary", "Distributions", "Comparisons", "Periods")
+EXACT_SHEETS = ("Summary", "Distributions", "Comparisons", "Differences", "Periods")
 
 
 def _answers() -> list[dict]:
@@ -49,7 +49,8 @@ def test_exact_sheets_say_on_every_row_that_they_must_not_be_published(workbook)
         rows = _dicts(book[title])
         assert all(row["publication"] == "exact: do not publish" for row in rows), title
     about = {row["item"]: row["value"] for row in _dicts(book["About"])}
-    assert "NOT FOR PUBLICATION" in about["Summary, Distributions, Comparisons, Periods"]
+    exact = about["Summary, Distributions, Comparisons, Differences, Periods"]
+    assert "NOT FOR PUBLICATION" in exact
     assert "PUBLISHABLE" in about["Public figures"]
 
 

@@ -115,7 +115,8 @@ def test_the_workbook_has_the_analysis_sheets_and_is_tidy(export_survey, tmp_pat
     path = export(export_survey, tmp_path)
     workbook = openpyxl.load_workbook(path)
     assert workbook.sheetnames == [
-        "Responses", "Codebook", "Summary", "Distributions", "Comparisons", "Periods",
+        "Responses", "Codebook", "Summary", "Distributions", "Comparisons", "Differences",
+        "Periods",
         "Public figures", "About",
     ]  # fmt: skip
     responses = workbook["Responses"]
