@@ -229,3 +229,21 @@ def test_only_who_may_edit_the_page_re_publishes(client, published, organizer):
     assert event.user == organizer and event.detail["release"] == 2
     assert client.post(address, {"period": "2099-01"}).status_code == 302
     assert ResultsRelease.objects.filter(page=page).count() == 2
+
+
+def test_a_re_publication_that_still_leaks_is_refused(client, published, organizer, monkeypatch):
+    """When hiding rows does not settle it (here: one round allowed), the organizer is
+    told, and the page keeps its figures."""
+    import surveys.frozen_releases
+
+    survey, page, before = published
+    late(survey, [{"area": "a", **FAVORABLE}] * 3)
+    monkeypatch.setattr(surveys.frozen_releases, "DIFFERENCING_ROUNDS", 1)
+    client.force_login(organizer)
+    address = f"/admin/surveys/results-pages/{page.pk}/releases/"
+    response = client.post(address, {"period": page.closed_periods()[0].key}, follow=True)
+    assert "Not re-published" in response.content.decode()
+    assert ResultsRelease.objects.filter(page=page).count() == 1
+    assert AuditEvent.objects.get(action="republish").detail["refused"] is True
+    client.logout()
+    assert html(client, page) == before
