@@ -247,3 +247,34 @@ def test_a_re_publication_that_still_leaks_is_refused(client, published, organiz
     assert AuditEvent.objects.get(action="republish").detail["refused"] is True
     client.logout()
     assert html(client, page) == before
+
+
+def test_the_editor_explains_bad_named_periods_and_keeps_the_page(client, published, organizer):
+    from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
+
+    survey, page, _before = published
+    client.force_login(organizer)
+
+    def post(text):
+        data = {
+            "title": page.title,
+            "slug": page.slug,
+            "survey": str(survey.pk),
+            "intro": rich_text(""),
+            "published_keys": page.published_keys,
+            "weighting": page.weighting,
+            "period_kind": "named",
+            "since": "",
+            "until": "",
+            "named_periods": text,
+            "comments": inline_formset([]),
+            "action-publish": "action-publish",
+        }
+        return client.post(f"/admin/pages/{page.pk}/edit/", nested_form_data(data))
+
+    refused = post("2026-04-01 2026-05-15 Spring\n2026-05-01 2026-06-30 Summer")
+    assert refused.status_code == 200
+    assert "“Spring” and “Summer” overlap" in refused.content.decode()
+    assert ResultsPage.objects.get(pk=page.pk).period_kind == "window"
+    assert post("2026-04-01 2026-04-30 April").status_code == 302
+    assert ResultsPage.objects.get(pk=page.pk).named_periods == "2026-04-01 2026-04-30 April"
