@@ -41,7 +41,7 @@ from .results_periods import (
 from .rich_text import RICH_TEXT_FEATURES
 from .visitor_language import LinksInVisitorLanguage
 
-CACHE_SECONDS = 60 * 60  # releases never change: the cache only saves drawing them
+CACHE_SECONDS = 10 * 60  # releases never change: the cache saves drawing them (labels may)
 
 
 class ResultsPageForm(WagtailAdminPageForm):
