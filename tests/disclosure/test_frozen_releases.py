@@ -134,7 +134,7 @@ def test_back_dated_paper_rows_are_refused_in_a_frozen_period(published):
 
 @pytest.mark.parametrize(
     ("language", "heading"),
-    [("en", "Results for"), ("es", "Resultados de"), ("ar", "النتائج عن")],
+    [("en", "Period: "), ("es", "Periodo: "), ("ar", "الفترة: ")],
 )
 def test_visitors_pick_a_month_in_their_language(client, home, language, heading):
     survey, _page = build(home, START)
