@@ -2,9 +2,10 @@
 
 100,000 responses over 50 neighborhoods (2,000 each), 10 agreement-scale questions
 published (1,000,000 answers), weighted by neighborhood populations. Cold: the cache
-emptied, so the page computes the report (SQL counts, estimates, tests, suppression,
-charts). Warm: the same page again, from the cache, as every visitor after the first
-sees it until the next response (or a minute) passes. Measured in-process through
+and the period's stored release emptied, so the page computes and freezes the release
+(SQL counts, estimates, tests, suppression, the intruder's audit, charts), as on the
+first view after the period closed. Warm: the same page again, as every visitor after
+the first sees it. Measured in-process through
 Django's test client (no socket), on SQLite and/or PostgreSQL.
 
 Usage: .venv/bin/python bench/bench_results_page.py [--engine sqlite|postgres|both]
@@ -95,13 +96,14 @@ def measure(engine: str, runs: int) -> dict:
     from django.test import Client
 
     from cms.models import ResultsPage
-    from surveys.models import Answer, Response
+    from surveys.models import Answer, Response, ResultsRelease
 
     url = ResultsPage.objects.get(slug="results").url
     client = Client(HTTP_HOST="127.0.0.1")
 
     def cold():
         cache.clear()
+        ResultsRelease.objects.all().delete()
         response = client.get(url)
         assert response.status_code == 200 and b"results-table" in response.content
 

@@ -288,6 +288,7 @@ class AuditEvent(models.Model):
         PRINT_INVITATIONS = "print_invitations", _("Printed invitation codes")
         CHANGE_THRESHOLD = "change_threshold", _("Changed the smallest publishable count")
         CHANGE_ADDRESS = "change_address", _("Changed the public address")
+        REPUBLISH = "republish", _("Re-published results")
 
     at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
     user = models.ForeignKey(

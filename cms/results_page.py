@@ -3,34 +3,45 @@
 Publishing is where figures could leak, so the page holds itself to more than
 suppression within one table:
 
-- it shows a closed window of answers (its end date before today), so that nobody can
-  watch the page change as one more resident answers and read that person's answer off
-  the difference;
+- it shows fixed, closed periods (calendar months, quarters, the organizer's named
+  periods, or one window of dates: cms/results_periods.py), never one still open, so
+  that nobody can watch the page change as one more resident answers;
+- a period's figures are stored when first shown after it closed and never change
+  (surveys/frozen_releases.py): late answers and back-dated imports reach the page only
+  when an organizer re-publishes, and the re-publication is attacked for the
+  difference it makes (surveys/disclosure/differencing.py);
 - organizers can only choose a survey whose results they may see;
-- a preview never fills the public page's cache, and the cache is keyed on what the page
-  publishes, so figures follow its settings, and on the survey's responses version, so
-  that a late paper import shows at once (and in any case within CACHE_SECONDS).
+- a preview computes the figures without storing them.
 """
 
 from __future__ import annotations
 
-import hashlib
-
+from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.http import Http404
 from django.utils import timezone, translation
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext, gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
 from .models import KnownViewRestrictions  # defined before models.py imports this module
+from .results_periods import (
+    NAMED,
+    PERIOD_KINDS,
+    WINDOW,
+    Period,
+    PeriodError,
+    calendar_periods,
+    parse_named,
+)
 from .rich_text import RICH_TEXT_FEATURES
 from .visitor_language import LinksInVisitorLanguage
 
-CACHE_SECONDS = 60
+CACHE_SECONDS = 10 * 60  # releases never change: the cache saves drawing them (labels may)
 
 
 class ResultsPageForm(WagtailAdminPageForm):
@@ -76,14 +87,32 @@ class ResultsPage(KnownViewRestrictions, LinksInVisitorLanguage, Page):
         ],
         default="neighborhood",
     )
+    period_kind = models.CharField(
+        _("periods shown"),
+        max_length=20,
+        choices=PERIOD_KINDS,
+        default=WINDOW,
+        help_text=_(
+            "Only periods that have ended are shown, and their figures are stored when "
+            "first shown: later answers change them only when you re-publish."
+        ),
+    )
     since = models.DateField(_("answers from"), null=True, blank=True)
     until = models.DateField(
         _("answers until"),
         null=True,
         blank=True,
         help_text=_(
-            "Required, and before today: published figures cover a closed period, so that "
-            "no one can watch them change as one more person answers."
+            "One period: required, and before today. Months and quarters: the first and "
+            "last ones shown hold these days (from the survey's first day online, if empty)."
+        ),
+    )
+    named_periods = models.TextField(
+        _("named periods"),
+        blank=True,
+        help_text=_(
+            "Named periods: one per line, the first day, the last day and a name, like "
+            "“2026-01-01 2026-03-31 Winter”. Periods must not overlap."
         ),
     )
 
@@ -92,7 +121,9 @@ class ResultsPage(KnownViewRestrictions, LinksInVisitorLanguage, Page):
         FieldPanel("intro"),
         FieldPanel("published_keys"),
         FieldPanel("weighting"),
+        FieldPanel("period_kind"),
         FieldRowPanel([FieldPanel("since"), FieldPanel("until")]),
+        FieldPanel("named_periods"),
     ]
     base_form_class = ResultsPageForm
     subpage_types: list[str] = []
@@ -109,21 +140,39 @@ class ResultsPage(KnownViewRestrictions, LinksInVisitorLanguage, Page):
     def window_is_closed(self) -> bool:
         return self.until is not None and self.until < timezone.localdate()
 
+    def periods(self) -> list[Period]:
+        """Every period of the page, open or closed, oldest first."""
+        if self.period_kind == WINDOW:
+            if self.until is None:
+                return []
+            start = f"{self.since}" if self.since else ""
+            return [Period(f"{start}..{self.until}", self.since, self.until)]
+        if self.period_kind == NAMED:
+            try:
+                return parse_named(self.named_periods)
+            except PeriodError:
+                return []
+        first = self.since or self._survey_start()
+        if first is None:
+            return []
+        return calendar_periods(self.period_kind, first, self.until or timezone.localdate())
+
+    def _survey_start(self):
+        survey = self.survey.specific.responses_survey if self.survey_id else None
+        started = survey and (survey.opens_at or survey.first_published_at)
+        return timezone.localdate(started) if started else None
+
+    def closed_periods(self, *, today=None) -> list[Period]:
+        """The periods the page shows: those that have ended, newest first."""
+        today = today or timezone.localdate()
+        return [p for p in reversed(self.periods()) if p.is_closed(today)]
+
     def clean(self) -> None:
         super().clean()
         # Imported here: surveys.models imports cms.models, which imports this module.
         from surveys.analysis.questions import analysable_questions
 
-        if not self.until or not self.window_is_closed:
-            raise ValidationError(
-                {
-                    "until": _(
-                        "Give an end date before today: published figures cover a closed period."
-                    )
-                }
-            )
-        if self.since and self.since > self.until:
-            raise ValidationError({"until": _("The end is before the start.")})
+        self._clean_periods()
         if not self.survey_id:
             return
         questions, indices = analysable_questions(self.survey.specific.responses_survey)
@@ -140,10 +189,61 @@ class ResultsPage(KnownViewRestrictions, LinksInVisitorLanguage, Page):
                 }
             )
 
+    def _clean_periods(self) -> None:
+        if self.since and self.until and self.since > self.until:
+            raise ValidationError({"until": _("The end is before the start.")})
+        if self.period_kind == WINDOW and (not self.until or not self.window_is_closed):
+            raise ValidationError(
+                {
+                    "until": _(
+                        "Give an end date before today: published figures cover a closed period."
+                    )
+                }
+            )
+        if self.period_kind == NAMED:
+            try:
+                parse_named(self.named_periods)
+            except PeriodError as error:
+                raise ValidationError({"named_periods": str(error)}) from None
+        self._clean_overlaps()
+
+    def _clean_overlaps(self) -> None:
+        """A period that partly overlaps one already published (by any results page of
+        the survey) would let the two be subtracted: the days between them revealed."""
+        from surveys.frozen_releases import ResultsRelease
+
+        if not self.survey_id:
+            return
+        released = ResultsRelease.objects.filter(
+            survey=self.survey.specific.responses_survey
+        ).values_list("starts_on", "ends_on", "page_title", "period_name")
+        published = set(released)
+        for period in self.periods():
+            for start, end, title, name in published:
+                same = (start, end) == (period.start, period.end)
+                apart = end < (period.start or end) or (start and period.end < start)
+                if not same and not apart:
+                    raise ValidationError(
+                        _(
+                            "%(period)s overlaps a published period (%(published)s) without "
+                            "being the same: subtracting one from the other would reveal the "
+                            "answers of the days between. Choose periods that are the same "
+                            "or do not overlap."
+                        )
+                        % {"period": period.label, "published": f"{title}, {name or end}"}
+                    )
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         preview = getattr(request, "is_preview", False) or self.pk is None
-        context["results"] = self.public_displays(use_cache=not preview)
+        periods = self.closed_periods()
+        chosen = request.GET.get("period")
+        period = next((p for p in periods if p.key == chosen), None)
+        if chosen is not None and period is None:
+            raise Http404("No such period")
+        period = period or (periods[0] if periods else None)
+        context["periods"], context["period"] = periods, period
+        context["results"] = self.public_displays(period, preview=preview) if period else None
         if context["results"]:
             context["labels_language"] = context["results"]["labels_language"]
         return context
@@ -162,64 +262,69 @@ class ResultsPage(KnownViewRestrictions, LinksInVisitorLanguage, Page):
             return language
         return survey.locale.language_code
 
-    def cache_key(self) -> str:
-        """Keyed on what the page publishes and on the survey's responses version, so
-        that a new response (a late paper import) is never answered with old figures."""
+    def public_displays(self, period: Period, *, preview: bool = False) -> dict | None:
+        """The published figures of `period`, drawn in the visitor's language: its
+        frozen release (stored now if this is its first showing), or, in a preview,
+        figures computed and not stored. None while the period is open."""
         # Imported here: surveys.models imports cms.models, which imports this module.
-        from surveys.response_version import responses_version
+        from surveys.frozen_releases import compute, frozen_release
 
-        original = self.survey.responses_survey
-        settings = (
-            responses_version(original.pk),
-            self.pk,
-            self.survey_id,
-            " ".join(self.keys),
-            self.weighting,
-            original.primary_questions,
-            self.since,
-            self.until,
-            translation.get_language(),
-        )
-        digest = hashlib.sha256(repr(settings).encode()).hexdigest()[:32]
-        return f"results-page:{digest}"
-
-    def public_displays(self, *, use_cache: bool = True) -> dict | None:
-        """The published figures, or None while the window is still open. Cached until
-        the survey's next response, and for a minute at most."""
-        # Imported here: surveys.models imports cms.models, which imports this module.
-        from surveys.analysis.counts import Selection
-        from surveys.analysis.public import public_results
-        from surveys.analysis.report import WeightingError, build_report
-        from surveys.presentation import displays, in_language
-        from surveys.release import release_due
-
-        if not self.window_is_closed:
+        if not period.is_closed(timezone.localdate()):
             return None
-        release_due(self.survey.specific)
-        cached = cache.get(self.cache_key()) if use_cache else None
-        if cached is not None:
-            return cached
+        if preview:
+            figures, _audit = compute(self, period)
+            return self._drawn(figures)
+        release = frozen_release(self, period)
+        key = f"results-release:{release.pk}:{translation.get_language()}"
+        drawn = cache.get(key)
+        if drawn is None:
+            drawn = self._drawn(release.figures)
+            cache.set(key, drawn, timeout=CACHE_SECONDS)
+        return drawn
+
+    def _drawn(self, figures: dict) -> dict:
+        from surveys.presentation import displays, in_language
+
         survey = self.survey.specific.responses_survey
-        selection = Selection(survey=survey, since=self.since, until=self.until)
-        try:
-            report = build_report(
-                selection, weighting=self.weighting, margins=survey.raking_margins
-            )
-        except WeightingError:  # populations below responses: never publish such weights
-            report = build_report(selection)
-        result = {
-            # The total is a count like any other: under k it is not shown.
-            "responses": report.responses if report.responses >= report.k else None,
-            "k": report.k,
+        questions = [stored_question(q, figures["k"]) for q in figures["questions"]]
+        return {
+            "responses": figures["responses"],
+            "k": figures["k"],
             "labels_language": self.labels_language(),
             "displays": displays(
-                in_language(public_results(report, self.keys), survey, translation.get_language()),
+                in_language(questions, survey, translation.get_language()),
                 analyst=False,
-                primary=report.primary_questions,
+                primary=figures.get("primary", []),
             ),
             # The multiple-comparison families (no pairs are published: docs/analysis.md).
-            "primary": bool(report.primary_questions),
+            "primary": bool(figures.get("primary")),
         }
-        if use_cache:
-            cache.set(self.cache_key(), result, timeout=CACHE_SECONDS)
-        return result
+
+
+def stored_question(data: dict, k: int):
+    """A public question from a release's stored figures, its note in the reader's
+    language (stored in the site's)."""
+    from surveys.analysis.public import PublicCell, PublicGroup, PublicQuestion
+    from surveys.disclosure.publication import WITHHELD
+
+    def group(g: dict) -> PublicGroup:
+        cells = [PublicCell(**c) for c in g.get("cells", ())]
+        found = PublicGroup(**{**g, "cells": cells})
+        found.ci = tuple(found.ci) if found.ci else None
+        found.favorable_ci = tuple(found.favorable_ci) if found.favorable_ci else None
+        return found
+
+    question = PublicQuestion(
+        **{
+            **data,
+            "codes": [tuple(c) for c in data["codes"]],
+            "overall": group(data["overall"]),
+            "groups": [group(g) for g in data["groups"]],
+            "favorable_codes": tuple(data.get("favorable_codes") or ()),
+        }
+    )
+    with translation.override(settings.LANGUAGE_CODE):
+        withheld = gettext(WITHHELD) % {"k": k}
+    if question.note == withheld:
+        question.note = gettext(WITHHELD) % {"k": k}
+    return question

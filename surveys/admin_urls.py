@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import admin_views, export_views, invitation_views, xlsform_views
+from . import admin_views, export_views, invitation_views, release_views, xlsform_views
 
 app_name = "surveys_admin"
 urlpatterns = [
@@ -13,6 +13,11 @@ urlpatterns = [
         name="responses",
     ),
     path("<int:survey_id>/results/", admin_views.SurveyResultsView.as_view(), name="results"),
+    path(
+        "results-pages/<int:page_id>/releases/",
+        release_views.ReleasesView.as_view(),
+        name="releases",
+    ),
     path(
         "<int:survey_id>/xlsform/",
         xlsform_views.download_xlsform,

@@ -11,6 +11,7 @@ class SurveysConfig(AppConfig):
 
         from .banks import ship_banks_after_migrate
         from .exports.jobs import delete_expired_exports
+        from .frozen_releases import freeze_due
         from .release import release_all_due
         from .storage_order import randomise_rowids, shuffle_postgresql_tables
         from .submission import delete_expired_partials
@@ -23,6 +24,7 @@ class SurveysConfig(AppConfig):
                 release_all_due()
             ),
         )
+        upkeep.register("results", lambda: f"{freeze_due()} closed periods' results stored")
         upkeep.register(
             "partials", lambda: f"{delete_expired_partials()} expired partial responses deleted"
         )

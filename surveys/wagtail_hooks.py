@@ -156,6 +156,27 @@ def results_header_button(page, user, view_name=None, next_url=None):
 
 
 @hooks.register("register_page_listing_more_buttons")
+def releases_button(page, user, next_url=None):
+    from cms.models import ResultsPage
+
+    from .release_views import can_republish
+
+    results_page = page.specific_deferred
+    if isinstance(results_page, ResultsPage) and can_republish(user, results_page):
+        yield Button(
+            gettext("Releases"),
+            reverse("surveys_admin:releases", args=[page.pk]),
+            icon_name="history",
+            priority=16,
+        )
+
+
+@hooks.register("register_page_header_buttons")
+def releases_header_button(page, user, view_name=None, next_url=None):
+    yield from releases_button(page, user, next_url)
+
+
+@hooks.register("register_page_listing_more_buttons")
 def invitations_button(page, user, next_url=None):
     if isinstance(page.specific_deferred, SurveyPage) and can_organize(
         user, page.specific_deferred

@@ -8,7 +8,10 @@ interval and mean, city-wide and per neighborhood, with its rounding. This is no
   what is printed, computes the tightest range each hidden count can take;
 - `cells.py`: the counts behind one question's figures (the cells to protect);
 - `publication.py`: decides what a page prints and audits it as a whole with the
-  intruder, withholding a question (with its reason) when protection fails.
+  intruder, withholding a question (with its reason) when protection fails;
+- `differencing.py`: the same intruder reading two releases of one period (a
+  re-publication, surveys/frozen_releases.py) and bounding each difference;
+- `published_windows.py`: the frozen periods paper imports may not add rows to.
 
 The rule: a hidden count from 1 to k−1 must keep a range that includes 0 or reaches k,
 and no printed figure rests on fewer than k people (docs/privacy.md).

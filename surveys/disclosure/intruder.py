@@ -45,16 +45,22 @@ class Problem:
 
     unknowns: list[Hashable] = field(default_factory=list)
     upper: dict[Hashable, float] = field(default_factory=dict)
+    # Counts are not negative; a difference between two releases may be (differencing.py).
+    lower: dict[Hashable, float] = field(default_factory=dict)
     facts: list[Fact] = field(default_factory=list)
     choices: list[Choice] = field(default_factory=list)
     index: dict[Hashable, int] = field(default_factory=dict)
 
-    def unknown(self, name: Hashable, upper: float | None = None) -> Hashable:
+    def unknown(
+        self, name: Hashable, upper: float | None = None, lower: float | None = None
+    ) -> Hashable:
         if name not in self.index:
             self.index[name] = len(self.unknowns)
             self.unknowns.append(name)
         if upper is not None:
             self.upper[name] = min(upper, self.upper.get(name, UNBOUNDED))
+        if lower is not None:
+            self.lower[name] = lower
         return name
 
     def fact(self, terms: Mapping[Hashable, float], lo: float, hi: float) -> None:
@@ -179,12 +185,14 @@ def _assemble(problem: Problem):
                 matrix[r, column] += value
     upper = np.full(total, 1.0)
     upper[:size] = [problem.upper.get(name, UNBOUNDED) for name in problem.unknowns]
+    lower = np.zeros(total)
+    lower[:size] = [problem.lower.get(name, 0.0) for name in problem.unknowns]
     return (
         total,
         matrix,
         np.array(low),
         np.array(high),
-        np.zeros(total),
+        lower,
         upper,
         np.ones(total),
     )

@@ -73,10 +73,17 @@ class Publication:
     respondents: dict
 
 
-def publish(report: Report, keys: Sequence[str] | None, respondents: Mapping) -> Publication:
+def publish(
+    report: Report,
+    keys: Sequence[str] | None,
+    respondents: Mapping,
+    hide: Mapping[str, set] | None = None,
+) -> Publication:
     """The publishable view of the questions and indices named by `keys` (all if None).
     `respondents` counts people per neighborhood code, UNPLACED_ROW and CITY_ROW, as
-    `cells.respondents_by_row` does."""
+    `cells.respondents_by_row` does; `hide` names rows to hide besides, per question key
+    (a re-publication hides rows whose change since the last release would leak:
+    surveys/frozen_releases.py)."""
     k = max(int(report.k), MIN_K)
     results = [*report.questions, *report.indices]
     if keys is not None:
@@ -99,6 +106,7 @@ def publish(report: Report, keys: Sequence[str] | None, respondents: Mapping) ->
             continue
         qc = cells[result.key]
         plan = primary[result.key]
+        plan.rows.update((hide or {}).get(result.key, ()))
         for _round in range(AUDIT_ROUNDS):
             _complement(qc, plan, k, preferred)
             public = _public_question(result, qc, plan, k)

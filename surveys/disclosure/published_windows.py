@@ -1,9 +1,11 @@
 """Periods whose figures are published: answers dated inside them are never added later.
 
-A public results page prints the figures of a closed window of days. Were a back-dated
-paper response added to that window, the page's figures would change, and the
-difference between the two versions would be that response's answers. Paper imports
-therefore refuse rows dated inside a window a live results page publishes.
+A public results page shows frozen releases of closed periods (surveys/frozen_releases.py):
+once a period's figures are stored, a response dated inside it changes no published
+figure, and a re-publication would be attacked for the difference it makes. Paper
+imports nonetheless refuse rows dated inside a frozen period of any results page of the
+survey, so that the team's own figures and the public ones agree, and so that a
+re-publication never has back-dated paper rows to reveal.
 """
 
 from __future__ import annotations
@@ -25,10 +27,16 @@ class PublishedWindow:
 
 
 def published_windows(survey: SurveyPage) -> list[PublishedWindow]:
-    """The windows of the live results pages of `survey` (in any of its languages)."""
-    # Imported here: cms.models imports this app's models through the results page.
-    from cms.models import ResultsPage
+    """The frozen periods of the results pages of `survey` (in any of its languages)."""
+    from ..frozen_releases import ResultsRelease
 
-    surveys = SurveyPage.objects.filter(translation_key=survey.translation_key)
-    pages = ResultsPage.objects.live().filter(survey__in=surveys, until__isnull=False)
-    return [PublishedWindow(page.title, page.since, page.until) for page in pages]
+    releases = (
+        ResultsRelease.objects.filter(survey=survey.responses_survey)
+        .order_by("starts_on", "ends_on", "page_title")
+        .values_list("page_title", "period_name", "starts_on", "ends_on")
+        .distinct()
+    )
+    return [
+        PublishedWindow(f"{title}, {name}" if name else title, since, until)
+        for title, name, since, until in releases
+    ]
