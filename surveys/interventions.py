@@ -95,9 +95,7 @@ class Intervention(models.Model):
     panels = [
         FieldPanel("name"),
         FieldPanel("description"),
-        FieldRowPanel(
-            [FieldPanel("announced_on"), FieldPanel("starts_on"), FieldPanel("ends_on")]
-        ),
+        FieldRowPanel([FieldPanel("announced_on"), FieldPanel("starts_on"), FieldPanel("ends_on")]),
         FieldPanel("survey"),
         FieldPanel("covers_all"),
         FieldPanel("neighborhoods", widget=forms.CheckboxSelectMultiple),
