@@ -37,7 +37,7 @@ import numpy as np
 import statsmodels.api as sm
 from scipy import stats
 
-FEW_CLUSTERS = 30  # below this many neighborhoods, the wild cluster bootstrap decides
+FEW_CLUSTERS = 50  # below this many neighborhoods, the wild cluster bootstrap decides
 WEBB_UP_TO = 12  # Webb's weights up to this many neighborhoods, Rademacher above
 ALPHA = 0.05
 
@@ -236,10 +236,8 @@ class BootstrapStatistic:
         g = int(groups.max()) + 1
         A = np.linalg.pinv(X.T @ (w[:, None] * X)) @ (X * w[:, None]).T  # params = A @ y
         a = A[column]
-        residual_maker = np.eye(len(w)) - X @ A
         others = np.delete(X, column, axis=1)
-        gram = np.linalg.pinv(others.T @ (w[:, None] * others))
-        restricted = np.eye(len(w)) - others @ gram @ (others * w[:, None]).T
+        B = np.linalg.pinv(others.T @ (w[:, None] * others)) @ (others * w[:, None]).T
         summing = np.zeros((g, len(w)))
         summing[groups, np.arange(len(w))] = 1.0
         n, k = fit.respondents, X.shape[1]
@@ -248,10 +246,14 @@ class BootstrapStatistic:
 
         def parts(u):
             U = u[:, None] * weights
-            return a @ U, summing @ (a[:, None] * (residual_maker @ U))
+            residuals = U - X @ (A @ U)  # never a cells × cells matrix
+            return a @ U, summing @ (a[:, None] * residuals)
 
-        self.num0, self.q0 = parts(restricted @ cells.mean)
-        self.numd, self.qd = parts(restricted @ X[:, column])
+        def restricted_residuals(y):
+            return y - others @ (B @ y)
+
+        self.num0, self.q0 = parts(restricted_residuals(cells.mean))
+        self.numd, self.qd = parts(restricted_residuals(X[:, column]))
         self.beta, self.se = float(fit.params[column]), fit.se(column)
 
     def t_star(self, b0: float) -> np.ndarray:

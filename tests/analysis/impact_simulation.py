@@ -12,6 +12,10 @@ the weight of a respondent of neighborhood h in period t is N_h / n_ht.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+from pathlib import Path
+
 import numpy as np
 
 from surveys.analysis.impact import Cells
@@ -75,3 +79,33 @@ def simulate(
             rows_w += [weight[h, p]] * count
     rows = tuple(np.array(a) for a in (rows_h, rows_t, rows_y, rows_w))
     return cells, covered, rows
+
+
+@contextlib.contextmanager
+def one_blas_thread():
+    """Thousands of tiny least-squares fits: BLAS threads only contend for a shared
+    machine's cores (twenty times slower under load). Sets numpy's OpenBLAS to one thread
+    while the simulation runs, where numpy bundles OpenBLAS; otherwise changes nothing."""
+    library = _openblas()
+    if library is None:
+        yield
+        return
+    before = library.scipy_openblas_get_num_threads64_()
+    library.scipy_openblas_set_num_threads64_(1)
+    try:
+        yield
+    finally:
+        library.scipy_openblas_set_num_threads64_(before)
+
+
+def _openblas():
+    folder = Path(np.__file__).parent.parent / "numpy.libs"
+    for path in sorted(folder.glob("libscipy_openblas64_*.so")):
+        try:
+            library = ctypes.CDLL(str(path))
+            library.scipy_openblas_get_num_threads64_  # noqa: B018 (present?)
+            library.scipy_openblas_set_num_threads64_.argtypes = [ctypes.c_int]
+            return library
+        except (OSError, AttributeError):
+            continue
+    return None
