@@ -74,7 +74,13 @@ class Cells:
         )
 
     def without(self, neighborhood: int) -> Cells:
-        keep = self.neighborhood != neighborhood
+        return self._keep(self.neighborhood != neighborhood)
+
+    def within(self, last_period: int) -> Cells:
+        """The cells up to `last_period` (an intervention's end)."""
+        return self._keep(self.period <= last_period)
+
+    def _keep(self, keep: np.ndarray) -> Cells:
         return Cells(*(getattr(self, name)[keep] for name in _CELL_FIELDS))
 
 
