@@ -3,9 +3,11 @@
 the same respondents (post-stratified within each month), clustered by neighborhood."""
 
 import datetime
+import io
 import random
 
 import numpy as np
+import openpyxl
 import pytest
 import statsmodels.api as sm
 from django.core.management import CommandError, call_command
@@ -139,7 +141,8 @@ def test_trends_are_post_stratified_within_each_month(study):
     city = trust["series"][0]
     assert city["neighborhood"] is None and len(city["points"]) == 6
     march = next(p for p in city["points"] if p["period"] == "2026-03")
-    # Σ_h N_h p̂_h / Σ_h N_h: each neighborhood's share weighed by its population.
+    # Each respondent weighs N_h / n_h (n_h: responses, "don't know" included), and the
+    # share is among substantive answers: Σ N_h·yes_h/n_h / Σ N_h·substantive_h/n_h.
     shares, total = 0.0, 0.0
     for hood, population in POPULATIONS.items():
         answers = [
@@ -147,16 +150,17 @@ def test_trends_are_post_stratified_within_each_month(study):
             for r in rows
             if r["neighborhood"] == hood and r["submitted_on"] == "2026-03-15"
         ]
-        substantive = [t for t in answers if t != 98]
-        shares += population * sum(t >= 4 for t in substantive) / len(substantive)
-        total += population
+        weight = population / len(answers)
+        shares += weight * sum(t != 98 and t >= 4 for t in answers)
+        total += weight * sum(t != 98 for t in answers)
     assert march["estimate"] == pytest.approx(shares / total, abs=1e-6)
     assert march["ci"][0] < march["estimate"] < march["ci"][1]
     by_hood = {s["neighborhood"]: s for s in trust["series"][1:]}
     assert set(by_hood) == set(POPULATIONS)
-    # Every neighborhood-month has 14 to 32 answers: over k (10), but unreliable (n < 30).
+    # Every neighborhood-month has 14 to 32 answers: over k (10); under 30, unreliable.
     points = [p for s in by_hood.values() for p in s["points"]]
-    assert not any(p["suppressed"] for p in points) and all(p["unreliable"] for p in points)
+    assert not any(p["suppressed"] for p in points)
+    assert all(p["unreliable"] for p in points if p["n"] < 30)
 
 
 def test_small_periods_are_marked_suppressed(home, tmp_path):
@@ -195,7 +199,23 @@ def test_bad_interventions_stop_the_command_with_one_sentence(study, home):
     for name in ("No such thing", "Elsewhere"):
         with pytest.raises(CommandError, match="No intervention .* for this survey"):
             analyze(survey, "--intervention", name)
-    with pytest.raises(CommandError, match="JSON"):
-        call_command(
-            "analyze", survey.slug, "--period", "month", "--format", "xlsx", "-o", "x.xlsx"
-        )
+
+
+def test_the_spreadsheet_carries_the_same_numbers(study, tmp_path):
+    survey, _ = study
+    options = ["--intervention", "Task force"]
+    report = analyze(survey, *options)
+    path = tmp_path / "impact.xlsx"
+    call_command(
+        "analyze", survey.slug, *options, "--format", "xlsx", "-o", str(path), stderr=io.StringIO()
+    )
+    workbook = openpyxl.load_workbook(path, read_only=True)
+    impact = [list(row) for row in workbook["Impact"].iter_rows(values_only=True)]
+    did = report["impact"]["questions"][0]["difference_in_differences"]
+    row = next(r for r in impact if r[1] == "difference-in-differences")
+    assert row[3:7] == [did["estimate"], *did["ci"], did["p_value"]]
+    assert any(r[1] == "sentence (es)" and "no demuestra" in r[7] for r in impact)
+    trends = [list(row) for row in workbook["Trends"].iter_rows(values_only=True)]
+    city = report["trends"]["questions"][0]["series"][0]["points"][0]
+    first = next(r for r in trends if r[2] == "City-wide" and r[3] == city["period"])
+    assert first[4:8] == [city["n"], city["estimate"], *city["ci"]]

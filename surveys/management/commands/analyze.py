@@ -22,6 +22,7 @@ from surveys.analysis.margins import MarginsError, read_margins
 from surveys.analysis.report import build_report
 from surveys.analysis.trends import UNITS
 from surveys.analysis.weighting import WeightingError
+from surveys.exports.impact_sheets import impact_rows, trends_rows
 from surveys.exports.report_sheets import SHEETS
 from surveys.exports.writers import Sheet, write_xlsx
 from surveys.models import Intervention, SurveyPage
@@ -151,8 +152,6 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         intervention = find_intervention(options["intervention"], survey)
         unit = options["period"] or ("month" if intervention else None)
-        if unit and options["format"] != "json":
-            raise CommandError("Trends and impact are written to JSON (--format json).")
         release_due(survey)
         try:
             report = build_report(
@@ -194,6 +193,11 @@ class Command(BaseCommand):
             for title, produce in SHEETS.items():
                 rows = produce(report)
                 sheets.append(Sheet(title, next(rows), rows))
+            for title, produce in (("Trends", trends_rows), ("Impact", impact_rows)):
+                key = title.lower()
+                if key in (extra or {}):
+                    rows = produce(extra[key])
+                    sheets.append(Sheet(title, next(rows), rows))
             write_xlsx(Path(output), sheets)
         if output != "-":
             self.stderr.write(f"{report.responses} responses analysed; written to {output}.")
