@@ -11,11 +11,14 @@ import openpyxl
 import pytest
 import statsmodels.api as sm
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
-from cms.models import Neighborhood
+from cms.models import AuditEvent, Neighborhood
+from surveys.access import grant
 from surveys.builders import likert, question
 from surveys.models import Intervention
 from tests.analysis.paths import analyze, import_rows, neighborhoods, survey_of
+from tests.factories import make_staff
 
 pytestmark = pytest.mark.django_db
 BODY = [question("neighborhood", "area", "Area", required=True), likert("trust", "I trust.")]
@@ -219,3 +222,29 @@ def test_the_spreadsheet_carries_the_same_numbers(study, tmp_path):
     city = report["trends"]["questions"][0]["series"][0]["points"][0]
     first = next(r for r in trends if r[2] == "City-wide" and r[3] == city["period"])
     assert first[4:8] == [city["n"], city["estimate"], *city["ci"]]
+
+
+def test_the_admin_shows_trends_and_impact_to_those_who_see_the_results(study, client):
+    survey, _ = study
+    intervention = Intervention.objects.get(name="Task force")
+    url = reverse("surveys_admin:impact", args=[survey.pk])
+    query = {"period": "month", "intervention": intervention.pk}
+    outsider = make_staff("otto", groups=("Analyst",))
+    client.force_login(outsider)
+    assert client.get(url, query).status_code == 403
+    analyst = make_staff("ana", groups=("Analyst",))
+    grant(user=analyst, survey=survey)
+    client.force_login(analyst)
+    html = client.get(url, query).content.decode()
+    report = analyze(survey, "--intervention", "Task force")
+    trust = report["impact"]["questions"][0]
+    assert "does not prove" in html and trust["sentence"]["en"] is not None
+    assert 'class="chart trend"' in html and html.count('class="mark"') == 2
+    did = trust["difference_in_differences"]
+    assert f"{did['estimate']:.2f}" in html  # the same number as analyze's JSON
+    assert "Pre-trend check" in html
+    assert AuditEvent.objects.filter(
+        action=AuditEvent.Action.VIEW_RESULTS, detail__view="trends and impact"
+    ).exists()
+    results = client.get(reverse("surveys_admin:results", args=[survey.pk])).content.decode()
+    assert url in results
