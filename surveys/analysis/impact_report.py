@@ -26,6 +26,7 @@ from .questions import analysable_questions
 from .trends import FAVORABLE, Row, period_index, period_label, question_series
 
 LANGUAGES = ("en", "es", "ar")
+LEAVE_ONE_OUT_UP_TO = 12  # covered neighborhoods; each refit costs as much as the estimate
 TRUNCATE = {"month": TruncMonth, "quarter": TruncQuarter}
 DESIGN = (
     "Difference-in-differences: the change in covered neighborhoods minus the change in "
@@ -260,23 +261,21 @@ def _question_impact(question, measure, cells, covered, codes, start, announced,
         if announced != start
         else did
     )
+    leave_one_out = []
+    if len(covered) <= LEAVE_ONE_OUT_UP_TO:
+        for h in sorted(covered):
+            without = difference_in_differences(
+                cells.without(h), covered - {h}, start, bootstrap=False
+            )
+            leave_one_out.append({"neighborhood": codes[h], **(_did(without, scale) or {})})
+    else:
+        result["warnings"].append(
+            f"More than {LEAVE_ONE_OUT_UP_TO} covered neighborhoods: the estimate without "
+            "each in turn is not computed."
+        )
     result["sensitivity"] = {
         "announcement": _did(announcement, scale),
-        "leave_one_out": [
-            {
-                "neighborhood": codes[h],
-                **(
-                    _did(
-                        difference_in_differences(
-                            cells.without(h), covered - {h}, start, bootstrap=False
-                        ),
-                        scale,
-                    )
-                    or {}
-                ),
-            }
-            for h in sorted(covered)
-        ],
+        "leave_one_out": leave_one_out,
     }
     result["sentence"] = sentences(question.label, measure, did, scale, name)
     return result
