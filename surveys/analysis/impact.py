@@ -96,6 +96,10 @@ def fixed_effects(cells: Cells) -> np.ndarray:
     return np.column_stack(columns)
 
 
+class TooFewCells(ValueError):
+    """Fewer neighborhood × period cells than coefficients, or a single neighborhood."""
+
+
 @dataclass
 class Fit:
     params: np.ndarray
@@ -118,6 +122,8 @@ def fit_cells(cells: Cells, regressors: np.ndarray, names: list[str]) -> Fit:
     """WLS of the cell means on `regressors` (cells × q, first in the result) and the
     fixed effects, weighted by the cells' weight sums, clustered by neighborhood."""
     design = np.column_stack([regressors, fixed_effects(cells)])
+    if len(cells.mean) <= design.shape[1] or len(np.unique(cells.neighborhood)) < 2:
+        raise TooFewCells
     model = sm.WLS(cells.mean, design, weights=cells.weight)
     result = model.fit(cov_type="cluster", cov_kwds={"groups": cells.neighborhood})
     rows, k = design.shape
@@ -195,7 +201,10 @@ def difference_in_differences(
         return None
     if not (treated.any() and (is_covered & ~after).any()):
         return None
-    fit = fit_cells(cells, treated[:, None], ["covered × after"])
+    try:
+        fit = fit_cells(cells, treated[:, None], ["covered × after"])
+    except TooFewCells:
+        return None
     value, se = float(fit.params[0]), fit.se(0)
     ci, p = _t_summary(value, se, fit.df)
     result = Estimate(
@@ -332,7 +341,10 @@ def event_study(
     if not times:
         return None
     regressors = np.column_stack([(is_covered & (event == k)).astype(float) for k in times])
-    fit = fit_cells(cells, regressors, [f"event {k}" for k in times])
+    try:
+        fit = fit_cells(cells, regressors, [f"event {k}" for k in times])
+    except TooFewCells:
+        return None
     q = stats.t.ppf(1 - ALPHA / 2, fit.df)
     coefficients = []
     for j, k in enumerate(times):
@@ -368,7 +380,10 @@ def wald_test(fit: Fit, columns: list[int]) -> dict | None:
         return None  # the clustered covariance has rank below q: no test
     beta = fit.params[columns]
     cov = fit.cov[np.ix_(columns, columns)]
-    statistic = float(beta @ np.linalg.solve(cov, beta)) / q
+    try:
+        statistic = float(beta @ np.linalg.solve(cov, beta)) / q
+    except np.linalg.LinAlgError:  # a singular clustered covariance: no test
+        return None
     return {
         "name": "Wald test, clustered by neighborhood (F)",
         "statistic": statistic,

@@ -117,3 +117,12 @@ def test_no_comparison_without_both_sides(survey):
     assert difference_in_differences(cells, set(range(8)), 3) is None  # all covered
     assert difference_in_differences(cells, {0, 1}, 0) is None  # nothing before
     assert event_study(cells, set(), 3) is None
+
+
+def test_too_few_cells_give_no_estimate_rather_than_an_error():
+    cells = Cells.from_rows(
+        [(0, 0, 1.0, 1.0, 5), (0, 1, 0.0, 1.0, 5), (1, 0, 1.0, 1.0, 5), (1, 1, 1.0, 1.0, 5)]
+    )
+    # Two neighborhoods, two periods: four cells, four coefficients.
+    assert difference_in_differences(cells, {0}, 1) is None
+    assert event_study(cells, {0}, 1) is None
