@@ -1,6 +1,13 @@
 from django.urls import path
 
-from . import admin_views, export_views, invitation_views, release_views, xlsform_views
+from . import (
+    admin_views,
+    export_views,
+    impact_views,
+    invitation_views,
+    release_views,
+    xlsform_views,
+)
 
 app_name = "surveys_admin"
 urlpatterns = [
@@ -13,6 +20,7 @@ urlpatterns = [
         name="responses",
     ),
     path("<int:survey_id>/results/", admin_views.SurveyResultsView.as_view(), name="results"),
+    path("<int:survey_id>/impact/", impact_views.SurveyImpactView.as_view(), name="impact"),
     path(
         "results-pages/<int:page_id>/releases/",
         release_views.ReleasesView.as_view(),

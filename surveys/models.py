@@ -574,5 +574,6 @@ from .banks import QuestionBank, add_bank_indices  # noqa: E402,F401
 from .exports.jobs import ExportJob  # noqa: E402,F401
 from .exports.paper_import import ImportedFile  # noqa: E402,F401
 from .frozen_releases import ResultsRelease  # noqa: E402,F401
+from .interventions import Intervention  # noqa: E402,F401
 from .invitations import InvitationCode  # noqa: E402,F401
 from .resume import ResumeCode  # noqa: E402,F401

@@ -32,10 +32,12 @@ from .access import (
 )
 from .api import admin_urls as api_admin_urls
 from .bank_admin import QuestionBankViewSet, refuse_delete, refuse_edit
+from .interventions import InterventionViewSet
 from .models import InvitationCode, QuestionBank, Response, SurveyAccess, SurveyPage
 from .xlsform_views import survey_parents_for
 
 register_snippet(QuestionBankViewSet)
+register_snippet(InterventionViewSet)
 
 
 class SurveyAccessViewSet(ModelViewSet):

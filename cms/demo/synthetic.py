@@ -1,9 +1,16 @@
 """Synthetic demo responses with real structure for the analysis to find.
 
-Neighborhoods differ in trust in the police, and after a fictional 287(g) agreement
-starts (AGREEMENT_DAY) trust and willingness to call for help fall, and worry about
-traffic stops rises, most where more immigrant families live. Deterministic: the same
-seed always gives the same responses.
+Neighborhoods differ in trust in the police. Trust drifts down everywhere over the year
+(a common city-wide trend, COMMON_TREND per month). A fictional 287(g) agreement,
+announced on ANNOUNCEMENT_DAY, starts on AGREEMENT_DAY in the COVERED neighborhoods
+only (seed_demo records it as an Intervention): there trust falls by COVERED_EFFECT on
+the latent scale, about 20 points of the favorable share of "trust the police to do
+what is right", and worry about traffic stops rises. Covered neighborhoods also answer
+more after the start (a mobilised sample: AFTER_SHARE_COVERED of their responses come
+after it, against about half elsewhere), so who answers shifts. The difference-in-
+differences of `analyze --intervention` finds the fall; a plain before/after split mixes
+it with the trend and the shift. Deterministic: the same seed always gives the same
+responses.
 """
 
 from __future__ import annotations
@@ -18,7 +25,13 @@ from surveys.submission import ResponseData
 FIRST_DAY = datetime.date(2025, 12, 1)
 LAST_DAY = datetime.date(2026, 11, 20)
 REVISION_2_DAY = datetime.date(2026, 3, 15)
+ANNOUNCEMENT_DAY = datetime.date(2026, 4, 20)
 AGREEMENT_DAY = datetime.date(2026, 6, 1)
+AGREEMENT_NAME = "County 287(g) task-force agreement"
+COVERED = ("riverside", "la-loma", "eastfield", "market-square")
+COVERED_EFFECT = -0.8  # latent trust, covered neighborhoods, from AGREEMENT_DAY on
+COMMON_TREND = -0.03  # latent trust per month, every neighborhood
+AFTER_SHARE_COVERED = 0.65
 
 # code: (baseline trust, share of immigrant families, responses)
 PROFILES = {
@@ -56,16 +69,27 @@ def _likert(latent: float, rng: random.Random) -> str | None:
     return str(1 + sum(latent > t for t in thresholds))
 
 
-def _day(rng: random.Random) -> datetime.date:
-    span = (LAST_DAY - FIRST_DAY).days
-    return FIRST_DAY + datetime.timedelta(days=rng.randrange(span + 1))
+def _day(code: str, rng: random.Random) -> datetime.date:
+    if code in COVERED:  # mobilised after the start: more of their answers come then
+        after = rng.random() < AFTER_SHARE_COVERED
+        first, last = (
+            (AGREEMENT_DAY, LAST_DAY)
+            if after
+            else (FIRST_DAY, AGREEMENT_DAY - datetime.timedelta(days=1))
+        )
+    else:
+        first, last = FIRST_DAY, LAST_DAY
+    return first + datetime.timedelta(days=rng.randrange((last - first).days + 1))
 
 
 def _answers(code: str, day: datetime.date, rng: random.Random) -> dict:
     baseline, immigrant_share, _ = PROFILES[code]
     after = day >= AGREEMENT_DAY
-    trust = baseline + rng.gauss(0, 0.9) - (0.15 + 1.1 * immigrant_share if after else 0.0)
-    worry = -0.4 * trust + 1.6 * immigrant_share + (0.8 * immigrant_share if after else 0) - 0.4
+    covered = after and code in COVERED
+    months = (day - FIRST_DAY).days / 30.4
+    trust = baseline + rng.gauss(0, 0.9) + COMMON_TREND * months
+    trust += COVERED_EFFECT if covered else 0.0
+    worry = -0.4 * trust + 1.6 * immigrant_share + (0.8 * immigrant_share if covered else 0) - 0.4
     worry += rng.gauss(0, 0.8)
     answers: dict = {"area": code}
     if rng.random() < 0.9:
@@ -134,7 +158,7 @@ def synthetic_responses(*, seed: int = 287) -> Iterator[tuple[str, ResponseData]
     rng = random.Random(seed)
     for code, (_, immigrant_share, count) in PROFILES.items():
         for _ in range(count):
-            day = _day(rng)
+            day = _day(code, rng)
             answers = _answers(code, day, rng)
             if day < REVISION_2_DAY:
                 yield "en-1", ResponseData(answers=answers, submitted_on=day, language="en")

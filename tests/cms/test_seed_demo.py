@@ -8,11 +8,12 @@ from django.db.models import Avg, Count, Max, Min
 from django.test import override_settings
 from wagtail.models import Revision
 
-from cms.demo.synthetic import AGREEMENT_DAY
+from cms.demo.synthetic import AGREEMENT_DAY, AGREEMENT_NAME, COVERED
 from cms.models import ContentPage, HomePage, Neighborhood
 from surveys.analysis.counts import Selection
+from surveys.analysis.impact_report import impact_section, load
 from surveys.analysis.report import build_report
-from surveys.models import Answer, Response, SurveyPage
+from surveys.models import Answer, Intervention, Response, SurveyPage
 from surveys.questionnaire import questionnaire_for_revision
 
 pytestmark = pytest.mark.django_db
@@ -77,6 +78,17 @@ def test_seed_demo_builds_a_usable_demo_and_is_idempotent(client, django_user_mo
     city = next(c for c in index.periods if c.neighborhood is None)
     assert city.change < 0 and city.ci[1] < 0
     assert any(c.p_bh is not None and c.p_bh < 0.05 for c in index.periods if c.neighborhood)
+    # The intervention covers four neighborhoods; the difference-in-differences finds the
+    # fall the synthetic responses carry there (about 20 points), beyond the common trend.
+    intervention = Intervention.objects.get(name=AGREEMENT_NAME)
+    assert sorted(intervention.covered_codes()) == sorted(COVERED)
+    impact = impact_section(load(Selection(survey=survey), "month"), intervention, draws=199)
+    trust = next(q for q in impact["questions"] if q["key"] == "trust_do_right")
+    did = trust["difference_in_differences"]
+    assert did["inference"] == "wild cluster bootstrap" and did["bootstrap"]["ci"][1] < -5
+    assert -30 < did["estimate"] < -10
+    assert trust["event_study"]["pre_trend_test"]["p_value"] > 0.05
+    assert "does not prove" in trust["sentence"]["en"]
     results = client.get("/en/results/").content.decode()
     assert "Trust in the local police" in results and "too few answers" in results
     assert "too uncertain to show" in results  # Harbor Flats: 28 answers, under 30

@@ -23,10 +23,18 @@ from cms.demo.content import (
 from cms.demo.feedback import ensure_feedback
 from cms.demo.spanish import ensure_spanish
 from cms.demo.survey import ensure_survey
-from cms.demo.synthetic import FIRST_DAY, REVISION_2_DAY, synthetic_responses
-from cms.models import ContentPage
+from cms.demo.synthetic import (
+    AGREEMENT_DAY,
+    AGREEMENT_NAME,
+    ANNOUNCEMENT_DAY,
+    COVERED,
+    FIRST_DAY,
+    REVISION_2_DAY,
+    synthetic_responses,
+)
+from cms.models import ContentPage, Neighborhood
 from surveys.access import grant
-from surveys.models import Response
+from surveys.models import Intervention, Response
 from surveys.questionnaire import questionnaire_for_revision
 from surveys.submission import record_responses
 
@@ -34,6 +42,24 @@ DEMO_USERNAME = "admin"
 DEMO_EMAIL = "admin@example.org"
 ANALYST_EMAIL = "analyst@example.org"
 DEMO_PASSWORD = "confianza-demo"  # noqa: S105 (printed demo account, DEBUG only)
+
+
+def ensure_intervention(survey) -> Intervention:
+    """The fictional agreement the synthetic responses react to, covering some
+    neighborhoods (cms/demo/synthetic.py)."""
+    intervention, created = Intervention.objects.get_or_create(
+        name=AGREEMENT_NAME,
+        defaults={
+            "description": "Fictional: deputies in the covered neighborhoods may ask about "
+            "immigration status.",
+            "announced_on": ANNOUNCEMENT_DAY,
+            "starts_on": AGREEMENT_DAY,
+            "survey": survey,
+        },
+    )
+    if created:
+        intervention.neighborhoods.set(Neighborhood.objects.filter(code__in=COVERED))
+    return intervention
 
 
 class Command(BaseCommand):
@@ -64,6 +90,7 @@ class Command(BaseCommand):
                 ]
             )
             Locale.objects.get_or_create(language_code="ar")
+            ensure_intervention(survey)
             self.ensure_demo_users(survey)
         self.stdout.write(
             f"{len(neighborhoods)} neighborhoods, home page, 2 resource pages and the "

@@ -11,17 +11,21 @@ import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db.models import Q
 
 from cms.audit import record_command_access
 from cms.dates import parse_day
 from cms.models import AuditEvent
 from surveys.analysis.counts import Selection
+from surveys.analysis.impact_report import impact_section, load, trends_section
 from surveys.analysis.margins import MarginsError, read_margins
 from surveys.analysis.report import build_report
+from surveys.analysis.trends import UNITS
 from surveys.analysis.weighting import WeightingError
+from surveys.exports.impact_sheets import impact_rows, trends_rows
 from surveys.exports.report_sheets import SHEETS
 from surveys.exports.writers import Sheet, write_xlsx
-from surveys.models import SurveyPage
+from surveys.models import Intervention, SurveyPage
 from surveys.release import release_due
 
 
@@ -57,6 +61,22 @@ def find_survey(slug: str) -> SurveyPage:
     return matches[0]
 
 
+def find_intervention(name: str | None, survey: SurveyPage) -> Intervention | None:
+    """The intervention of that name, about this survey or every survey."""
+    if not name:
+        return None
+    found = (
+        Intervention.objects.filter(name=name)
+        .filter(Q(survey__isnull=True) | Q(survey=survey))
+        .first()
+    )
+    if found is None:
+        known = Intervention.objects.filter(Q(survey__isnull=True) | Q(survey=survey))
+        names = ", ".join(f"'{i.name}'" for i in known) or "none"
+        raise CommandError(f"No intervention '{name}' for this survey. Interventions: {names}.")
+    return found
+
+
 class Command(BaseCommand):
     help = "Write a survey's analysis (estimates, tests, weights) as JSON or XLSX."
 
@@ -84,6 +104,16 @@ class Command(BaseCommand):
             nargs=2,
             metavar="FROM:TO",
             help="compare two date ranges, e.g. 2026-01-01:2026-03-31 2026-09-01:2026-11-30",
+        )
+        parser.add_argument(
+            "--intervention",
+            help="name of an intervention (Admin → Interventions): adds its trends and "
+            "impact (difference-in-differences, event study) to the JSON",
+        )
+        parser.add_argument(
+            "--period",
+            choices=UNITS,
+            help="trends by month or quarter (default month with --intervention)",
         )
         parser.add_argument("--include-partial", action="store_true")
         parser.add_argument("--format", choices=["json", "xlsx"], default="json")
@@ -120,6 +150,8 @@ class Command(BaseCommand):
             )
         except ValueError as error:
             raise CommandError(str(error)) from error
+        intervention = find_intervention(options["intervention"], survey)
+        unit = options["period"] or ("month" if intervention else None)
         release_due(survey)
         try:
             report = build_report(
@@ -139,11 +171,17 @@ class Command(BaseCommand):
                 "format": options["format"],
             },
         )
-        self.write(report, options["format"], options["output"])
+        extra = {}
+        if unit:
+            data = load(selection, unit)
+            extra["trends"] = trends_section(data)
+            if intervention:
+                extra["impact"] = impact_section(data, intervention)
+        self.write(report, options["format"], options["output"], extra)
 
-    def write(self, report, output_format: str, output: str) -> None:
+    def write(self, report, output_format: str, output: str, extra: dict | None = None) -> None:
         if output_format == "json":
-            text = json.dumps(report.as_dict(), indent=2, ensure_ascii=False)
+            text = json.dumps({**report.as_dict(), **(extra or {})}, indent=2, ensure_ascii=False)
             if output == "-":
                 self.stdout.write(text)
             else:
@@ -155,6 +193,11 @@ class Command(BaseCommand):
             for title, produce in SHEETS.items():
                 rows = produce(report)
                 sheets.append(Sheet(title, next(rows), rows))
+            for title, produce in (("Trends", trends_rows), ("Impact", impact_rows)):
+                key = title.lower()
+                if key in (extra or {}):
+                    rows = produce(extra[key])
+                    sheets.append(Sheet(title, next(rows), rows))
             write_xlsx(Path(output), sheets)
         if output != "-":
             self.stderr.write(f"{report.responses} responses analysed; written to {output}.")

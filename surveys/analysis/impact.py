@@ -1,0 +1,392 @@
+"""Difference-in-differences and event studies on neighborhood × period cells.
+
+The model is the two-way fixed-effects regression on respondents,
+
+    y_i = β · covered_h × after_t + α_h + γ_t + ε_i,      weighted by w_i,
+
+with standard errors clustered by neighborhood (CR1, as Stata and R's `fixest`; t with
+G − 1 degrees of freedom, G the number of neighborhoods). statsmodels fits it.
+
+**Cells instead of respondents.** Every regressor is constant within a neighborhood ×
+period cell, so the weighted least-squares fit on respondents equals the fit on the
+cells' weighted means ȳ_c weighted by the cells' weight sums W_c (the normal equations
+only hold Σ w_i y_i per cell), and each neighborhood's score Σ_i w_i x_i e_i equals the
+cell version Σ_c W_c x_c (ȳ_c − ŷ_c). Only the small-sample factor
+(N − 1)/(N − K) of CR1 sees the number of rows N; `fit_cells` rescales it to the number
+of respondents. So a million answers cost as much as their cells, and
+tests/analysis/test_impact_regression.py checks the equivalence against statsmodels
+fitted on the respondent rows.
+
+**Few neighborhoods.** Cluster-robust t-tests over-reject with few clusters. Below
+`FEW_CLUSTERS` neighborhoods the headline p-value and interval come from the wild
+cluster bootstrap with the null imposed (WCR; Cameron, Gelbach & Miller 2008; MacKinnon
+& Webb), with Webb's six-point weights up to 12 neighborhoods and Rademacher weights
+above (every sign pattern when there are fewer than the draws). The interval inverts
+the bootstrap test. The bootstrap is linear in the draws, so it runs as a few matrix
+products on the cells.
+
+Pure numpy/statsmodels: no Django here (surveys/analysis/impact_report.py feeds it).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import statsmodels.api as sm
+from scipy import stats
+
+FEW_CLUSTERS = 50  # below this many neighborhoods, the wild cluster bootstrap decides
+WEBB_UP_TO = 12  # Webb's weights up to this many neighborhoods, Rademacher above
+ALPHA = 0.05
+
+
+@dataclass
+class Cells:
+    """Neighborhood × period cells: the weighted mean outcome, the sum of the weights
+    and the number of respondents behind it. Neighborhoods and periods are integers;
+    periods count consecutive months or quarters."""
+
+    neighborhood: np.ndarray
+    period: np.ndarray
+    mean: np.ndarray
+    weight: np.ndarray
+    count: np.ndarray
+
+    @classmethod
+    def from_rows(cls, rows) -> Cells:
+        """From (neighborhood, period, value, weight, count) rows: `count` respondents
+        of weight `weight` who answered `value`."""
+        sums: dict = {}
+        for hood, period, value, weight, count in rows:
+            cell = sums.setdefault((hood, period), [0.0, 0.0, 0.0])
+            cell[0] += weight * value * count
+            cell[1] += weight * count
+            cell[2] += count
+        keys = sorted(k for k, v in sums.items() if v[1] > 0)
+        return cls(
+            np.array([k[0] for k in keys], dtype=int),
+            np.array([k[1] for k in keys], dtype=int),
+            np.array([sums[k][0] / sums[k][1] for k in keys]),
+            np.array([sums[k][1] for k in keys]),
+            np.array([sums[k][2] for k in keys]),
+        )
+
+    def without(self, neighborhood: int) -> Cells:
+        return self._keep(self.neighborhood != neighborhood)
+
+    def within(self, last_period: int) -> Cells:
+        """The cells up to `last_period` (an intervention's end)."""
+        return self._keep(self.period <= last_period)
+
+    def _keep(self, keep: np.ndarray) -> Cells:
+        return Cells(*(getattr(self, name)[keep] for name in _CELL_FIELDS))
+
+
+_CELL_FIELDS = ("neighborhood", "period", "mean", "weight", "count")
+
+
+def fixed_effects(cells: Cells) -> np.ndarray:
+    """The intercept and neighborhood and period indicators (the first of each left out)."""
+    columns = [np.ones(len(cells.mean))]
+    for labels in (cells.neighborhood, cells.period):
+        for level in np.unique(labels)[1:]:
+            columns.append((labels == level).astype(float))
+    return np.column_stack(columns)
+
+
+class TooFewCells(ValueError):
+    """Fewer neighborhood × period cells than coefficients, or a single neighborhood."""
+
+
+@dataclass
+class Fit:
+    params: np.ndarray
+    cov: np.ndarray  # clustered by neighborhood, CR1 with the respondents' N
+    clusters: int
+    respondents: float
+    columns: int
+    design: np.ndarray
+    names: list[str]
+
+    def se(self, j: int) -> float:
+        return math.sqrt(max(self.cov[j, j], 0.0))
+
+    @property
+    def df(self) -> int:
+        return self.clusters - 1
+
+
+def fit_cells(cells: Cells, regressors: np.ndarray, names: list[str]) -> Fit:
+    """WLS of the cell means on `regressors` (cells × q, first in the result) and the
+    fixed effects, weighted by the cells' weight sums, clustered by neighborhood."""
+    design = np.column_stack([regressors, fixed_effects(cells)])
+    if len(cells.mean) <= design.shape[1] or len(np.unique(cells.neighborhood)) < 2:
+        raise TooFewCells
+    model = sm.WLS(cells.mean, design, weights=cells.weight)
+    result = model.fit(cov_type="cluster", cov_kwds={"groups": cells.neighborhood})
+    rows, k = design.shape
+    respondents = float(cells.count.sum())
+    # statsmodels' CR1 factor counts cells; the respondent-level fit counts respondents.
+    rescale = ((respondents - 1) / (respondents - k)) / ((rows - 1) / (rows - k))
+    return Fit(
+        params=np.asarray(result.params),
+        cov=np.asarray(result.cov_params()) * rescale,
+        clusters=len(np.unique(cells.neighborhood)),
+        respondents=respondents,
+        columns=k,
+        design=design,
+        names=names,
+    )
+
+
+@dataclass
+class Bootstrap:
+    p_value: float
+    ci: tuple[float, float] | None
+    weights: str  # "webb" or "rademacher"
+    draws: int
+
+
+@dataclass
+class Estimate:
+    """A difference-in-differences: covered minus comparison, after minus before."""
+
+    estimate: float
+    se: float
+    df: int
+    ci: tuple[float, float]  # analytic, t(G − 1)
+    p_value: float
+    clusters: int
+    covered: int
+    respondents: int
+    bootstrap: Bootstrap | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def headline_ci(self) -> tuple[float, float] | None:
+        return self.bootstrap.ci if self.bootstrap else self.ci
+
+    @property
+    def headline_p(self) -> float:
+        return self.bootstrap.p_value if self.bootstrap else self.p_value
+
+
+def _t_summary(value: float, se: float, df: int) -> tuple[tuple[float, float], float]:
+    q = stats.t.ppf(1 - ALPHA / 2, df)
+    p = 2 * stats.t.sf(abs(value / se), df) if se > 0 else (0.0 if value else 1.0)
+    return (value - q * se, value + q * se), float(p)
+
+
+def difference_in_differences(
+    cells: Cells,
+    covered: set[int],
+    start_period: int,
+    *,
+    bootstrap: bool | None = None,
+    draws: int = 999,
+    seed: int = 23,
+) -> Estimate | None:
+    """β of covered × after (after: periods from the one holding the start on).
+    `bootstrap` None: only with fewer than FEW_CLUSTERS neighborhoods. None when there is
+    no comparison to make (no covered or no comparison neighborhood answered both before
+    and after)."""
+    is_covered = np.isin(cells.neighborhood, list(covered))
+    after = cells.period >= start_period
+    treated = (is_covered & after).astype(float)
+    hoods_covered = set(cells.neighborhood[is_covered])
+    hoods_other = set(cells.neighborhood[~is_covered])
+    if not hoods_covered or not hoods_other or after.all() or not after.any():
+        return None
+    if not (treated.any() and (is_covered & ~after).any()):
+        return None
+    try:
+        fit = fit_cells(cells, treated[:, None], ["covered × after"])
+    except TooFewCells:
+        return None
+    value, se = float(fit.params[0]), fit.se(0)
+    ci, p = _t_summary(value, se, fit.df)
+    result = Estimate(
+        value, se, fit.df, ci, p, fit.clusters, len(hoods_covered), int(fit.respondents)
+    )
+    if min(len(hoods_covered), len(hoods_other)) < 3:
+        result.warnings.append(
+            "Fewer than three neighborhoods on one side of the comparison: clustered "
+            "intervals, bootstrapped or not, are unreliable."
+        )
+    if bootstrap or (bootstrap is None and fit.clusters < FEW_CLUSTERS):
+        result.bootstrap = wild_cluster_bootstrap(cells, fit, 0, draws=draws, seed=seed)
+    return result
+
+
+def wild_cluster_bootstrap(
+    cells: Cells, fit: Fit, column: int, *, draws: int = 999, seed: int = 23
+) -> Bootstrap:
+    """Restricted wild cluster bootstrap (WCR) of coefficient `column`: its p-value and
+    the interval that inverts the test."""
+    clusters = len(np.unique(cells.neighborhood))
+    name, signs = _bootstrap_weights(clusters, draws, np.random.default_rng(seed))
+    statistic = BootstrapStatistic(cells, fit, column, signs)
+    return Bootstrap(
+        statistic.p_value(0.0),
+        _invert(statistic.p_value, statistic.beta, statistic.se),
+        name,
+        int(signs.shape[1]),
+    )
+
+
+class BootstrapStatistic:
+    """The bootstrap t statistics of coefficient `column` under H0: β = b0, for the
+    bootstrap weights `signs` (neighborhoods × draws).
+
+    With the null imposed, y* = ŷ₀ + v_g·ũ₀ (ŷ₀, ũ₀ the restricted fit and residuals),
+    and t* = (β* − b0) / se*(y*). Both are linear in v and in b0 (ũ₀ = u0 − b0·ud),
+    so every draw and every b0 is a matrix product, not a refit.
+    """
+
+    def __init__(self, cells: Cells, fit: Fit, column: int, signs: np.ndarray):
+        X, w = fit.design, cells.weight
+        groups = np.unique(cells.neighborhood, return_inverse=True)[1]
+        g = int(groups.max()) + 1
+        A = np.linalg.pinv(X.T @ (w[:, None] * X)) @ (X * w[:, None]).T  # params = A @ y
+        a = A[column]
+        others = np.delete(X, column, axis=1)
+        B = np.linalg.pinv(others.T @ (w[:, None] * others)) @ (others * w[:, None]).T
+        summing = np.zeros((g, len(w)))
+        summing[groups, np.arange(len(w))] = 1.0
+        n, k = fit.respondents, X.shape[1]
+        self.factor = g / (g - 1) * (n - 1) / (n - k)
+        weights = signs[groups]  # cells × draws
+
+        def parts(u):
+            U = u[:, None] * weights
+            residuals = U - X @ (A @ U)  # never a cells × cells matrix
+            return a @ U, summing @ (a[:, None] * residuals)
+
+        def restricted_residuals(y):
+            return y - others @ (B @ y)
+
+        self.num0, self.q0 = parts(restricted_residuals(cells.mean))
+        self.numd, self.qd = parts(restricted_residuals(X[:, column]))
+        self.beta, self.se = float(fit.params[column]), fit.se(column)
+
+    def t_star(self, b0: float) -> np.ndarray:
+        num = self.num0 - b0 * self.numd
+        q = self.q0 - b0 * self.qd
+        boot_se = np.sqrt(self.factor * (q * q).sum(axis=0))
+        safe = np.where(boot_se > 0, boot_se, 1.0)
+        return np.where(boot_se > 0, num / safe, 0.0)
+
+    def p_value(self, b0: float) -> float:
+        t = (self.beta - b0) / self.se
+        return float(np.mean(np.abs(self.t_star(b0)) >= abs(t) - 1e-12))
+
+
+def _bootstrap_weights(g: int, draws: int, rng) -> tuple[str, np.ndarray]:
+    """(name, clusters × draws) of bootstrap weights."""
+    if g <= WEBB_UP_TO:
+        points = np.array([-math.sqrt(1.5), -1, -math.sqrt(0.5), math.sqrt(0.5), 1, math.sqrt(1.5)])
+        return "webb", rng.choice(points, size=(g, draws))
+    if 2**g <= draws:  # every sign pattern: the exact distribution
+        patterns = (np.arange(2**g)[None, :] >> np.arange(g)[:, None]) & 1
+        return "rademacher", 2.0 * patterns - 1
+    return "rademacher", rng.choice([-1.0, 1.0], size=(g, draws))
+
+
+def _invert(p_value, beta: float, se: float) -> tuple[float, float] | None:
+    """The values b0 the bootstrap test does not reject at ALPHA: bisection on each side."""
+    if not se > 0:
+        return None
+    bounds = []
+    for direction in (-1, 1):
+        inside, outside = beta, beta + direction * 4 * se
+        steps = 0
+        while p_value(outside) > ALPHA and steps < 8:
+            inside, outside, steps = outside, outside + direction * 4 * se, steps + 1
+        if p_value(outside) > ALPHA:
+            return None
+        for _ in range(40):
+            middle = (inside + outside) / 2
+            if p_value(middle) > ALPHA:
+                inside = middle
+            else:
+                outside = middle
+        bounds.append((inside + outside) / 2)
+    return bounds[0], bounds[1]
+
+
+@dataclass
+class EventStudy:
+    """Coefficients by period relative to the start (−1, the last period before, is the
+    reference), with the joint test that every earlier one is zero."""
+
+    coefficients: list[dict]  # {"event_time", "estimate", "se", "ci", "binned"}
+    pre_test: dict | None  # {"name", "statistic", "df", "p_value"}
+    warnings: list[str] = field(default_factory=list)
+
+
+def event_study(
+    cells: Cells, covered: set[int], start_period: int, *, leads: int = 4, lags: int = 4
+) -> EventStudy | None:
+    """Covered × (event time = k) for k from −leads to lags, the end points binned (−leads
+    stands for it and every earlier period, lags for it and every later one). The joint
+    Wald test of the leads (k ≤ −2) uses the clustered covariance, as F with G − 1
+    denominator degrees of freedom."""
+    is_covered = np.isin(cells.neighborhood, list(covered))
+    if not is_covered.any() or is_covered.all():
+        return None
+    event = np.clip(cells.period - start_period, -leads, lags)
+    times = [k for k in range(-leads, lags + 1) if k != -1 and (is_covered & (event == k)).any()]
+    if not times:
+        return None
+    regressors = np.column_stack([(is_covered & (event == k)).astype(float) for k in times])
+    try:
+        fit = fit_cells(cells, regressors, [f"event {k}" for k in times])
+    except TooFewCells:
+        return None
+    q = stats.t.ppf(1 - ALPHA / 2, fit.df)
+    coefficients = []
+    for j, k in enumerate(times):
+        value, se = float(fit.params[j]), fit.se(j)
+        coefficients.append(
+            {
+                "event_time": k,
+                "estimate": value,
+                "se": se,
+                "ci": (value - q * se, value + q * se),
+                "binned": k in (-leads, lags),
+            }
+        )
+    coefficients.insert(
+        sum(1 for k in times if k < -1),
+        {"event_time": -1, "estimate": 0.0, "se": 0.0, "ci": None, "binned": False},
+    )
+    pre = [j for j, k in enumerate(times) if k <= -2]
+    result = EventStudy(coefficients, wald_test(fit, pre) if pre else None)
+    if result.pre_test and result.pre_test["p_value"] < ALPHA:
+        result.warnings.append(
+            "Before the start, covered neighborhoods already moved differently from the "
+            "others (joint test of the earlier periods): the comparison's parallel-trends "
+            "assumption is in doubt."
+        )
+    return result
+
+
+def wald_test(fit: Fit, columns: list[int]) -> dict | None:
+    """Joint test that the coefficients `columns` are all zero: F = W / q on (q, G − 1)."""
+    q = len(columns)
+    if q >= fit.clusters:
+        return None  # the clustered covariance has rank below q: no test
+    beta = fit.params[columns]
+    cov = fit.cov[np.ix_(columns, columns)]
+    try:
+        statistic = float(beta @ np.linalg.solve(cov, beta)) / q
+    except np.linalg.LinAlgError:  # a singular clustered covariance: no test
+        return None
+    return {
+        "name": "Wald test, clustered by neighborhood (F)",
+        "statistic": statistic,
+        "df": (q, fit.df),
+        "p_value": float(stats.f.sf(statistic, q, fit.df)),
+    }

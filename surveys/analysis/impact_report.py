@@ -1,0 +1,361 @@
+"""Trends and the impact of an intervention, for `analyze --intervention` and the admin.
+
+Reads the answers once, grouped by question, neighborhood, code, number and month (or
+quarter), and the responses by neighborhood and period; builds each question's series
+(trends.py) and, when the intervention covers some neighborhoods and not others, the
+difference-in-differences, the event study and the sensitivity checks (impact.py) on
+the same cells. `trends_section` and `impact_section` are the documented JSON
+(docs/analysis.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count
+from django.db.models.functions import TruncMonth, TruncQuarter
+from django.utils import translation
+from django.utils.translation import gettext
+
+from cms.models import Neighborhood
+
+from ..models import Answer, Response
+from .counts import Selection
+from .impact import FEW_CLUSTERS, difference_in_differences, event_study
+from .questions import analysable_questions
+from .trends import FAVORABLE, Row, period_index, period_label, question_series
+
+LANGUAGES = ("en", "es", "ar")
+LEAVE_ONE_OUT_UP_TO = 12  # covered neighborhoods; each refit costs as much as the estimate
+TRUNCATE = {"month": TruncMonth, "quarter": TruncQuarter}
+DESIGN = (
+    "Difference-in-differences: the change in covered neighborhoods minus the change in "
+    "the others, from a weighted regression of each respondent's answer on covered × "
+    "after, period and neighborhood fixed effects (fitted on neighborhood × period "
+    "cells, which gives the same estimate and clustered standard error), standard errors "
+    f"clustered by neighborhood; with fewer than {FEW_CLUSTERS} neighborhoods the p-value "
+    "and interval come from a restricted wild cluster bootstrap."
+)
+ASSUMPTIONS = (
+    "It assumes that, without the intervention, covered and other neighborhoods would "
+    "have moved in parallel (the event study's earlier periods test this), that the "
+    "intervention did not change the comparison neighborhoods (no spillover), and that "
+    "within a neighborhood and period respondents resemble residents who did not answer. "
+    "It compares neighborhoods; it does not prove that the intervention caused the change."
+)
+
+
+@dataclass
+class Data:
+    """Each question's series, by key, with the unit and how it was weighted."""
+
+    unit: str
+    weighting: str
+    periods: list[int]
+    series: dict
+    questions: dict
+    names: dict  # neighborhood id -> (code, name)
+    warnings: list[str]
+
+
+def load(selection: Selection, unit: str) -> Data:
+    survey = selection.survey.responses_survey
+    questions = [
+        q
+        for q in analysable_questions(survey)[0]
+        if q.type != "multiple_choice"
+        and not q.about_respondent  # who answered, not what they think
+        and (q.favorable or q.type in ("rating", "number"))
+    ]
+    truncate = TRUNCATE[unit]
+    answers = (
+        Answer.objects.filter(selection.response_lookups(), key__in=[q.key for q in questions])
+        .annotate(period=truncate("submitted_on"))
+        .values("key", "neighborhood", "code", "number", "period")
+        .annotate(count=Count("*"))
+        .order_by()
+    )
+    rows: dict = {q.key: [] for q in questions}
+    for row in answers:
+        rows[row["key"]].append(
+            Row(
+                row["neighborhood"],
+                period_index(row["period"], unit),
+                row["code"],
+                row["number"],
+                row["count"],
+            )
+        )
+    responses = (
+        Response.objects.filter(selection.response_lookups())
+        .annotate(period=truncate("submitted_on"))
+        .values("neighborhood", "period")
+        .annotate(count=Count("id"))
+        .order_by()
+    )
+    respondents = {
+        (r["neighborhood"], period_index(r["period"], unit)): r["count"] for r in responses
+    }
+    hoods = {n.pk: n for n in Neighborhood.objects.all()}
+    answered = {h for h, _ in respondents if h is not None}
+    populations = {h: hoods[h].population for h in answered if hoods[h].population}
+    warnings = []
+    if answered and len(populations) == len(answered):
+        weighting = "post-stratification"
+    else:
+        populations, weighting = None, "none"
+        warnings.append("Unweighted trends: a neighborhood that answered has no population.")
+    k = survey.small_cell_threshold
+    series = {
+        q.key: question_series(
+            rows[q.key],
+            respondents,
+            populations,
+            favorable=q.favorable,
+            non_substantive=q.non_substantive_codes,
+            k=k,
+        )
+        for q in questions
+    }
+    periods = sorted({p for _, p in respondents})
+    names = {pk: (n.code, n.name) for pk, n in hoods.items()}
+    return Data(unit, weighting, periods, series, {q.key: q for q in questions}, names, warnings)
+
+
+def _round(value, places=6):
+    return None if value is None else round(float(value), places)
+
+
+def _interval(ci, places=6):
+    return None if ci is None else [_round(ci[0], places), _round(ci[1], places)]
+
+
+def trends_section(data: Data) -> dict:
+    questions = []
+    for key, qs in data.series.items():
+        index = {None: (None, "City-wide"), **data.names}
+        questions.append(
+            {
+                "key": key,
+                "label": data.questions[key].label,
+                "measure": qs.measure,
+                "series": [
+                    {
+                        "neighborhood": index[s.neighborhood][0],
+                        "name": index[s.neighborhood][1],
+                        "points": [
+                            {
+                                "period": period_label(p.period, data.unit),
+                                "n": p.n,
+                                "estimate": _round(p.estimate),
+                                "se": _round(p.se),
+                                "ci": _interval(p.ci),
+                                "suppressed": p.suppressed,
+                                "unreliable": p.unreliable,
+                                "unreliable_reasons": p.reasons,
+                            }
+                            for p in s.points
+                        ],
+                    }
+                    for s in qs.series
+                ],
+            }
+        )
+    return {
+        "period": data.unit,
+        "weighting": data.weighting,
+        "periods": [period_label(p, data.unit) for p in data.periods],
+        "warnings": data.warnings,
+        "questions": questions,
+    }
+
+
+def impact_section(data: Data, intervention, *, draws: int = 999) -> dict:
+    covered_codes = intervention.covered_codes()
+    start = period_index(intervention.starts_on, data.unit)
+    announced = period_index(intervention.announced_on, data.unit)
+    section = {
+        "intervention": {
+            "name": intervention.name,
+            "announced_on": intervention.announced_on.isoformat(),
+            "starts_on": intervention.starts_on.isoformat(),
+            "ends_on": intervention.ends_on.isoformat() if intervention.ends_on else None,
+            "covered": "all" if covered_codes is None else sorted(covered_codes),
+        },
+        "period": data.unit,
+        "start_period": period_label(start, data.unit),
+        "weighting": data.weighting,
+        "design": DESIGN,
+        "assumptions": ASSUMPTIONS,
+        "questions": [],
+        "warnings": list(data.warnings),
+    }
+    if covered_codes is None:
+        section["warnings"].append(
+            "The intervention covers every neighborhood: there are no comparison "
+            "neighborhoods, so only the trends can be shown."
+        )
+        return section
+    for key, qs in data.series.items():
+        codes = [data.names[h][0] for h in qs.neighborhoods]
+        covered = {i for i, code in enumerate(codes) if code in covered_codes}
+        cells = qs.cells
+        if intervention.ends_on:
+            cells = cells.within(period_index(intervention.ends_on, data.unit))
+        section["questions"].append(
+            _question_impact(
+                data.questions[key],
+                qs.measure,
+                cells,
+                covered,
+                codes,
+                start,
+                announced,
+                draws,
+                intervention.name,
+            )
+        )
+    return section
+
+
+def _question_impact(question, measure, cells, covered, codes, start, announced, draws, name):
+    scale = 100.0 if measure == FAVORABLE else 1.0
+    did = difference_in_differences(cells, covered, start, draws=draws)
+    result = {
+        "key": question.key,
+        "label": question.label,
+        "measure": measure,
+        "unit": "percentage points" if measure == FAVORABLE else "scale points",
+        "difference_in_differences": _did(did, scale),
+        "event_study": None,
+        "sensitivity": None,
+        "sentence": None,
+        "warnings": [],
+    }
+    if did is None:
+        result["warnings"].append(
+            "No comparison: covered and other neighborhoods need answers before and after."
+        )
+        return result
+    result["warnings"] += did.warnings
+    study = event_study(cells, covered, start)
+    if study is not None:
+        result["event_study"] = {
+            "reference": -1,
+            "coefficients": [
+                {
+                    "event_time": c["event_time"],
+                    "estimate": _round(c["estimate"] * scale),
+                    "se": _round(c["se"] * scale),
+                    "ci": _interval(c["ci"] and (c["ci"][0] * scale, c["ci"][1] * scale)),
+                    "binned": c["binned"],
+                }
+                for c in study.coefficients
+            ],
+            "pre_trend_test": study.pre_test
+            and {**study.pre_test, "statistic": _round(study.pre_test["statistic"])},
+        }
+        result["warnings"] += study.warnings
+    announcement = (
+        difference_in_differences(cells, covered, announced, draws=draws)
+        if announced != start
+        else did
+    )
+    leave_one_out = []
+    if len(covered) <= LEAVE_ONE_OUT_UP_TO:
+        for h in sorted(covered):
+            without = difference_in_differences(
+                cells.without(h), covered - {h}, start, bootstrap=False
+            )
+            leave_one_out.append({"neighborhood": codes[h], **(_did(without, scale) or {})})
+    else:
+        result["warnings"].append(
+            f"More than {LEAVE_ONE_OUT_UP_TO} covered neighborhoods: the estimate without "
+            "each in turn is not computed."
+        )
+    result["sensitivity"] = {
+        "announcement": _did(announcement, scale),
+        "leave_one_out": leave_one_out,
+    }
+    result["sentence"] = sentences(question.label, measure, did, scale, name)
+    return result
+
+
+def _did(did, scale) -> dict | None:
+    if did is None:
+        return None
+    boot = did.bootstrap
+    return {
+        "estimate": _round(did.estimate * scale),
+        "se": _round(did.se * scale),
+        "ci": _interval((did.ci[0] * scale, did.ci[1] * scale)),
+        "p_value": _round(did.p_value, 12),
+        "df": did.df,
+        "neighborhoods": did.clusters,
+        "covered_neighborhoods": did.covered,
+        "respondents": did.respondents,
+        "inference": "wild cluster bootstrap" if boot else "clustered t",
+        "bootstrap": boot
+        and {
+            "p_value": _round(boot.p_value, 12),
+            "ci": _interval(boot.ci and (boot.ci[0] * scale, boot.ci[1] * scale)),
+            "weights": boot.weights,
+            "draws": boot.draws,
+        },
+    }
+
+
+def sentences(label: str, measure: str, did, scale: float, intervention: str) -> dict:
+    """The plain-words sentence in every language."""
+    ci = did.headline_ci or did.ci
+    result = {}
+    for language in LANGUAGES:
+        with translation.override(language):
+            result[language] = _sentence(label, measure, did.estimate, ci, scale, intervention)
+    return result
+
+
+def _sentence(label, measure, estimate, ci, scale, intervention) -> str:
+    places = 0 if measure == FAVORABLE else 2
+    low, high = ci[0] * scale, ci[1] * scale
+
+    def number(value):
+        return f"{value:.{places}f}"
+
+    values = {
+        "question": label,
+        "intervention": intervention,
+        "measure": gettext("favorable share") if measure == FAVORABLE else gettext("mean"),
+        "unit": gettext("percentage points") if measure == FAVORABLE else gettext("scale points"),
+    }
+    if high < 0 or low > 0:
+        fell = high < 0
+        values.update(
+            size=number(abs(estimate * scale)),
+            low=number(-high if fell else low),
+            high=number(-low if fell else high),
+        )
+        template = (
+            gettext(
+                "“%(question)s”: the %(measure)s fell %(size)s %(unit)s more in covered "
+                "neighborhoods than elsewhere (interval %(low)s to %(high)s). This compares "
+                "neighborhoods; it does not prove that “%(intervention)s” caused it."
+            )
+            if fell
+            else gettext(
+                "“%(question)s”: the %(measure)s rose %(size)s %(unit)s more in covered "
+                "neighborhoods than elsewhere (interval %(low)s to %(high)s). This compares "
+                "neighborhoods; it does not prove that “%(intervention)s” caused it."
+            )
+        )
+        return template % values
+    values.update(size=number(estimate * scale), low=number(low), high=number(high))
+    return (
+        gettext(
+            "“%(question)s”: the %(measure)s changed by %(size)s %(unit)s more in covered "
+            "neighborhoods than elsewhere, but the interval (%(low)s to %(high)s) includes no "
+            "difference. This compares neighborhoods; it neither proves nor rules out an "
+            "effect of “%(intervention)s”."
+        )
+        % values
+    )

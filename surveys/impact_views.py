@@ -1,0 +1,160 @@
+"""Admin → a survey → Results → Trends & impact: the trend of each question city-wide,
+with the intervention's dates marked, and the comparison of covered and other
+neighborhoods (surveys/analysis/impact_report.py) with its interval, the pre-trend check
+and the plain-words sentence in the admin's language. Same access as the results."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.shortcuts import get_object_or_404
+from django.utils.translation import get_language, gettext, gettext_lazy as _
+from django.views.generic import TemplateView
+from wagtail.admin.views.generic import WagtailAdminTemplateMixin
+
+from cms.audit import record_access
+from cms.models import AuditEvent
+
+from .access import VIEW_RESULTS, can_see
+from .analysis.counts import Selection
+from .analysis.impact_report import impact_section, load, trends_section
+from .analysis.trends import FAVORABLE, period_index, period_label
+from .charts import ChartRow, interval_chart
+from .interventions import Intervention
+from .models import SurveyPage
+from .release import release_due
+from .trend_chart import line_chart
+
+
+class ImpactForm(forms.Form):
+    intervention = forms.ModelChoiceField(
+        label=_("Intervention"), queryset=Intervention.objects.none(), required=False
+    )
+    period = forms.ChoiceField(
+        label=_("Period"), choices=[("month", _("Month")), ("quarter", _("Quarter"))]
+    )
+
+    def __init__(self, *args, survey, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["intervention"].queryset = Intervention.objects.filter(
+            Q(survey__isnull=True) | Q(survey=survey)
+        )
+
+
+class SurveyImpactView(WagtailAdminTemplateMixin, TemplateView):
+    template_name = "surveys/admin/impact.html"
+    header_icon = "date"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.survey = get_object_or_404(SurveyPage, pk=kwargs["survey_id"])
+        if not can_see(request.user, self.survey, VIEW_RESULTS):
+            raise PermissionDenied
+        release_due(self.survey)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_title(self):
+        return gettext("Trends & impact")
+
+    def get_page_subtitle(self):
+        return self.survey.get_admin_display_title()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        survey = self.survey.responses_survey
+        form = ImpactForm(self.request.GET or {"period": "month"}, survey=survey)
+        context.update(survey=survey, form=form)
+        if not form.is_valid():
+            return context
+        unit, intervention = form.cleaned_data["period"], form.cleaned_data["intervention"]
+        data = load(Selection(survey=survey), unit)
+        trends = trends_section(data)
+        impact = impact_section(data, intervention) if intervention else None
+        record_access(
+            user=self.request.user,
+            action=AuditEvent.Action.VIEW_RESULTS,
+            page=survey,
+            detail={"query": self.request.GET.urlencode(), "view": "trends and impact"},
+        )
+        context.update(
+            trends=trends,
+            impact=impact,
+            items=_items(data, trends, impact, intervention, unit),
+        )
+        return context
+
+
+def _items(data, trends, impact, intervention, unit) -> list[dict]:
+    language = (get_language() or "en")[:2]
+    labels = trends["periods"]
+    marks = []
+    if intervention:
+        for day, text in (
+            (intervention.announced_on, gettext("announced")),
+            (intervention.starts_on, gettext("start")),
+        ):
+            label = period_label(period_index(day, unit), unit)
+            if label in labels:
+                marks.append((labels.index(label), text))
+    impacts = {q["key"]: q for q in (impact or {}).get("questions", [])}
+    items = []
+    for number, question in enumerate(trends["questions"]):
+        percent = question["measure"] == FAVORABLE
+        scale = 100.0 if percent else 1.0
+        city = {p["period"]: p for p in question["series"][0]["points"]}
+        points = []
+        for label in labels:
+            point = city.get(label)
+            shown = point and point["estimate"] is not None and not point["suppressed"]
+            ci = shown and point["ci"]
+            points.append(
+                (
+                    point["estimate"] * scale if shown else None,
+                    ci[0] * scale if ci else None,
+                    ci[1] * scale if ci else None,
+                )
+            )
+        values = [v for p in points for v in p if v is not None]
+        bounds = (0.0, 100.0) if percent else (min(values, default=0), max(values, default=1))
+        item = {
+            "key": question["key"],
+            "label": question["label"],
+            "measure": question["measure"],
+            "rows": list(zip(labels, points, strict=True)),
+            "chart": line_chart(
+                labels,
+                points,
+                title=question["label"],
+                chart_id=f"trend-{number}",
+                percent=percent,
+                scale=bounds,
+                marks=marks,
+            ),
+        }
+        found = impacts.get(question["key"])
+        if found:
+            item["impact"] = found
+            item["sentence"] = (found["sentence"] or {}).get(language) or (
+                found["sentence"] or {}
+            ).get("en")
+            study = found["event_study"]
+            if study:
+                rows = [
+                    ChartRow(
+                        f"{c['event_time']:+d}",
+                        c["estimate"],
+                        c["ci"][0] if c["ci"] else None,
+                        c["ci"][1] if c["ci"] else None,
+                        note=gettext("reference") if c["event_time"] == -1 else "",
+                    )
+                    for c in study["coefficients"]
+                ]
+                ends = [v for r in rows for v in (r.low, r.high, r.value) if v is not None]
+                item["event_chart"] = interval_chart(
+                    rows,
+                    title=gettext("Event study: covered minus others, by period from the start"),
+                    scale=(min(ends, default=-1), max(ends, default=1)),
+                    chart_id=f"event-{number}",
+                )
+        items.append(item)
+    return items
