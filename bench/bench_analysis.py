@@ -1,7 +1,7 @@
 """Benchmark: the full analysis report against the single SQL GROUP BY it rests on.
 
 50 neighborhoods × 20 agreement-scale questions × 1,000 respondents per neighborhood
-(1,000,000 answers), on SQLite (a file) and on PostgreSQL, in one run:
+(1,000,000 answers) over 24 months, on SQLite (a file) and on PostgreSQL, in one run:
 
 - floor: one GROUP BY (question, neighborhood, code) over the survey's complete answers,
   written the way the database serves it best (index order, COUNT(*)) — the least any
@@ -9,6 +9,10 @@
 - report: build_report (counts, estimates with intervals, Kruskal–Wallis and Dunn's test
   for all 1,225 pairs of neighborhoods per question, Holm and BH), unweighted, weighted
   by neighborhood populations, and unweighted with a before/after split;
+- trends + impact: monthly trends of every question post-stratified within each month,
+  and the difference-in-differences, event study and sensitivity analyses of an
+  intervention covering ten of the neighborhoods from the survey's thirteenth month
+  (surveys/analysis/impact_report.py), as `analyze --intervention` computes them;
 - pandas: the answers loaded from the same database into pandas, then chi-square and
   Kruskal–Wallis per question (what an analyst does without the report);
 - peer: ../shared/bench/stats_limit.py on the same machine in the same run, when it is
@@ -37,7 +41,9 @@ from _setup import ROOT, database_url, django_on, fresh_database, machine, timed
 
 DATABASE = "confianza_bench_analysis"
 NEIGHBORHOODS, QUESTIONS, PER_NEIGHBORHOOD = 50, 20, 1000
-FIRST_DAY, SPLIT_DAY = datetime.date(2026, 1, 1), datetime.date(2026, 6, 1)
+FIRST_DAY, SPLIT_DAY = datetime.date(2025, 1, 1), datetime.date(2026, 1, 1)
+DAYS = 730  # 24 months
+COVERED = 10  # neighborhoods the benchmark's intervention covers
 PEER = ROOT.parent / "shared" / "bench" / "stats_limit.py"
 
 
@@ -68,7 +74,7 @@ def populate() -> object:
             shift = (index % 10) / 10
             responses, answers = [], []
             for _ in range(PER_NEIGHBORHOOD):
-                day = FIRST_DAY + datetime.timedelta(days=rng.randrange(330))
+                day = FIRST_DAY + datetime.timedelta(days=rng.randrange(DAYS))
                 response = Response(
                     id=uuid.uuid4(),
                     survey=survey,
@@ -136,6 +142,7 @@ def measure(engine: str, runs: int) -> dict:
         lambda: build_report(split, weighting="neighborhood"), runs
     )
     rao_scott, rao_scott_runs = timed(rao_scott_50_by_25(), runs)
+    impact, impact_runs = timed(trends_and_impact(survey), runs)
     loaded, loaded_runs = timed(lambda: pandas_from_database(survey.pk), runs)
     return {
         "engine": engine,
@@ -147,8 +154,33 @@ def measure(engine: str, runs: int) -> dict:
         "report_weighted_periods": weighted_periods,
         "report_weighted_periods_runs": weighted_periods_runs,
         "rao_scott_50x25": rao_scott, "rao_scott_50x25_runs": rao_scott_runs,
+        "trends_impact": impact, "trends_impact_runs": impact_runs,
         "pandas_loaded": loaded, "pandas_loaded_runs": loaded_runs,
     }  # fmt: skip
+
+
+def trends_and_impact(survey):
+    """Monthly trends and the impact of an intervention covering COVERED neighborhoods
+    from the thirteenth month (recorded once, so that --reuse finds it), as a function
+    to time."""
+    from cms.models import Neighborhood
+    from surveys.analysis.counts import Selection
+    from surveys.analysis.impact_report import impact_section, load, trends_section
+    from surveys.interventions import Intervention
+
+    intervention, created = Intervention.objects.get_or_create(
+        name="Benchmark agreement",
+        defaults={"announced_on": SPLIT_DAY, "starts_on": SPLIT_DAY, "survey": survey},
+    )
+    if created:
+        intervention.neighborhoods.set(Neighborhood.objects.order_by("code")[:COVERED])
+
+    def run():
+        data = load(Selection(survey=survey), "month")
+        trends_section(data)
+        impact_section(data, intervention)
+
+    return run
 
 
 def rao_scott_50_by_25():
@@ -232,9 +264,10 @@ def main() -> None:
     print(f"Machine: {machine()}\n")
     print(
         "| database | answers | GROUP BY (s) | report (s) | weighted (s) | before/after (s) "
-        "| weighted before/after (s) | pandas: load + tests (s) | Rao–Scott 50×25 (s) |"
+        "| weighted before/after (s) | pandas: load + tests (s) | trends + impact (s) "
+        "| Rao–Scott 50×25 (s) |"
     )
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for r in results:
         floor = r["group_by"]
         cells = [
@@ -245,6 +278,7 @@ def main() -> None:
                 "report_periods",
                 "report_weighted_periods",
                 "pandas_loaded",
+                "trends_impact",
             )
         ]
         print(
