@@ -159,22 +159,46 @@ def _percent_fact(problem: Problem, part: dict, base: dict, percent: float) -> N
 
 
 def _favorable_choice(problem: Problem, printed: Printed, row, shown: PrintedRow, _x) -> None:
-    """Every (base, favorable) pair that prints this share and interval."""
+    """Every (base, favorable) pair that prints this share and interval, as boxes of
+    consecutive favorable counts per base (exactly the same pairs, fewer choices)."""
     percent = shown.percents.get(FAVORABLE)
     top = shown.n if shown.n is not None else problem.upper.get(_x(row, FAVORABLE))
     if percent is None or top is None:
         return
     bases = [shown.n] if printed.n_is_base and shown.n is not None else range(1, int(top) + 1)
-    candidates = []
+    interval = tuple(shown.interval)
+    boxes = []
     for m in bases:
-        for f in range(m + 1):
-            if round(100 * f / m) != percent:
-                continue
-            low, high = wilson_interval(f, m)
-            if (round(100 * low), round(100 * high)) == tuple(shown.interval):
-                candidates.append({_x(row, FAVORABLE): f, _x(row, OTHER): m - f})
-    if candidates:
-        problem.choice(candidates)
+        for low, high in _runs(_favorable_counts(m, percent, interval)):
+            boxes.append([(low, high), (m, m)])
+    favorable, base = {_x(row, FAVORABLE): 1.0}, {_x(row, FAVORABLE): 1.0, _x(row, OTHER): 1.0}
+    problem.alternatives([favorable, base], boxes)
+
+
+def _favorable_counts(m: int, percent: int, interval: tuple) -> list[int]:
+    """The favorable counts f of base m that print `percent` and `interval`: only the f
+    near percent × m / 100 can round to it, and each is tested as the page rounds."""
+    first = max(0, int((percent - 1) * m / 100) - 1)
+    last = min(m, int((percent + 1) * m / 100) + 1)
+    found = []
+    for f in range(first, last + 1):
+        if round(100 * f / m) != percent:
+            continue
+        low, high = wilson_interval(f, m)
+        if (round(100 * low), round(100 * high)) == interval:
+            found.append(f)
+    return found
+
+
+def _runs(values: list[int]) -> list[tuple[int, int]]:
+    """Consecutive runs of sorted whole numbers, as (first, last)."""
+    runs: list[tuple[int, int]] = []
+    for v in values:
+        if runs and runs[-1][1] == v - 1:
+            runs[-1] = (runs[-1][0], v)
+        else:
+            runs.append((v, v))
+    return runs
 
 
 def _mean_facts(problem: Problem, printed: Printed, row, shown: PrintedRow, base: dict) -> None:
