@@ -118,7 +118,9 @@ def ranges(problem: Problem, targets: Iterable[Hashable]) -> dict[Hashable, Rang
     return {target: model.range(target) for target in targets}
 
 
-def disclosed(problem: Problem, truth: Mapping[Hashable, float], k: int) -> dict:
+def disclosed(
+    problem: Problem, truth: Mapping[Hashable, float], k: int, *, exact: bool = True
+) -> dict:
     """The hidden counts of 1..k−1 whose range the intruder narrows to within 1..k−1.
 
     A count is safe as soon as one whole solution of the intruder's problem gives it 0,
@@ -128,7 +130,9 @@ def disclosed(problem: Problem, truth: Mapping[Hashable, float], k: int) -> dict
     first for all open counts together (their sum pushed down, then up), then for each
     remaining count alone (it fixed to 0, or to k or more); a count neither finds
     possible is pinned, and only then are its minimum and maximum solved exactly.
-    Nothing here is a relaxation: a count is called safe only on a checked solution."""
+    Nothing here is a relaxation: a count is called safe only on a checked solution.
+    With `exact` False, a pinned count's range is given as 1..k−1, which it lies within
+    (neither 0 nor k is possible), without solving for its ends."""
     small = [name for name in problem.unknowns if name in truth and 0 < truth[name] < k]
     if not small:
         return {}
@@ -158,6 +162,8 @@ def disclosed(problem: Problem, truth: Mapping[Hashable, float], k: int) -> dict
             pinned.append(name)
         for other in found or ():
             open_.pop(other, None)
+    if not exact:
+        return dict.fromkeys(pinned, Range(1, k - 1))
     return {name: r for name, r in ranges(problem, pinned).items() if r.discloses(k)}
 
 

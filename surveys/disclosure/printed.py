@@ -175,6 +175,12 @@ def _favorable_choice(problem: Problem, printed: Printed, row, shown: PrintedRow
     problem.alternatives([favorable, base], boxes)
 
 
+def bases_printing(percent: int, interval: tuple, top: int) -> list[int]:
+    """The bases m ≤ top for which some favorable count prints `percent` and `interval`:
+    what a row's share and interval alone tell of its hidden n."""
+    return [m for m in range(1, top + 1) if _favorable_counts(m, percent, tuple(interval))]
+
+
 def _favorable_counts(m: int, percent: int, interval: tuple) -> list[int]:
     """The favorable counts f of base m that print `percent` and `interval`: only the f
     near percent × m / 100 can round to it, and each is tested as the page rounds."""
