@@ -9,6 +9,7 @@ this, and the tests attack real pages with it, built from the HTML they print.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
 
@@ -181,7 +182,8 @@ def bases_printing(percent: int, interval: tuple, top: int) -> list[int]:
     return [m for m in range(1, top + 1) if _favorable_counts(m, percent, tuple(interval))]
 
 
-def _favorable_counts(m: int, percent: int, interval: tuple) -> list[int]:
+@functools.lru_cache(maxsize=8192)  # audit rounds and questions ask for the same rows
+def _favorable_counts(m: int, percent: int, interval: tuple) -> tuple[int, ...]:
     """The favorable counts f of base m that print `percent` and `interval`: only the f
     near percent × m / 100 can round to it, and each is tested as the page rounds."""
     first = max(0, int((percent - 1) * m / 100) - 1)
@@ -193,10 +195,10 @@ def _favorable_counts(m: int, percent: int, interval: tuple) -> list[int]:
         low, high = wilson_interval(f, m)
         if (round(100 * low), round(100 * high)) == interval:
             found.append(f)
-    return found
+    return tuple(found)
 
 
-def _runs(values: list[int]) -> list[tuple[int, int]]:
+def _runs(values) -> list[tuple[int, int]]:
     """Consecutive runs of sorted whole numbers, as (first, last)."""
     runs: list[tuple[int, int]] = []
     for v in values:
@@ -238,8 +240,10 @@ def truth(cells) -> dict:
     for row, counts in cells.rows.items():
         for category, count in counts.cells.items():
             values[("x", row, category)] = count
-        if not counts.cells:
-            values[("x", row, ANSWERED)] = counts.base
+        # A question without categories (numbers) has one count, its answers: to an
+        # intruder who knows how many took part it says no more than the gap, which is
+        # protected; it is no target of its own (else a small place where everyone
+        # answered could never be hidden but by withholding the question).
         values[("gap", row)] = counts.gap
         values[("base", row)] = counts.base
     return values

@@ -259,11 +259,12 @@ def _complement(qc: QuestionCells, plan: Plan, k: int, preferred: set) -> None:
 
 
 def _escalate(qc: QuestionCells, plan: Plan, leaks: Mapping, preferred: set) -> None:
-    """Hide the rows of leaking cells; the unplaced respondents' (never shown) get a
-    neighborhood hidden beside them, or else the city-wide row."""
+    """Hide the rows of leaking cells; a row already hidden (or the unplaced
+    respondents', never shown) gets a neighborhood hidden beside it, or else the
+    city-wide row."""
     for name in leaks:
         row = name[1]
-        if row != UNPLACED_ROW:
+        if row != UNPLACED_ROW and row not in plan.rows:
             plan.rows.add(row)
             continue
         shown = [h for h in qc.rows if h != UNPLACED_ROW and h not in plan.rows]
