@@ -139,8 +139,9 @@ def _add_row(problem: Problem, printed: Printed, row, shown, base, cell, _x) -> 
     if ratio:
         for category, percent in shown.percents.items():
             _percent_fact(problem, cell(category), base, percent)
-    # Intervals are inverted only where they are functions of counts (unweighted).
-    exact = printed.ratios_of_counts and printed.hood_ratios
+    # A neighborhood's share and interval are functions of its counts unweighted and under
+    # neighborhood weighting (one weight per neighborhood: the same Wilson interval).
+    exact = printed.hood_ratios
     if printed.kind == "favorable" and shown.interval and exact and row != CITY_ROW:
         _favorable_choice(problem, printed, row, shown, _x)
     if printed.kind == "mean" and shown.mean is not None and printed.values and ratio:

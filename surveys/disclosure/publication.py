@@ -91,8 +91,12 @@ def publish(report: Report, keys: Sequence[str] | None, respondents: Mapping) ->
         for r in results
         if not r.about_respondent
     }
-    plans, questions, printed = _decide(results, cells, k, respondents, weighted, hood_ratios)
-    if _turnout_leaks(printed, cells, respondents, k):
+    # Under raking a share and interval are no function of counts the intruder could
+    # invert: a small gap hides the whole row there, as n alone could not be audited.
+    plans, questions, printed = _decide(
+        results, cells, k, respondents, weighted, hood_ratios, whole_rows=not hood_ratios
+    )
+    if hood_ratios and _turnout_leaks(printed, cells, respondents, k):
         # Figures printed without their n let a reader work out how many people of a
         # small neighborhood took part: hide those rows whole, as for any small gap.
         plans, questions, printed = _decide(
@@ -117,7 +121,7 @@ def _decide(results, cells, k, respondents, weighted, hood_ratios, *, whole_rows
         for _round in range(AUDIT_ROUNDS):
             _complement(qc, plan, k, preferred)
             public = _public_question(result, qc, plan, k)
-            while not weighted and _gaps_read_back(qc, plan, public, k):
+            while hood_ratios and _gaps_read_back(qc, plan, public, k):
                 _complement(qc, plan, k, preferred)  # rows hidden whole: decide again
                 public = _public_question(result, qc, plan, k)
             printed = printed_of(public, qc, weighted=weighted, hood_ratios=hood_ratios)
