@@ -7,6 +7,7 @@ what the page prints and the intruder audits it. The page's SQL, estimates and c
 are measured by bench/bench_results_page.py.
 
 Usage: .venv/bin/python bench/bench_publication.py [--runs 3] [--small-neighborhoods 5]
+       [--tiny 4]   (one neighborhood of 4 people: k > 4, so its turnout is audited too)
 """
 
 from __future__ import annotations
@@ -35,8 +36,10 @@ HOODS, QUESTIONS, PER_HOOD, K = 50, 10, 2000, 10
 CODES = ("1", "2", "3", "4", "5", "98")
 
 
-def report(small: int, rng: random.Random) -> tuple[Report, dict]:
+def report(small: int, rng: random.Random, tiny: int = 0) -> tuple[Report, dict]:
     sizes = {f"h{i:02d}": (rng.randint(12, 40) if i < small else PER_HOOD) for i in range(HOODS)}
+    if tiny:  # one neighborhood of fewer than k: its turnout is audited across questions
+        sizes["h00"] = tiny
     results = []
     for q in range(QUESTIONS):
         observations = {}
@@ -79,8 +82,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--small-neighborhoods", type=int, default=5)
+    parser.add_argument("--tiny", type=int, default=0, help="people of one tiny neighborhood")
     args = parser.parse_args()
-    built, respondents = report(args.small_neighborhoods, random.Random(18))
+    built, respondents = report(args.small_neighborhoods, random.Random(18), args.tiny)
     times = []
     for _ in range(args.runs):
         start = time.perf_counter()

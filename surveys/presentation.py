@@ -257,7 +257,8 @@ def _table_row(name, group, measured, percent, note, city) -> TableRow:
     value, low, high = measured
     fmt = (lambda v: f"{v:.0f}%") if percent else (lambda v: f"{v:.2f}")
     interval = f"{fmt(low)} – {fmt(high)}" if low is not None and high is not None else ""
-    return TableRow(name, str(n), fmt(value), interval, note, city)
+    # n alone may be hidden (it would give away how many answered "don't know").
+    return TableRow(name, "—" if n is None else str(n), fmt(value), interval, note, city)
 
 
 def _map(result, pick, percent, boundaries: list[Neighborhood]) -> str | None:

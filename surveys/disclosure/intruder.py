@@ -4,17 +4,19 @@ The intruder knows the printed figures and how they were rounded, and that count
 whole numbers, not negative. Each printed figure becomes a linear fact about the unknown
 counts (`Fact`: lo ≤ Σ aᵢxᵢ ≤ hi) or, where the figure is not linear in the counts (an
 interval, a percentage whose base is hidden), a choice among the count tuples that would
-print it (`Choice`: exactly one candidate holds). `ranges` then solves two integer
-programmes per target, minimising and maximising it (`scipy.optimize.milp`).
+print it (`Choice`: exactly one box of consecutive values holds). `ranges` solves two
+integer programmes per target, minimising and maximising it (`scipy.optimize.milp`).
 
 A hidden count is *disclosed* when its range lies within 1..k−1: the intruder then
 knows that between 1 and k−1 people gave that answer. A range that includes 0 or
-reaches k is the protection the rule asks for.
+reaches k is the protection the rule asks for. `disclosed` proves that protection with
+whole-number solutions it checks itself, never with a relaxation: a relaxed problem
+(an LP, a fact left out) has *more* solutions, so a 0 it allows may be impossible.
 """
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -34,9 +36,12 @@ class Fact:
 
 @dataclass(frozen=True)
 class Choice:
-    """Exactly one of `candidates` (each a value for some counts) is the truth."""
+    """Exactly one of `boxes` holds. Every box bounds the same linear `expressions`
+    (box[j] = (lo, hi) of expressions[j]): a printed figure that several count tuples
+    would print, grouped into boxes of consecutive values."""
 
-    candidates: tuple[Mapping[Hashable, int], ...]
+    expressions: tuple[Mapping[Hashable, float], ...]
+    boxes: tuple[tuple[tuple[float, float], ...], ...]
 
 
 @dataclass
@@ -72,11 +77,32 @@ class Problem:
         self.fact(terms, value, value)
 
     def choice(self, candidates: Iterable[Mapping[Hashable, int]]) -> None:
-        candidates = tuple(dict(c) for c in candidates)
-        for candidate in candidates:
-            for name in candidate:
+        """Exactly one of `candidates` (each a value for the same counts) is the truth."""
+        candidates = [dict(c) for c in candidates]
+        names = sorted({n for c in candidates for n in c}, key=str)
+        self.alternatives(
+            [{name: 1.0} for name in names],
+            [[(c.get(name, 0), c.get(name, 0)) for name in names] for c in candidates],
+        )
+
+    def alternatives(
+        self,
+        expressions: Sequence[Mapping[Hashable, float]],
+        boxes: Sequence[Sequence[tuple[float, float]]],
+    ) -> None:
+        """Exactly one box holds: lo ≤ expression ≤ hi for each expression and its
+        (lo, hi) in the box. One box is a set of facts; an empty list, nothing."""
+        if not boxes:
+            return
+        for terms in expressions:
+            for name in terms:
                 self.unknown(name)
-        self.choices.append(Choice(candidates))
+        if len(boxes) == 1:
+            for terms, (lo, hi) in zip(expressions, boxes[0], strict=True):
+                self.fact(terms, lo, hi)
+            return
+        expressions = tuple(dict(e) for e in expressions)
+        self.choices.append(Choice(expressions, tuple(tuple(b) for b in boxes)))
 
 
 @dataclass(frozen=True)
@@ -94,105 +120,170 @@ def ranges(problem: Problem, targets: Iterable[Hashable]) -> dict[Hashable, Rang
     targets = list(targets)
     if not targets:
         return {}
-    c_size, matrix, low, high, lower_bounds, upper_bounds, integrality = _assemble(problem)
-    constraints = () if matrix is None else (LinearConstraint(matrix, low, high),)
-    bounds = Bounds(lower_bounds, upper_bounds)
-    result = {}
-    for target in targets:
-        i = problem.index[target]
-        objective = np.zeros(c_size)
-        objective[i] = 1.0
-        found = []
-        for sign in (1.0, -1.0):
-            solved = milp(
-                sign * objective,
-                integrality=integrality,
-                bounds=bounds,
-                constraints=constraints,
-                options={"presolve": True},
-            )
-            if solved.status != 0:
-                raise ValueError(f"The intruder's problem is not solvable: {solved.message}")
-            found.append(sign * solved.fun)
-        result[target] = Range(round(found[0]), round(found[1]))
-    return result
+    model = _Model(problem)
+    return {target: model.range(target) for target in targets}
 
 
-def disclosed(problem: Problem, truth: Mapping[Hashable, float], k: int) -> dict:
+def disclosed(
+    problem: Problem, truth: Mapping[Hashable, float], k: int, *, exact: bool = True
+) -> dict:
     """The hidden counts of 1..k−1 whose range the intruder narrows to within 1..k−1.
 
-    A count is safe as soon as 0, or some value of k or more, is feasible: two
-    feasibility problems, cheaper than the range's two optimisations, which are solved
-    only for the counts found disclosed."""
+    A count is safe as soon as one whole solution of the intruder's problem gives it 0,
+    or k or more. Each solution found is checked against every fact in exact terms (the
+    counts rounded, each fact recomputed) and then certifies every small count it sets
+    to 0 or to k or more, not only the one it was sought for. Solutions are sought
+    first for all open counts together (their sum pushed down, then up), then for each
+    remaining count alone (it fixed to 0, or to k or more); a count neither finds
+    possible is pinned, and only then are its minimum and maximum solved exactly.
+    Nothing here is a relaxation: a count is called safe only on a checked solution.
+    With `exact` False, a pinned count's range is given as 1..k−1, which it lies within
+    (neither 0 nor k is possible), without solving for its ends."""
     small = [name for name in problem.unknowns if name in truth and 0 < truth[name] < k]
     if not small:
         return {}
-    size, matrix, low, high, lower, upper, integrality = _assemble(problem)
-    constraints = () if matrix is None else (LinearConstraint(matrix, low, high),)
-    pinned = []
-    for name in small:
-        i = problem.index[name]
-        safe = False
-        for floor, ceiling in ((0.0, 0.0), (float(k), max(upper[i], float(k)))):
-            bounded_low, bounded_high = lower.copy(), upper.copy()
-            bounded_low[i], bounded_high[i] = floor, ceiling
-            solved = milp(
-                np.zeros(size),
-                integrality=integrality,
-                bounds=Bounds(bounded_low, bounded_high),
-                constraints=constraints,
-            )
-            if solved.status == 0:
-                safe = True
+    model = _Model(problem)
+    open_ = dict.fromkeys(small)
+    for sign in (1.0, -1.0):  # all towards 0 at once, then all towards k and beyond
+        while open_:
+            solution = model.solve({name: sign for name in open_})
+            found = model.certified(solution, open_, k)
+            if not found:
                 break
-        if not safe:
+            for name in found:
+                del open_[name]
+    pinned = []
+    for name in list(open_):
+        if name not in open_:
+            continue
+        del open_[name]
+        i = problem.index[name]
+        found = None
+        for floor, ceiling in ((0.0, 0.0), (float(k), max(model.upper[i], float(k)))):
+            solution = model.solve({}, fix=(i, floor, ceiling))
+            found = model.certified(solution, [name, *open_], k)
+            if name in found:
+                break
+        if not found or name not in found:
             pinned.append(name)
+        for other in found or ():
+            open_.pop(other, None)
+    if not exact:
+        return dict.fromkeys(pinned, Range(1, k - 1))
     return {name: r for name, r in ranges(problem, pinned).items() if r.discloses(k)}
 
 
+TOLERANCE = 1e-6  # of a fact recomputed on whole counts; facts are bounds of sums
+
+
+class _Model:
+    """`problem` as matrices, assembled once for all its solves."""
+
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+        self.size, self.matrix, self.low, self.high, self.lower, self.upper = _assemble(problem)
+        self.constraints = (
+            () if self.matrix is None else (LinearConstraint(self.matrix, self.low, self.high),)
+        )
+
+    def solve(self, objective: Mapping[Hashable, float], fix=None, *, exact=False):
+        """A solution minimising Σ coefficient × count (None if there is none); `fix`
+        = (column, lo, hi) bounds one count."""
+        c = np.zeros(self.size)
+        for name, a in objective.items():
+            c[self.problem.index[name]] = a
+        lower, upper = self.lower, self.upper
+        if fix is not None:
+            i, lo, hi = fix
+            lower, upper = lower.copy(), upper.copy()
+            lower[i], upper[i] = lo, hi
+        options = {"presolve": True, **({"mip_rel_gap": 0.0} if exact else {})}
+        solved = milp(
+            c,
+            integrality=np.ones(self.size),
+            bounds=Bounds(lower, upper),
+            constraints=self.constraints,
+            options=options,
+        )
+        if solved.status == 2:
+            return None
+        if solved.status != 0:
+            if fix is None and not objective:
+                raise ValueError(f"The intruder's problem is not solvable: {solved.message}")
+            return None
+        return solved
+
+    def certified(self, solved, names: Iterable[Hashable], k: int) -> set:
+        """The `names` that `solved`, rounded to whole counts and checked against every
+        fact, sets to 0 or to k or more (none if the check fails)."""
+        if solved is None:
+            return set()
+        x = np.round(solved.x)
+        if np.any(x < self.lower) or np.any(x > self.upper):
+            return set()
+        if self.matrix is not None:
+            values = self.matrix @ x
+            if np.any(values < self.low - TOLERANCE) or np.any(values > self.high + TOLERANCE):
+                return set()
+        index = self.problem.index
+        return {name for name in names if x[index[name]] == 0 or x[index[name]] >= k}
+
+    def range(self, target: Hashable) -> Range:
+        found = []
+        for sign in (1.0, -1.0):
+            solved = self.solve({target: sign}, exact=True)
+            if solved is None:
+                raise ValueError("The intruder's problem is not solvable")
+            found.append(sign * solved.fun)
+        return Range(round(found[0]), round(found[1]))
+
+
 def _assemble(problem: Problem):
+    """Columns: the unknowns, then one 0/1 column per box of each choice. Rows: each
+    choice's "exactly one box" and its expressions' bounds, then the facts."""
+    from scipy.sparse import csr_array
+
     size = len(problem.unknowns)
     index = problem.index
-    rows, low, high = [], [], []
-    chooser_columns = []
+    entries: list[tuple[int, int, float]] = []
+    low: list[float] = []
+    high: list[float] = []
+
+    def row(terms: Mapping[int, float], lo: float, hi: float) -> None:
+        r = len(low)
+        entries.extend((r, column, a) for column, a in terms.items() if a)
+        low.append(lo)
+        high.append(hi)
+
+    columns = size
     for choice in problem.choices:
-        start = size + len(chooser_columns)
-        chooser_columns.extend(range(len(choice.candidates)))
-        names = sorted({n for c in choice.candidates for n in c}, key=index.get)
-        pick = {}
-        for j in range(len(choice.candidates)):
-            pick[start + j] = 1.0
-        rows.append(pick)
-        low.append(1.0)
-        high.append(1.0)
-        for name in names:
-            row = {index[name]: 1.0}
-            for j, candidate in enumerate(choice.candidates):
-                row[start + j] = row.get(start + j, 0.0) - candidate.get(name, 0)
-            rows.append(row)
-            low.append(0.0)
-            high.append(0.0)
+        boxes = range(columns, columns + len(choice.boxes))
+        columns += len(choice.boxes)
+        row(dict.fromkeys(boxes, 1.0), 1.0, 1.0)
+        for e, expression in enumerate(choice.expressions):
+            terms = {index[name]: a for name, a in expression.items()}
+            # expression − Σ lo·pick ≥ 0 and expression − Σ hi·pick ≤ 0: with one pick,
+            # lo ≤ expression ≤ hi of the picked box.
+            for side in (0, 1):
+                picked = dict(terms)
+                for j, column in enumerate(boxes):
+                    picked[column] = picked.get(column, 0.0) - choice.boxes[j][e][side]
+                if side == 0:
+                    row(picked, 0.0, np.inf)
+                else:
+                    row(picked, -np.inf, 0.0)
     for fact in problem.facts:
-        rows.append({index[name]: a for name, a in fact.terms.items()})
-        low.append(fact.lo)
-        high.append(fact.hi)
-    total = size + len(chooser_columns)
-    matrix = None
-    if rows:
-        matrix = np.zeros((len(rows), total))
-        for r, row in enumerate(rows):
-            for column, value in row.items():
-                matrix[r, column] += value
-    upper = np.full(total, 1.0)
+        terms: dict[int, float] = {}
+        for name, a in fact.terms.items():
+            terms[index[name]] = terms.get(index[name], 0.0) + a
+        row(terms, fact.lo, fact.hi)
+    upper = np.full(columns, 1.0)
     upper[:size] = [problem.upper.get(name, UNBOUNDED) for name in problem.unknowns]
-    lower = np.zeros(total)
+    # Counts are never negative; a difference between two releases may be (differencing.py).
+    lower = np.zeros(columns)
     lower[:size] = [problem.lower.get(name, 0.0) for name in problem.unknowns]
-    return (
-        total,
-        matrix,
-        np.array(low),
-        np.array(high),
-        lower,
-        upper,
-        np.ones(total),
-    )
+    matrix = None
+    if low:
+        r, c, v = zip(*entries, strict=True) if entries else ((), (), ())
+        matrix = csr_array((v, (r, c)), shape=(len(low), columns))
+    return columns, matrix, np.array(low), np.array(high), lower, upper

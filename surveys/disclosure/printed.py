@@ -9,6 +9,7 @@ this, and the tests attack real pages with it, built from the HTML they print.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
 
@@ -138,8 +139,9 @@ def _add_row(problem: Problem, printed: Printed, row, shown, base, cell, _x) -> 
     if ratio:
         for category, percent in shown.percents.items():
             _percent_fact(problem, cell(category), base, percent)
-    # Intervals are inverted only where they are functions of counts (unweighted).
-    exact = printed.ratios_of_counts and printed.hood_ratios
+    # A neighborhood's share and interval are functions of its counts unweighted and under
+    # neighborhood weighting (one weight per neighborhood: the same Wilson interval).
+    exact = printed.hood_ratios
     if printed.kind == "favorable" and shown.interval and exact and row != CITY_ROW:
         _favorable_choice(problem, printed, row, shown, _x)
     if printed.kind == "mean" and shown.mean is not None and printed.values and ratio:
@@ -159,22 +161,53 @@ def _percent_fact(problem: Problem, part: dict, base: dict, percent: float) -> N
 
 
 def _favorable_choice(problem: Problem, printed: Printed, row, shown: PrintedRow, _x) -> None:
-    """Every (base, favorable) pair that prints this share and interval."""
+    """Every (base, favorable) pair that prints this share and interval, as boxes of
+    consecutive favorable counts per base (exactly the same pairs, fewer choices)."""
     percent = shown.percents.get(FAVORABLE)
     top = shown.n if shown.n is not None else problem.upper.get(_x(row, FAVORABLE))
     if percent is None or top is None:
         return
     bases = [shown.n] if printed.n_is_base and shown.n is not None else range(1, int(top) + 1)
-    candidates = []
+    interval = tuple(shown.interval)
+    boxes = []
     for m in bases:
-        for f in range(m + 1):
-            if round(100 * f / m) != percent:
-                continue
-            low, high = wilson_interval(f, m)
-            if (round(100 * low), round(100 * high)) == tuple(shown.interval):
-                candidates.append({_x(row, FAVORABLE): f, _x(row, OTHER): m - f})
-    if candidates:
-        problem.choice(candidates)
+        for low, high in _runs(_favorable_counts(m, percent, interval)):
+            boxes.append([(low, high), (m, m)])
+    favorable, base = {_x(row, FAVORABLE): 1.0}, {_x(row, FAVORABLE): 1.0, _x(row, OTHER): 1.0}
+    problem.alternatives([favorable, base], boxes)
+
+
+def bases_printing(percent: int, interval: tuple, top: int) -> list[int]:
+    """The bases m ≤ top for which some favorable count prints `percent` and `interval`:
+    what a row's share and interval alone tell of its hidden n."""
+    return [m for m in range(1, top + 1) if _favorable_counts(m, percent, tuple(interval))]
+
+
+@functools.lru_cache(maxsize=8192)  # audit rounds and questions ask for the same rows
+def _favorable_counts(m: int, percent: int, interval: tuple) -> tuple[int, ...]:
+    """The favorable counts f of base m that print `percent` and `interval`: only the f
+    near percent × m / 100 can round to it, and each is tested as the page rounds."""
+    first = max(0, int((percent - 1) * m / 100) - 1)
+    last = min(m, int((percent + 1) * m / 100) + 1)
+    found = []
+    for f in range(first, last + 1):
+        if round(100 * f / m) != percent:
+            continue
+        low, high = wilson_interval(f, m)
+        if (round(100 * low), round(100 * high)) == interval:
+            found.append(f)
+    return tuple(found)
+
+
+def _runs(values) -> list[tuple[int, int]]:
+    """Consecutive runs of sorted whole numbers, as (first, last)."""
+    runs: list[tuple[int, int]] = []
+    for v in values:
+        if runs and runs[-1][1] == v - 1:
+            runs[-1] = (runs[-1][0], v)
+        else:
+            runs.append((v, v))
+    return runs
 
 
 def _mean_facts(problem: Problem, printed: Printed, row, shown: PrintedRow, base: dict) -> None:
@@ -208,8 +241,10 @@ def truth(cells) -> dict:
     for row, counts in cells.rows.items():
         for category, count in counts.cells.items():
             values[("x", row, category)] = count
-        if not counts.cells:
-            values[("x", row, ANSWERED)] = counts.base
+        # A question without categories (numbers) has one count, its answers: to an
+        # intruder who knows how many took part it says no more than the gap, which is
+        # protected; it is no target of its own (else a small place where everyone
+        # answered could never be hidden but by withholding the question).
         values[("gap", row)] = counts.gap
         values[("base", row)] = counts.base
     return values

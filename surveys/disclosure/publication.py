@@ -4,20 +4,22 @@ The choices (docs/privacy.md says why):
 
 - **n is the base of every figure**: the substantive answers ("don't know", "prefer
   not to say" and skips are in no printed figure). A row's gap — its respondents not in
-  the base — is protected like a cell: a neighborhood whose gap is 1..k−1 is not shown
-  for that question, since a reader who knows how many of its residents took part would
-  read the gap off n.
+  the base — is protected like a cell: a neighborhood whose gap is 1..k−1 does not print
+  its n for that question, since a reader who knows how many of its residents took part
+  would read the gap off n; its figures stay unless the intruder works the gap out from
+  them (then the row is hidden).
 - **Whole percentages, intervals as computed.** With n printed, a whole percentage of
   an n under 100 gives its count exactly, so protection cannot come from rounding: it
   comes from every count a printed figure pins (a share *and* its complement, each
-  answer's count) being 0 or at least k. An interval is a function of the same counts,
-  so it adds nothing an intruder could use. Means are printed to one decimal.
+  answer's count) being 0 or at least k. An interval is a function of the same counts;
+  where n is hidden, the intruder reads n back from share and interval as far as they
+  allow (printed.py). Means are printed to one decimal.
 - **Suppression**: a figure resting on 1..k−1 people is hidden (primary); a hidden
   cell alone in its row gets a partner, a zero first (hiding zeros and single figures
-  before whole rows); a neighborhood hidden alone in a column whose city-wide figure is
-  printed gets a partner neighborhood, preferring neighborhoods hidden in other
-  questions of the same publication, so that the same neighborhoods are hidden wherever
-  their n could be derived.
+  before whole rows); a neighborhood hidden alone in a column (n, or a figure) whose
+  city-wide figure is printed gets a partner neighborhood in that column, preferring
+  neighborhoods hidden in other questions of the same publication, so that the same
+  neighborhoods are hidden wherever their n could be derived.
 - **Audit**: the intruder (intruder.py) attacks what would be printed; a count it pins
   within 1..k−1 hides its row, and after a few rounds a question that still leaks is
   withheld with its reason — never the whole page.
@@ -34,8 +36,8 @@ from ..analysis.public import PublicCell, PublicGroup, PublicQuestion
 from ..analysis.report import QuestionResult, Report
 from ..analysis.suppression import MIN_K
 from .cells import CITY_ROW, FAVORABLE, UNPLACED_ROW, QuestionCells, question_cells
-from .intruder import disclosed
-from .printed import Printed, PrintedRow, intruder_problem, truth
+from .intruder import Problem, disclosed
+from .printed import Printed, PrintedRow, bases_printing, intruder_problem, truth
 
 FIGURE = "figure"  # the one figure of a favorable or mean row
 N = "n"
@@ -53,13 +55,13 @@ class Plan:
     """What is hidden of one question: whole rows, single figures, intervals."""
 
     rows: set = field(default_factory=set)
-    cells: set = field(default_factory=set)  # (row, category or FIGURE)
+    cells: set = field(default_factory=set)  # (row, category, FIGURE or N)
     withheld: bool = False
 
     def hides(self, row, column) -> bool:
         if row in self.rows or row == UNPLACED_ROW:
             return True
-        return column != N and (row, column) in self.cells
+        return (row, column) in self.cells
 
 
 @dataclass
@@ -96,10 +98,27 @@ def publish(
         for r in results
         if not r.about_respondent
     }
+    # Under raking a share and interval are no function of counts the intruder could
+    # invert: a small gap hides the whole row there, as n alone could not be audited.
+    plans, questions, printed = _decide(
+        results, cells, k, respondents, weighted, hood_ratios, whole_rows=not hood_ratios, hide=hide
+    )
+    if hood_ratios and _turnout_leaks(printed, cells, respondents, k):
+        # Figures printed without their n let a reader work out how many people of a
+        # small neighborhood took part: hide those rows whole, as for any small gap.
+        plans, questions, printed = _decide(
+            results, cells, k, respondents, weighted, hood_ratios, whole_rows=True, hide=hide
+        )
+    return Publication(k, questions, plans, cells, dict(respondents))
+
+
+def _decide(results, cells, k, respondents, weighted, hood_ratios, *, whole_rows=False, hide=None):
+    """Each question's plan, public form and printed figures, audited question by
+    question by an intruder who knows how many people of each neighborhood took part."""
     # First every question's own small rows, so that complements prefer them everywhere.
-    primary = {key: _primary(c, k) for key, c in cells.items()}
+    primary = {key: _primary(c, k, whole_rows=whole_rows) for key, c in cells.items()}
     preferred = set().union(*(p.rows for p in primary.values())) if primary else set()
-    plans, questions = {}, []
+    plans, questions, printed_questions = {}, [], {}
     for result in results:
         if result.about_respondent:
             questions.append(_city_only(result, k, respondents.get(CITY_ROW, 0)))
@@ -110,28 +129,75 @@ def publish(
         for _round in range(AUDIT_ROUNDS):
             _complement(qc, plan, k, preferred)
             public = _public_question(result, qc, plan, k)
+            while hood_ratios and _gaps_read_back(qc, plan, public, k):
+                _complement(qc, plan, k, preferred)  # rows hidden whole: decide again
+                public = _public_question(result, qc, plan, k)
             printed = printed_of(public, qc, weighted=weighted, hood_ratios=hood_ratios)
-            leaks = disclosed(intruder_problem(printed, respondents), truth(qc), k)
+            problem = intruder_problem(printed, respondents)
+            leaks = disclosed(problem, truth(qc), k, exact=False)
             if not leaks:
                 break
             _escalate(qc, plan, leaks, preferred)
         else:
             plan.withheld = True
             public = _public_question(result, qc, plan, k)
+            printed = printed_of(public, qc, weighted=weighted, hood_ratios=hood_ratios)
         preferred |= plan.rows
         plans[result.key] = plan
+        printed_questions[result.key] = printed
         questions.append(public)
-    return Publication(k, questions, plans, cells, dict(respondents))
+    return plans, questions, printed_questions
 
 
-def _primary(qc: QuestionCells, k: int) -> Plan:
+def _gaps_read_back(qc: QuestionCells, plan: Plan, public, k: int) -> bool:
+    """Hide whole the rows whose share and interval alone give back an n that leaves a
+    gap of 1..k−1 (every base they fit does): a sure leak, found without the intruder's
+    integer programme (which would find it too, one round later). True if any."""
+    if qc.kind != "favorable":
+        return False
+    found = False
+    for group in public.groups:
+        row = group.neighborhood
+        if group.n is not None or group.favorable is None or row not in qc.rows:
+            continue
+        people = qc.rows[row].respondents
+        bases = bases_printing(group.favorable, group.favorable_ci, people)
+        if bases and all(0 < people - m < k for m in bases):
+            plan.rows.add(row)
+            found = True
+    return found
+
+
+def _turnout_leaks(printed: Mapping[str, Printed], cells, respondents: Mapping, k: int) -> dict:
+    """How many people of a neighborhood took part is a count too: where it is 1..k−1,
+    an intruder who reads every question of the page at once, knowing only the city's
+    total and which questions nobody skipped, must not narrow it to 1..k−1."""
+    hoods = [r for r in respondents if r != CITY_ROW]
+    small = {("people", r): respondents[r] for r in hoods if 0 < respondents[r] < k}
+    if not small or not any(p.rows for p in printed.values()):
+        return {}
+    problem = Problem()
+    for key, shown in printed.items():
+        # Whoever reads the questionnaire knows which questions nobody may skip.
+        shown.no_gap = all(row.gap == 0 for row in cells[key].rows.values())
+        intruder_problem(
+            shown, respondents, problem=problem, question=key, unknown_people=frozenset(hoods)
+        )
+    return disclosed(problem, small, k, exact=False)
+
+
+def _primary(qc: QuestionCells, k: int, *, whole_rows: bool = False) -> Plan:
     plan = Plan()
     for row, r in [*qc.rows.items(), (CITY_ROW, qc.city)]:
         if row == UNPLACED_ROW:
             continue
-        if r.base < k or 0 < r.gap < k:
+        if r.base < k or (whole_rows and 0 < r.gap < k):
             plan.rows.add(row)
             continue
+        if 0 < r.gap < k:
+            # Its n would give the gap to whoever knows how many took part: n is hidden,
+            # the figures stay if the intruder cannot work the gap out from them.
+            plan.cells.add((row, N))
         if qc.kind == "favorable" and any(0 < v < k for v in r.cells.values()):
             plan.cells.add((row, FIGURE))
         elif qc.kind == "distribution":
@@ -183,9 +249,19 @@ def _complement(qc: QuestionCells, plan: Plan, k: int, preferred: set) -> None:
                 continue
             hidden = [h for h in hoods if plan.hides(h, column) and _value(qc, h, column)]
             unplaced = UNPLACED_ROW in qc.rows and _value(qc, UNPLACED_ROW, column) >= k
-            if len(hidden) != 1 or unplaced:
+            if column == FIGURE and not qc.audited_means:
+                # A mean of free numbers or index scores is audited on its people, not
+                # its counts: the printed city-wide mean and n, less the printed rows',
+                # give the mean of everyone else, who must number 0 or k or more.
+                rest = sum(_value(qc, h, N) for h in hidden)
+                rest += qc.rows[UNPLACED_ROW].base if UNPLACED_ROW in qc.rows else 0
+                if rest == 0 or rest >= k:
+                    continue
+            elif len(hidden) != 1 or unplaced:
                 continue
             shown = [h for h in hoods if not plan.hides(h, column)]
+            # A partner for n hides its whole row: a share and interval printed without
+            # n may give n back (and with it how many people of a small place took part).
             if not shown:
                 plan.rows.add(CITY_ROW) if column == N else plan.cells.add((CITY_ROW, column))
             else:
@@ -195,11 +271,12 @@ def _complement(qc: QuestionCells, plan: Plan, k: int, preferred: set) -> None:
 
 
 def _escalate(qc: QuestionCells, plan: Plan, leaks: Mapping, preferred: set) -> None:
-    """Hide the rows of leaking cells; the unplaced respondents' (never shown) get a
-    neighborhood hidden beside them, or else the city-wide row."""
+    """Hide the rows of leaking cells; a row already hidden (or the unplaced
+    respondents', never shown) gets a neighborhood hidden beside it, or else the
+    city-wide row."""
     for name in leaks:
         row = name[1]
-        if row != UNPLACED_ROW:
+        if row != UNPLACED_ROW and row not in plan.rows:
             plan.rows.add(row)
             continue
         shown = [h for h in qc.rows if h != UNPLACED_ROW and h not in plan.rows]
@@ -247,11 +324,11 @@ def _test(result: QuestionResult) -> str | None:
 def _public_group(result, qc: QuestionCells, plan: Plan, group, row) -> PublicGroup:
     public = PublicGroup(group.neighborhood, group.name, None)
     r = qc.city if row == CITY_ROW else qc.rows[row]
-    if plan.hides(row, N):
+    if row in plan.rows or row == UNPLACED_ROW:
         public.hidden = True
         return public
     e = group.estimate
-    public.n = r.base
+    public.n = None if plan.hides(row, N) else r.base
     reliable = not group.unreliable
     public.uncertain = group.unreliable
     for code, label, non in result.codes:
@@ -277,7 +354,7 @@ def printed_of(
     """Exactly the numbers `public` prints, as the intruder reads them."""
     rows = {}
     for row, group in [(CITY_ROW, public.overall)] + [(g.neighborhood, g) for g in public.groups]:
-        if group.hidden or group.n is None:
+        if group.hidden:
             continue
         shown = PrintedRow(n=group.n)
         if qc.kind == "favorable" and group.favorable is not None:

@@ -23,18 +23,20 @@ def public_figure_rows(report: Report) -> Iterator[list]:
         for group in [question.overall, *question.groups]:
             where = group.neighborhood or "(city-wide)"
             head = [question.key, question.label, where]
-            if group.hidden or group.n is None:
+            if group.hidden:
                 yield [*head, None, "—", None, None, None, question.note or "not shown"]
                 continue
+            # n alone may be hidden: it would give away how many answered "don't know".
+            note = "" if group.n is not None else "n not shown"
             if group.favorable is not None:
                 low, high = group.favorable_ci or (None, None)
-                yield [*head, group.n, "favorable %", group.favorable, low, high, ""]
+                yield [*head, group.n, "favorable %", group.favorable, low, high, note]
             if group.mean is not None:
                 low, high = group.ci or (None, None)
-                yield [*head, group.n, "mean", group.mean, low, high, ""]
+                yield [*head, group.n, "mean", group.mean, low, high, note]
             for cell in group.cells:
                 figure = f"% {labels.get(cell.code, cell.code)}"
-                yield [*head, group.n, figure, cell.percent, None, None, ""]
+                yield [*head, group.n, figure, cell.percent, None, None, note]
             if group.favorable is None and group.mean is None and not group.cells:
-                note = "too uncertain to show" if group.uncertain else ""
+                note = "too uncertain to show" if group.uncertain else note
                 yield [*head, group.n, "n", None, None, None, note]

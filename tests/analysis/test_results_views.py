@@ -333,6 +333,23 @@ def test_the_public_page_states_the_primary_questions_family(
     assert differences not in html and "p (adjusted)" not in html
 
 
+@pytest.mark.parametrize(
+    ("language", "sentence", "left_out"),
+    [
+        ("en", "n is the number of answers a figure is based on", "questions left unanswered"),
+        ("es", "n es el número de respuestas en que se basa una cifra", "«Prefiero no decirlo»"),
+        ("ar", "n هو عدد الإجابات التي يستند إليها الرقم", "«أفضّل عدم الإجابة»"),
+    ],
+)
+def test_the_public_page_says_what_n_leaves_out(client, results_page, language, sentence, left_out):
+    """Issue 18: n is the base of the figures, without "don't know", "prefer not to say"
+    or skips; the page says so plainly in every language."""
+    url = results_page.url.replace("/en/", f"/{language}/")
+    html = client.get(url, follow=True).content.decode()
+    assert sentence in html
+    assert left_out in html
+
+
 def test_before_after_tables_speak_in_names_headlines_and_distributions(client, analyst, survey):
     """Issue 19 (analysts): neighborhood names in a stable order; the favorable share's
     change in percentage points where a question has one, the mean otherwise; levels

@@ -59,7 +59,7 @@ def printed_from_html(html: str, spec: Spec, names: dict[str, str]) -> Printed:
                 row.percents[FAVORABLE] = _number(value)
                 low, high = (_number(part) for part in interval.split("–"))
                 row.interval = (low, high)
-            if row.n is not None:
+            if row.n is not None or row.percents:  # n alone may be hidden
                 rows[names[header]] = row
         listed = frozenset(names[h] for h in favorable if h != "City-wide")
         return Printed("favorable", [FAVORABLE, OTHER], rows, n_is_base=False, listed=listed)

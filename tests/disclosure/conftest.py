@@ -39,11 +39,11 @@ CONTACT = Spec("contact", "Contact?", ("y", "n"))
 STOPPED = Spec("stopped", "Stopped?", ("y", "n"), ("n",))
 
 
-def build(home, answers: list[dict], *, keys="trust contact stopped", slug="leaks"):
+def build(home, answers: list[dict], *, keys="trust contact stopped", slug="leaks", body=None):
     """Neighborhoods named after the codes in `answers`, the survey, and its page."""
     for code in sorted({a["area"] for a in answers if a.get("area")}):
         Neighborhood.objects.get_or_create(code=code, defaults={"name": code.title()})
-    survey = make_survey(home, BODY, slug=slug, small_cell_threshold=K)
+    survey = make_survey(home, body or BODY, slug=slug, small_cell_threshold=K)
     q = build_questionnaire(survey, revision_id=survey.live_revision_id)
     record_responses(
         survey=survey,

@@ -110,7 +110,7 @@ def printed_of_public(public, kind: str) -> Printed:
     whole percentages, intervals, n — n taken only as a bound on the base."""
     rows = {}
     for row, group in [(CITY_ROW, public.overall)] + [(g.neighborhood, g) for g in public.groups]:
-        if group.hidden or group.n is None:
+        if group.hidden:  # n alone may be hidden: the figures beside it still count
             continue
         shown = PrintedRow(n=group.n)
         if group.favorable is not None:

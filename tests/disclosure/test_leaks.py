@@ -133,3 +133,12 @@ def test_community_voices_counts_use_the_same_protection(home):
     plan.columns.update(c for c, v in zip(codes, counts.topic_totals, strict=True) if v is None)
     assert _count_table_attack(NARROW, plan) == {}
     assert any(v is not None and v >= K for row in counts.rows for v in row["cells"])
+
+
+@pytest.mark.django_db(False)
+def test_k_is_never_below_five():
+    """A survey's k set under MIN_K still hides counts of 1 to 4."""
+    from surveys.disclosure.tables import protect_counts
+
+    plan = protect_counts({"a": {"x": 4, "y": 50}, "b": {"x": 50, "y": 50}}, 2)
+    assert plan.hides("a", "x")
