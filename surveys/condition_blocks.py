@@ -97,8 +97,8 @@ class ConditionBlock(blocks.StructBlock):
         max_length=300,
         label=_("In words, for residents"),
         help_text=_(
-            "Shown to residents whose browser cannot apply the rules, e.g. \"Answer this if "
-            "you had contact with the police in the last 12 months.\" Leave blank for a "
+            'Shown to residents whose browser cannot apply the rules, e.g. "Answer this if '
+            'you had contact with the police in the last 12 months." Leave blank for a '
             "sentence made from the rules."
         ),
     )

@@ -248,7 +248,9 @@ def _survey_rows(languages: list[_Language]) -> Iterable[dict[str, str]]:
             row["relevant"] = _expression(item.condition, numbers)
             row |= _hints(
                 languages,
-                lambda language: getattr(language.item(item.block_id), "condition_hint", ""),
+                lambda language, block_id=item.block_id: getattr(
+                    language.item(block_id), "condition_hint", ""
+                ),
                 RELEVANT_HINT,
             )
         yield row
