@@ -19,7 +19,7 @@ from surveys.analysis.counts import Selection
 from surveys.analysis.margins import MarginsError, read_margins
 from surveys.analysis.report import build_report
 from surveys.analysis.weighting import WeightingError
-from surveys.exports.report_sheets import SHEETS
+from surveys.exports.report_sheets import NOTES, SHEETS
 from surveys.exports.writers import Sheet, write_xlsx
 from surveys.models import SurveyPage
 from surveys.release import release_due
@@ -154,7 +154,7 @@ class Command(BaseCommand):
             sheets = []
             for title, produce in SHEETS.items():
                 rows = produce(report)
-                sheets.append(Sheet(title, next(rows), rows))
+                sheets.append(Sheet(title, next(rows), rows, notes=NOTES[title]))
             write_xlsx(Path(output), sheets)
         if output != "-":
             self.stderr.write(f"{report.responses} responses analysed; written to {output}.")
