@@ -53,16 +53,12 @@ def test_the_comparisons_and_periods_sheets_say_what_favorable_means(workbook):
     periods, _notes = table_and_notes(workbook["Periods"])
     shares = [row for row in periods if row["measure"] == "favorable proportion"]
     assert shares and {row["key"] for row in shares} >= {"trust"}
-    assert {row["favorable_means"] for row in shares if row["key"] == "trust"} == {
-        TRUST_FAVORABLE
-    }
+    assert {row["favorable_means"] for row in shares if row["key"] == "trust"} == {TRUST_FAVORABLE}
     # Rows measuring the mean leave it blank (the footnote says so).
     assert all(not row["favorable_means"] for row in periods if row["measure"] == "mean")
 
     summary, _notes = table_and_notes(workbook["Summary"])
-    assert {row["favorable_means"] for row in summary if row["key"] == "trust"} == {
-        TRUST_FAVORABLE
-    }
+    assert {row["favorable_means"] for row in summary if row["key"] == "trust"} == {TRUST_FAVORABLE}
 
 
 def test_every_sheet_with_blanks_or_dashes_says_what_they_mean(workbook):
