@@ -131,7 +131,8 @@ def _about_rows(survey: SurveyPage, options: ExportOptions) -> Iterator[list]:
     k = survey.small_cell_threshold
     yield [
         "Summary, Distributions, Comparisons, Periods",
-        "EXACT SHEETS, NOT FOR PUBLICATION (every row says so). The analysis of the same "
+        "EXACT SHEETS, NOT FOR PUBLICATION (every row of their tables says so). The "
+        "analysis of the same "
         "dates, periods and weighting (all neighborhoods and channels), exact, for the "
         "team's own work. Counts of "
         f"1 to {k - 1} are highlighted and figures resting on fewer than {k} responses are "
@@ -139,6 +140,11 @@ def _about_rows(survey: SurveyPage, options: ExportOptions) -> Iterator[list]:
         "together (a share and its n give a count; Summary's n with another sheet's n "
         "gives a 'don't know' count). Summary's n is the base of its figures (substantive "
         "answers). Never copy a figure from these sheets into a publication.",
+    ]
+    yield [
+        "Notes under the tables",
+        "Under each analysis sheet's table, after an empty row, notes say what its blank "
+        "cells (and, on Public figures, its dashes) mean.",
     ]
     yield [
         "Public figures",

@@ -38,8 +38,18 @@ def workbook(publish_answers, tmp_path):
     return openpyxl.load_workbook(path), answers
 
 
+def _table(sheet) -> list[tuple]:
+    """The sheet's table: its rows up to the first empty one (footnotes follow it)."""
+    rows = []
+    for row in sheet.iter_rows(values_only=True):
+        if not any(value is not None for value in row):
+            break
+        rows.append(row)
+    return rows
+
+
 def _dicts(sheet) -> list[dict]:
-    rows = list(sheet.iter_rows(values_only=True))
+    rows = _table(sheet)
     return [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
 
 
@@ -58,7 +68,7 @@ def test_counts_from_one_to_k_minus_one_are_highlighted(workbook):
     sheet = book["Distributions"]
     header = [cell.value for cell in sheet[1]]
     column = header.index("count")
-    for row in sheet.iter_rows(min_row=2):
+    for row in sheet.iter_rows(min_row=2, max_row=len(_table(sheet))):
         cell = row[column]
         highlighted = cell.fill is not None and cell.fill.fgColor.rgb not in (None, "00000000")
         assert highlighted == (0 < cell.value < K), (row[0].value, row[1].value, cell.value)
