@@ -103,3 +103,13 @@ def test_the_public_figures_sheet_withstands_the_intruder(workbook):
     printed = Printed("favorable", [FAVORABLE, OTHER], rows, n_is_base=False)
     truth, people = truth_and_people(answers, TRUST, "favorable")
     assert disclosed(intruder_problem(printed, people), truth, K) == {}
+
+
+def test_public_favorable_shares_say_in_words_what_they_count(workbook):
+    """Issue 19, Analysts 4: "favorable" says what it means on the publishable sheet too."""
+    book, _answers = workbook
+    rows = _dicts(book["Public figures"])
+    shares = [row for row in rows if row["figure"] == "favorable %"]
+    assert shares
+    assert all(row["favorable_means"].startswith("% who answered: ") for row in shares)
+    assert all(not row["favorable_means"] for row in rows if row["figure"] != "favorable %")

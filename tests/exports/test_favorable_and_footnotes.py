@@ -57,11 +57,6 @@ def test_the_comparisons_and_periods_sheets_say_what_favorable_means(workbook):
     # Rows measuring the mean leave it blank (the footnote says so).
     assert all(not row["favorable_means"] for row in periods if row["measure"] == "mean")
 
-    public, _notes = table_and_notes(workbook["Public figures"])
-    shares = [row for row in public if row["figure"] == "favorable %"]
-    assert {row["favorable_means"] for row in shares if row["key"] == "trust"} == {TRUST_FAVORABLE}
-    assert all(not row["favorable_means"] for row in public if row["figure"] != "favorable %")
-
     summary, _notes = table_and_notes(workbook["Summary"])
     assert {row["favorable_means"] for row in summary if row["key"] == "trust"} == {TRUST_FAVORABLE}
 
