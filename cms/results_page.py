@@ -27,6 +27,7 @@ from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
+from wagtail_localize.fields import SynchronizedField
 
 from .models import KnownViewRestrictions  # defined before models.py imports this module
 from .results_periods import (
@@ -127,6 +128,9 @@ class ResultsPage(KnownViewRestrictions, LinksInVisitorLanguage, Page):
     ]
     base_form_class = ResultsPageForm
     subpage_types: list[str] = []
+    # Keys are identifiers, not text: every language publishes the same questions, so the
+    # translation editor never offers them (a translated key would publish nothing).
+    override_translatable_fields = [SynchronizedField("published_keys")]
 
     class Meta:
         app_label = "cms"

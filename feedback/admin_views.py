@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext, gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -111,6 +112,7 @@ class FeedbackDetailView(ModeratorRequiredMixin, WagtailAdminTemplateMixin, Temp
                 "public_text": self.feedback.public_text or moderation.masked_text(self.feedback),
                 "masked_names": self.feedback.masked_names,
                 "reply": self.feedback.reply,
+                "reply_language": self.feedback.reply_language or interface_language(),
             }
         )
         return self.render_to_response(self.get_context_data(form=form))
@@ -126,6 +128,7 @@ class FeedbackDetailView(ModeratorRequiredMixin, WagtailAdminTemplateMixin, Temp
             public_text=data["public_text"],
             masked_names=data["masked_names"],
             reply=data["reply"],
+            reply_language=data["reply_language"],
             note=data["note"],
         )
         status = request.POST.get("status", "")
@@ -183,6 +186,17 @@ class BulkActionView(ModeratorRequiredMixin, View):
                 % {"count": len(changed), "status": Feedback.Status(status).label},
             )
         return HttpResponseRedirect(queue)
+
+
+def interface_language() -> str:
+    """The admin user's interface language (Wagtail activates it for admin requests) if
+    the site offers it, else the site's default language: what a new reply is written in."""
+    offered = {code for code, _name in settings.LANGUAGES}
+    active = translation.get_language() or ""
+    for candidate in (active, active.split("-")[0]):
+        if candidate in offered:
+            return candidate
+    return settings.LANGUAGE_CODE
 
 
 def _as_key(value: str) -> uuid.UUID | None:

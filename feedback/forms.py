@@ -127,6 +127,14 @@ class ModerationForm(forms.Form):
         max_length=TEXT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
+    reply_language = forms.ChoiceField(
+        label=_("Language of the reply"),
+        choices=settings.LANGUAGES,
+        required=False,
+        # Each language's name is written in that language.
+        widget=SelectWithLanguages(option_languages={code: code for code, _ in settings.LANGUAGES}),
+        help_text=_("Readers' browsers and screen readers read the reply in this language."),
+    )
     note = forms.CharField(
         label=_("Add an internal note"),
         required=False,

@@ -108,6 +108,11 @@ class Feedback(models.Model):
         blank=True,
         help_text=_("What organizers did or will do; shown beside the published text."),
     )
+    # The reply's language (one of settings.LANGUAGES); blank for replies written before
+    # it was asked, which were in the site's default language.
+    reply_language = models.CharField(
+        _("reply language"), max_length=10, blank=True, choices=settings.LANGUAGES
+    )
     replied_on = models.DateField(_("replied on"), null=True, blank=True)
     published_on = models.DateField(_("published on"), null=True, blank=True)
 
@@ -137,6 +142,11 @@ class Feedback(models.Model):
             and self.published_on is not None
             and bool(self.public_text)
         )
+
+    @property
+    def reply_lang(self) -> str:
+        """The language the reply is written in."""
+        return self.reply_language or settings.LANGUAGE_CODE
 
 
 class ContactDetail(models.Model):

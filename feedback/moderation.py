@@ -55,8 +55,10 @@ def edit(
     masked_names: str,
     reply: str,
     note: str = "",
+    reply_language: str = "",
 ) -> Feedback:
-    """Save a moderator's public text (masked again), names to mask, reply and note."""
+    """Save a moderator's public text (masked again), names to mask, reply (in
+    `reply_language`; blank keeps the one it has) and note."""
     feedback.masked_names = masked_names.strip()
     names = names_to_mask(feedback.masked_names)
     source = public_text.strip() or feedback.text
@@ -65,6 +67,8 @@ def edit(
     if reply != feedback.reply:
         feedback.reply = reply
         feedback.replied_on = timezone.localdate() if reply else None
+    if reply_language:
+        feedback.reply_language = reply_language
     feedback.save()
     if note.strip():
         add_note(user=user, feedback=feedback, text=note, audit=False)

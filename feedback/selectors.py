@@ -60,6 +60,7 @@ def public_feedback() -> QuerySet[Feedback]:
             "key",
             "public_text",
             "reply",
+            "reply_language",
             "replied_on",
             "published_on",
             "language",

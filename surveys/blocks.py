@@ -175,6 +175,7 @@ class QuestionBlock(blocks.StructBlock):
             block_id=block_id or "",
             about_respondent=bool(value.get("about_respondent")),
             condition=ConditionBlock.to_condition(value.get("show_if")),
+            condition_hint=ConditionBlock.to_hint(value.get("show_if")),
             **self.question_options(value),
         )
 
@@ -457,6 +458,7 @@ class SectionBlock(blocks.StructBlock):
             text=value["text"] or "",
             block_id=block_id or "",
             condition=ConditionBlock.to_condition(value.get("show_if")),
+            condition_hint=ConditionBlock.to_hint(value.get("show_if")),
         )
 
     class Meta:
@@ -473,6 +475,7 @@ class NoteBlock(blocks.StructBlock):
             text=value["text"].source if value["text"] else "",
             block_id=block_id or "",
             condition=ConditionBlock.to_condition(value.get("show_if")),
+            condition_hint=ConditionBlock.to_hint(value.get("show_if")),
         )
 
     class Meta:
@@ -496,6 +499,7 @@ class PageBreakBlock(blocks.StructBlock):
             title=value.get("title") or "",
             block_id=block_id or "",
             condition=ConditionBlock.to_condition(value.get("show_if")),
+            condition_hint=ConditionBlock.to_hint(value.get("show_if")),
         )
 
     class Meta:

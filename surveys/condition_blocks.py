@@ -89,6 +89,19 @@ class ConditionBlock(blocks.StructBlock):
     rules = blocks.StreamBlock(
         [("rule", RuleBlock()), ("group", RuleGroupBlock())], required=False, label=_("Rules")
     )
+    # Text, so wagtail-localize offers it for translation like the question's label.
+    # Blank, never None, in conditions saved before it existed (wagtail-localize reads it).
+    hint = blocks.CharBlock(
+        required=False,
+        default="",
+        max_length=300,
+        label=_("In words, for residents"),
+        help_text=_(
+            'Shown to residents whose browser cannot apply the rules, e.g. "Answer this if '
+            'you had contact with the police in the last 12 months." Leave blank for a '
+            "sentence made from the rules."
+        ),
+    )
 
     class Meta:
         icon = "view"
@@ -109,9 +122,17 @@ class ConditionBlock(blocks.StructBlock):
                 terms.append(RuleBlock.to_rule(child.value))
         return logic.from_match(value["match"], [term for term in terms if term is not None])
 
+    @staticmethod
+    def to_hint(value) -> str:
+        """The organizer's sentence for residents without JavaScript ("" if none)."""
+        if not value or not value.get("rules"):
+            return ""
+        return (value.get("hint") or "").strip()
 
-def condition_value(condition: logic.Condition | None) -> dict:
-    """The raw block value of `condition` (for importers); raises logic.TooDeep."""
+
+def condition_value(condition: logic.Condition | None, hint: str = "") -> dict:
+    """The raw block value of `condition` and its sentence in words `hint` (for
+    importers); raises logic.TooDeep."""
     match, terms = logic.to_match(condition)
 
     def rule(r: logic.Rule) -> dict:
@@ -129,7 +150,7 @@ def condition_value(condition: logic.Condition | None) -> dict:
                     "value": {"match": group_match, "rules": [rule(r) for r in group_rules]},
                 }
             )
-    return {"match": match, "rules": stream}
+    return {"match": match, "rules": stream, "hint": hint}
 
 
 def check_conditions(stream, questionnaire_items) -> dict[int, StructBlockValidationError]:

@@ -57,6 +57,9 @@ class FormItem:
     other: forms.BoundField | None = None
     # The condition, when it depends on answers on this page (the browser applies it).
     condition: Any = None
+    # In words for those without JavaScript: the organizer's sentence, else one made
+    # from the rules (to be read after "Answer only if").
+    condition_hint: str = ""
     condition_text: str = ""
 
     @property
@@ -240,7 +243,10 @@ class ResponseForm(forms.Form):
             entry: dict[str, Any] = {"item": item, "position": position}
             if any(rule.key in here for rule in logic.rules(item.condition)):
                 entry["condition"] = logic.to_data(item.condition)
-                entry["condition_text"] = describe(item.condition, self.questionnaire)
+                if item.condition_hint:
+                    entry["condition_hint"] = item.condition_hint
+                else:
+                    entry["condition_text"] = describe(item.condition, self.questionnaire)
             if item.is_question:
                 other = other_field_name(item.key)
                 entry.update(

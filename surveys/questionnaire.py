@@ -81,6 +81,8 @@ class Question:
     about_respondent: bool = False
     # Shown only when this holds for earlier answers (logic.py).
     condition: Condition | None = None
+    # The condition as the organizer put it in words, for residents without JavaScript.
+    condition_hint: str = ""
     # Choices in a random order per resident (anchored ones last).
     randomize: bool = False
 
@@ -111,6 +113,7 @@ class Section:
     text: str = ""
     block_id: str = ""
     condition: Condition | None = None
+    condition_hint: str = ""
     type: str = "section"
     is_question = False
 
@@ -122,6 +125,7 @@ class Note:
     text: str
     block_id: str = ""
     condition: Condition | None = None
+    condition_hint: str = ""
     type: str = "note"
     is_question = False
 
@@ -133,6 +137,7 @@ class PageBreak:
     title: str = ""
     block_id: str = ""
     condition: Condition | None = None
+    condition_hint: str = ""
     type: str = "page_break"
     is_question = False
 

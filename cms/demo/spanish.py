@@ -187,6 +187,9 @@ SPANISH = {
     "Yes, another kind of contact": "Sí, otro tipo de contacto",
     "If you had contact: I was treated fairly.": "Si tuvo contacto: me trataron con justicia.",
     "In that contact, I was treated fairly.": "En ese contacto, me trataron con justicia.",
+    "Answer this if you had contact with the police in the last 12 months.": (
+        "Responda esto si tuvo contacto con la policía en los últimos 12 meses."
+    ),
     "Skip this if you had no contact with the police.": (
         "Sáltese esta pregunta si no tuvo contacto con la policía."
     ),

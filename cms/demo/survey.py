@@ -179,8 +179,12 @@ def contact_fair(revision: int) -> dict:
     return likert(
         "contact_fair",
         "In that contact, I was treated fairly.",
-        show_if=condition_value(had_contact),
+        show_if=condition_value(had_contact, CONTACT_HINT),
     )
+
+
+# What residents without JavaScript read instead of a sentence made from the rules.
+CONTACT_HINT = "Answer this if you had contact with the police in the last 12 months."
 
 
 INDICES = [

@@ -23,7 +23,7 @@ from .packages import write_for_package
 from .pg_copy import copy_csv, copyable
 from .plan import RESPONSE_COLUMNS
 from .public_sheet import public_figure_rows
-from .report_sheets import SHEETS, SMALL_COUNT_COLUMNS
+from .report_sheets import NOTES, SHEETS, SMALL_COUNT_COLUMNS
 from .stream import plan_for, response_rows
 from .writers import Sheet, csv_header, write_csv, write_xlsx
 
@@ -117,9 +117,9 @@ def _report_sheets(survey: SurveyPage, options: ExportOptions) -> list[Sheet]:
         header = next(produced)
         small = SMALL_COUNT_COLUMNS.get(title)
         marks = (small, survey.small_cell_threshold) if small else None
-        sheets.append(Sheet(title, header, produced, small_counts=marks))
+        sheets.append(Sheet(title, header, produced, small_counts=marks, notes=NOTES[title]))
     public = public_figure_rows(report)
-    sheets.append(Sheet("Public figures", next(public), public))
+    sheets.append(Sheet("Public figures", next(public), public, notes=NOTES["Public figures"]))
     return sheets
 
 
@@ -131,7 +131,8 @@ def _about_rows(survey: SurveyPage, options: ExportOptions) -> Iterator[list]:
     k = survey.small_cell_threshold
     yield [
         "Summary, Distributions, Comparisons, Differences, Periods",
-        "EXACT SHEETS, NOT FOR PUBLICATION (every row says so). The analysis of the same "
+        "EXACT SHEETS, NOT FOR PUBLICATION (every row of their tables says so). The "
+        "analysis of the same "
         "dates, periods and weighting (all neighborhoods and channels), exact, for the "
         "team's own work. Counts of "
         f"1 to {k - 1} are highlighted and figures resting on fewer than {k} responses are "
@@ -139,6 +140,11 @@ def _about_rows(survey: SurveyPage, options: ExportOptions) -> Iterator[list]:
         "together (a share and its n give a count; Summary's n with another sheet's n "
         "gives a 'don't know' count). Summary's n is the base of its figures (substantive "
         "answers). Never copy a figure from these sheets into a publication.",
+    ]
+    yield [
+        "Notes under the tables",
+        "Under each analysis sheet's table, after an empty row, notes say what its blank "
+        "cells (and, on Public figures, its dashes) mean.",
     ]
     yield [
         "Public figures",
@@ -153,6 +159,12 @@ def _about_rows(survey: SurveyPage, options: ExportOptions) -> Iterator[list]:
         "Feedback",
         "Community feedback from the whole site: published items with their public (masked) "
         "text and replies; a moderator's export also holds original texts and unpublished items.",
+    ]
+    yield [
+        "blank cells (Responses)",
+        "The question was not answered: skipped, not asked because display logic hid it, "
+        "or not in the questionnaire revision the response answered (see the Codebook). "
+        "Nothing is blanked for privacy in this sheet.",
     ]
     for name in RESPONSE_COLUMNS:
         yield [f"column: {name}", COLUMN_NOTES[name]]

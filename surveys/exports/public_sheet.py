@@ -10,12 +10,25 @@ from collections.abc import Iterator
 from ..analysis.report import Report
 from ..disclosure.cells import respondents_by_row
 from ..disclosure.publication import publish
+from ..presentation import favorable_words
 
-HEADER = ["key", "label", "neighborhood", "n", "figure", "value", "low", "high", "note"]
+HEADER = [
+    "key",
+    "label",
+    "neighborhood",
+    "n",
+    "figure",
+    "value",
+    "low",
+    "high",
+    "note",
+    "favorable_means",
+]
 
 
 def public_figure_rows(report: Report) -> Iterator[list]:
-    """Header first; then one row per printed figure; "—" where the page shows none."""
+    """Header first; then one row per printed figure; "—" where the page shows none. A
+    favorable share says in words which answers it counts (favorable_means)."""
     yield HEADER
     publication = publish(report, None, respondents_by_row(report.selection))
     for question in publication.questions:
@@ -30,7 +43,8 @@ def public_figure_rows(report: Report) -> Iterator[list]:
             note = "" if group.n is not None else "n not shown"
             if group.favorable is not None:
                 low, high = group.favorable_ci or (None, None)
-                yield [*head, group.n, "favorable %", group.favorable, low, high, note]
+                words = favorable_words(question)
+                yield [*head, group.n, "favorable %", group.favorable, low, high, note, words]
             if group.mean is not None:
                 low, high = group.ci or (None, None)
                 yield [*head, group.n, "mean", group.mean, low, high, note]

@@ -9,12 +9,17 @@ columns `SMALL_COUNT_COLUMNS` names). What may be published is the "Public figur
 
 Summary's n is the base of its figures (substantive answers), so that nothing its mean,
 sd and se imply — (sd/se)² is that n — says more than the n itself.
+
+Every sheet that shows a favorable share, or sits beside one, says in words which answers
+count as favorable (`favorable_means`), and `NOTES` are the footnotes written under each
+sheet's table saying what a blank cell means there.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ..analysis.periods import FAVORABLE
 from ..analysis.report import QuestionResult, Report
 from ..presentation import favorable_words
 
@@ -132,8 +137,10 @@ def comparison_rows(report: Report) -> Iterator[list]:
         "effect_size",
         "effect_size_value",
         "warnings",
+        "favorable_means",
     ]
     for result in [*report.questions, *report.indices]:
+        words = favorable_words(result)
         test = result.test
         if test is not None:
             yield [
@@ -148,6 +155,7 @@ def comparison_rows(report: Report) -> Iterator[list]:
                 test.effect_size_name,
                 test.effect_size,
                 "; ".join(test.warnings),
+                words,
             ]
         for pair in result.pairwise:
             yield [
@@ -162,6 +170,7 @@ def comparison_rows(report: Report) -> Iterator[list]:
                 None,
                 None,
                 "",
+                words,
             ]
 
 
@@ -182,8 +191,11 @@ def period_rows(report: Report) -> Iterator[list]:
         "test",
         "p_value",
         "p_bh",
+        "notes",
+        "favorable_means",
     ]
     for result in [*report.questions, *report.indices]:
+        words = favorable_words(result)
         for change in result.periods:
             before, after = change.before["level"], change.after["level"]
             low, high = change.ci or (None, None)
@@ -203,6 +215,8 @@ def period_rows(report: Report) -> Iterator[list]:
                 change.test,
                 change.p_value,
                 change.p_bh,
+                "; ".join(change.notes),
+                words if change.measure == FAVORABLE else "",
             ]
 
 
@@ -221,8 +235,10 @@ def difference_rows(report: Report) -> Iterator[list]:
         "p_adjusted",
         "adjustment",
         "family",
+        "favorable_means",
     ]
     for result in [*report.questions, *report.indices]:
+        words = favorable_words(result)
         for d in result.differences:
             low, high = d.ci or (None, None)
             yield [
@@ -238,6 +254,7 @@ def difference_rows(report: Report) -> Iterator[list]:
                 d.p_adjusted,
                 d.adjustment,
                 d.family,
+                words if d.measure == FAVORABLE else "",
             ]
 
 
@@ -250,3 +267,48 @@ SHEETS = {
 }
 # Columns holding counts of people (0-based), highlighted from 1 to k−1.
 SMALL_COUNT_COLUMNS = {"Summary": frozenset({3}), "Distributions": frozenset({5})}
+
+# What a blank cell means, sheet by sheet: written under each sheet's table. In these
+# exact sheets nothing is blanked for privacy: suppressed figures are present and flagged.
+NOTES = {
+    "Summary": (
+        "Blank cells: the figure cannot be computed, never hidden. mean, sd, se and the "
+        "interval are blank for questions without a scale (choices, text) and where too "
+        "few answers give none (sd and se need two); favorable and its interval are blank "
+        "for questions with no favorable answers. Suppressed figures (n < k) are shown "
+        "and marked in flags.",
+        "favorable: the share of the substantive answers that favorable_means names.",
+    ),
+    "Distributions": (
+        "Blank percent: the group has no answers to take a share of. Suppressed groups "
+        "(n < k) are shown and marked in flags.",
+    ),
+    "Comparisons": (
+        "Blank cells: df is blank where the test has none (Fisher's exact test, whose "
+        "statistic is the odds ratio, and pairwise rows); p_holm and p_bh adjust the "
+        "pairwise p-values, so they are blank on the row comparing all neighborhoods; "
+        "effect_size is blank on pairwise rows; a figure the test cannot compute (every "
+        "answer in one category) is blank too.",
+        "The tests compare the whole distribution of answers (chi-square) or their ranks "
+        "(Kruskal–Wallis, Dunn), not the favorable share; favorable_means says which "
+        "answers the Summary's favorable share of the question counts.",
+    ),
+    "Differences": (
+        "difference: neighborhood a minus neighborhood b, as a proportion (0.08 is 8 "
+        "percentage points) where measure is the favorable proportion, whose answers "
+        "favorable_means names, or in the answers' own units where it is the mean.",
+        "Blank cells: the interval, test and p-values are blank for a pair that cannot be "
+        "tested (a neighborhood with too few answers, or both giving every answer alike); "
+        "such a pair is in no family, so p_adjusted is blank too.",
+    ),
+    "Periods": (
+        "Blank cells: change, interval and test are blank where a period has too few "
+        "answers (notes says so); p_bh, adjusted across neighborhoods, is blank on "
+        "city-wide rows; favorable_means is blank on rows measuring the mean.",
+    ),
+    "Public figures": (
+        "—: the public results page shows no figure for this group, because it rests on "
+        "fewer than k people or would reveal one that does (note says which). Blank low "
+        "and high: the page prints no interval for that figure.",
+    ),
+}

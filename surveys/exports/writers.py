@@ -39,6 +39,8 @@ class Sheet:
     widths: list[int] | None = None
     # Counts from 1 to k−1 in these columns are highlighted: (column indices, k).
     small_counts: tuple[frozenset[int], int] | None = None
+    # Footnotes (what a blank or a dash means), under the table after a blank row.
+    notes: tuple[str, ...] = ()
 
 
 class TooManyRows(ValueError):
@@ -111,6 +113,8 @@ def _write_sheet(workbook, sheet: Sheet, bold, day, quoted, small) -> None:
             else:
                 write_string(number, column, str(value))
     worksheet.autofilter(0, 0, max(number, 1), max(len(sheet.header) - 1, 0))
+    for offset, note in enumerate(sheet.notes, start=2):
+        write_string(number + offset, 0, f"Note: {note}")
 
 
 def csv_header(header: list[str], *, bom: bool = False) -> bytes:

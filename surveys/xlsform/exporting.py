@@ -29,7 +29,9 @@ importer reads back:
 - survey: ``confianza::type`` (our question type, on every question),
   ``confianza::randomize``, ``confianza::about_respondent`` (``yes``),
   ``confianza::favorable`` (codes, space-separated), ``confianza::min_label::<Language>``
-  and ``confianza::max_label::<Language>`` (a rating's end labels);
+  and ``confianza::max_label::<Language>`` (a rating's end labels),
+  ``confianza::relevant_hint::<Language>`` (the organizer's sentence saying when a row
+  with a ``relevant`` is asked, for residents without JavaScript);
 - choices: ``confianza::non_substantive``, ``confianza::other``, ``confianza::anchored``
   (``yes``).
 """
@@ -81,6 +83,7 @@ TYPES = {
 SURVEY_OPTIONS = ("type", "randomize", "about_respondent", "favorable")
 CHOICE_OPTIONS = ("non_substantive", "other", "anchored")
 END_GROUP = {"type": "end_group"}
+RELEVANT_HINT = PREFIX + "relevant_hint"
 
 
 @dataclass(frozen=True)
@@ -149,6 +152,7 @@ def _survey_sheet(languages: list[_Language]) -> Rows:
         *(PREFIX + option for option in SURVEY_OPTIONS),
         *_per_language(PREFIX + "min_label", languages),
         *_per_language(PREFIX + "max_label", languages),
+        *_per_language(RELEVANT_HINT, languages),
     ]
     return columns, list(_survey_rows(languages))
 
@@ -197,15 +201,17 @@ def _texts(column: str, languages: list[_Language], text: Callable[[_Language], 
     return {f"{column}::{language.column}": text(language) for language in languages}
 
 
-def _hints(languages: list[_Language], text: Callable[[_Language], str]) -> dict:
+def _hints(
+    languages: list[_Language], text: Callable[[_Language], str], column: str = "hint"
+) -> dict:
     """The hint cells: blank in a language whose hint is the default language's text,
     which is what an untranslated hint holds (wagtail-localize copies the source)."""
-    cells = _texts("hint", languages, text)
-    default = cells[f"hint::{languages[0].column}"]
+    cells = _texts(column, languages, text)
+    default = cells[f"{column}::{languages[0].column}"]
     for language in languages[1:]:
-        column = f"hint::{language.column}"
-        if cells[column] == default:
-            cells[column] = ""
+        name = f"{column}::{language.column}"
+        if cells[name] == default:
+            cells[name] = ""
     return cells
 
 
@@ -240,6 +246,13 @@ def _survey_rows(languages: list[_Language]) -> Iterable[dict[str, str]]:
         row = _item_row(item, languages, names)
         if item.condition is not None:
             row["relevant"] = _expression(item.condition, numbers)
+            row |= _hints(
+                languages,
+                lambda language, block_id=item.block_id: getattr(
+                    language.item(block_id), "condition_hint", ""
+                ),
+                RELEVANT_HINT,
+            )
         yield row
     yield from [END_GROUP] * len(open_groups)
 

@@ -27,8 +27,19 @@ TYPES_BY_XLSFORM_TYPE = {
 }
 SURVEY_COLUMNS = frozenset(
     PREFIX + column
-    for column in ("type", "randomize", "about_respondent", "favorable", "min_label", "max_label")
+    for column in (
+        "type",
+        "randomize",
+        "about_respondent",
+        "favorable",
+        "min_label",
+        "max_label",
+        "relevant_hint",
+    )
 )
+# Per language: the organizer's sentence saying when a row with a `relevant` is asked,
+# shown to residents without JavaScript.
+RELEVANT_HINT = PREFIX + "relevant_hint"
 CHOICE_FLAGS = ("non_substantive", "other", "anchored")
 NEIGHBORHOOD_LIST = "neighborhood"
 

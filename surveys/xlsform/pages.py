@@ -127,6 +127,9 @@ def translated_strings(survey: SurveyPage, body: list[dict]) -> dict[str, str]:
         for name in ("label", "help_text", "heading", "text", "title", "min_label", "max_label"):
             if value.get(name):
                 strings[f"{path}.{name}"] = value[name]
+        hint = (value.get("show_if") or {}).get("hint")
+        if hint:
+            strings[f"{path}.show_if.hint"] = hint
         if block["type"] == "note":
             strings[f"{path}.text"] = _note_text(value["text"])
         stored = getattr(child.value.get("choices"), "bound_blocks", ())

@@ -32,6 +32,8 @@ TRANSLATED_COLUMNS = frozenset(
         # A rating's end labels, in exporting.py's own columns.
         "confianza::min_label",
         "confianza::max_label",
+        # A condition in the organizer's words.
+        "confianza::relevant_hint",
     }
 )
 _LANGUAGE_COLUMN = re.compile(r"^(?P<column>.+)::\s*(?P<language>[^:]+?)\s*$")

@@ -20,6 +20,7 @@ from ..condition_blocks import condition_value
 from ..logic import All, Condition, Not, Rule, TooDeep
 from .expressions import ExpressionError, constraint_to_limits, expression_to_condition
 from .our_columns import (
+    RELEVANT_HINT,
     choice_flags,
     flag,
     our_type,
@@ -297,8 +298,9 @@ class BodyBuilder:
         if own is not None:
             terms.append(own)
         condition = terms[0] if len(terms) == 1 else All(tuple(terms)) if terms else None
+        hint = self.text(row, RELEVANT_HINT) if condition is not None else ""
         try:
-            return _with_ids(condition_value(condition))
+            return _with_ids(condition_value(condition, hint))
         except TooDeep:
             self.problem(
                 row,

@@ -123,6 +123,25 @@ def test_without_javascript_conditions_are_shown_in_words(live_server, paged, br
     assert set(Answer.objects.values_list("key", flat=True)) == {"stopped", "years"}
 
 
+def test_the_organizers_sentence_is_read_without_javascript_and_hidden_with_it(
+    live_server, paged, browser
+):
+    from tests.surveys.test_condition_hints import HINT, hinted_body
+
+    home = HomePage.objects.get(locale__language_code="en")
+    hinted = make_survey(home, hinted_body(), slug="hinted", title="Hinted survey")
+    without = browser.new_context(java_script_enabled=False)
+    page = without.new_page()
+    page.goto(live_server.url + hinted.url)
+    assert page.get_by_text(HINT).is_visible()
+    assert page.get_by_text("Answer only if").count() == 0
+    without.close()
+    phone = a_phone(browser)
+    phone.goto(live_server.url + hinted.url)
+    assert not phone.get_by_text(HINT).is_visible()
+    phone.context.close()
+
+
 def test_the_logic_script_runs_under_the_sites_content_security_policy(live_server, paged, browser):
     page = a_phone(browser)
     refused = []

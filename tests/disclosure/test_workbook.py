@@ -38,8 +38,18 @@ def workbook(publish_answers, tmp_path):
     return openpyxl.load_workbook(path), answers
 
 
+def _table(sheet) -> list[tuple]:
+    """The sheet's table: its rows up to the first empty one (footnotes follow it)."""
+    rows = []
+    for row in sheet.iter_rows(values_only=True):
+        if not any(value is not None for value in row):
+            break
+        rows.append(row)
+    return rows
+
+
 def _dicts(sheet) -> list[dict]:
-    rows = list(sheet.iter_rows(values_only=True))
+    rows = _table(sheet)
     return [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
 
 
@@ -59,7 +69,7 @@ def test_counts_from_one_to_k_minus_one_are_highlighted(workbook):
     sheet = book["Distributions"]
     header = [cell.value for cell in sheet[1]]
     column = header.index("count")
-    for row in sheet.iter_rows(min_row=2):
+    for row in sheet.iter_rows(min_row=2, max_row=len(_table(sheet))):
         cell = row[column]
         highlighted = cell.fill is not None and cell.fill.fgColor.rgb not in (None, "00000000")
         assert highlighted == (0 < cell.value < K), (row[0].value, row[1].value, cell.value)
@@ -96,3 +106,13 @@ def test_the_public_figures_sheet_withstands_the_intruder(workbook):
     printed = Printed("favorable", [FAVORABLE, OTHER], rows, n_is_base=False)
     truth, people = truth_and_people(answers, TRUST, "favorable")
     assert disclosed(intruder_problem(printed, people), truth, K) == {}
+
+
+def test_public_favorable_shares_say_in_words_what_they_count(workbook):
+    """Issue 19, Analysts 4: "favorable" says what it means on the publishable sheet too."""
+    book, _answers = workbook
+    rows = _dicts(book["Public figures"])
+    shares = [row for row in rows if row["figure"] == "favorable %"]
+    assert shares
+    assert all(row["favorable_means"].startswith("% who answered: ") for row in shares)
+    assert all(not row["favorable_means"] for row in rows if row["figure"] != "favorable %")

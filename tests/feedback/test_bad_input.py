@@ -119,3 +119,16 @@ def test_the_error_summary_comes_first_takes_focus_and_links_to_fields(client, v
     assert after_heading.startswith('<div class="error-summary"')
     summary = after_heading.split("</div>", 1)[0]
     assert "autofocus" in summary and 'href="#id_text"' in summary
+
+
+@pytest.mark.parametrize("language", ["xx", "en-us", '"><script>', "e" * 500, "ar\x00"])
+def test_a_reply_language_not_offered_is_refused(client, voices, staff, language):
+    send(client, voices, may_publish="on")
+    item = Feedback.objects.get()
+    client.force_login(staff)
+    data = {"public_text": "", "reply": "Hello", "reply_language": language}
+    result = client.post(f"/admin/feedback/{item.key}/", data)
+    assert result.status_code == 400
+    assert "<script>" not in result.content.decode()
+    item.refresh_from_db()
+    assert item.reply == "" and item.reply_language == ""

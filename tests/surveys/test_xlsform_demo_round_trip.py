@@ -6,8 +6,8 @@ from django.core.management import call_command
 from openpyxl import load_workbook
 
 from cms.demo.content import ensure_home_page, ensure_neighborhoods
-from cms.demo.spanish import ensure_spanish
-from cms.demo.survey import ensure_survey
+from cms.demo.spanish import SPANISH, ensure_spanish
+from cms.demo.survey import CONTACT_HINT, ensure_survey
 from surveys.models import SurveyPage
 from surveys.questionnaire import build_questionnaire
 
@@ -60,3 +60,18 @@ def test_the_demo_survey_comes_back_from_its_own_xlsform_unchanged(demo, tmp_pat
     assert [(q.key, q.type, q.favorable, q.choices) for q in imported.questions] == [
         (q.key, q.type, q.favorable, q.choices) for q in original.questions
     ]
+    # The organizer's condition in words, in both languages, went there and back.
+    header = before["survey"][0]
+    hints = {
+        column: {(row + (None,) * len(header))[header.index(column)] for row in before["survey"]}
+        - {None, column}
+        for column in header
+        if column.startswith("confianza::relevant_hint::")
+    }
+    assert hints == {
+        "confianza::relevant_hint::English (en)": {CONTACT_HINT},
+        "confianza::relevant_hint::Spanish (es)": {SPANISH[CONTACT_HINT]},
+    }
+    assert imported.question("contact_fair").condition_hint == CONTACT_HINT
+    spanish = build_questionnaire(again.get_translations().get().specific)
+    assert spanish.question("contact_fair").condition_hint == SPANISH[CONTACT_HINT]

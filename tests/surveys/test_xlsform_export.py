@@ -117,6 +117,7 @@ def test_every_question_type_and_its_options(survey):
         "confianza::favorable",
         f"confianza::min_label::{EN}",
         f"confianza::max_label::{EN}",
+        f"confianza::relevant_hint::{EN}",
     ]
     label, kind = f"label::{EN}", "confianza::type"
     assert rows[1:] == [

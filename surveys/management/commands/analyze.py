@@ -23,7 +23,7 @@ from surveys.analysis.report import build_report
 from surveys.analysis.trends import UNITS
 from surveys.analysis.weighting import WeightingError
 from surveys.exports.impact_sheets import impact_rows, trends_rows
-from surveys.exports.report_sheets import SHEETS
+from surveys.exports.report_sheets import NOTES, SHEETS
 from surveys.exports.writers import Sheet, write_xlsx
 from surveys.models import Intervention, SurveyPage
 from surveys.release import release_due
@@ -192,7 +192,7 @@ class Command(BaseCommand):
             sheets = []
             for title, produce in SHEETS.items():
                 rows = produce(report)
-                sheets.append(Sheet(title, next(rows), rows))
+                sheets.append(Sheet(title, next(rows), rows, notes=NOTES[title]))
             for title, produce in (("Trends", trends_rows), ("Impact", impact_rows)):
                 key = title.lower()
                 if key in (extra or {}):
