@@ -148,12 +148,14 @@ def _about_rows(survey: SurveyPage, options: ExportOptions) -> Iterator[list]:
     ]
     yield [
         "Public figures",
-        "PUBLISHABLE: exactly what the public results page prints of the same report "
-        f"(unweighted): no figure rests on fewer than {k} people, and an intruder "
-        "given every figure of the sheet, with its rounding, cannot narrow any hidden "
-        f"count to between 1 and {k - 1} (docs/privacy.md). Publish it whole or quote "
-        "from it; do not combine it with the exact sheets, or with another export of "
-        "overlapping dates, which is differencing.",
+        "PUBLISHABLE ON ITS OWN: the figures the public results page's rules give for "
+        f"this export's answers (unweighted): no figure rests on fewer than {k} people, "
+        "and an intruder given every figure of the sheet, with its rounding, cannot "
+        f"narrow any hidden count to between 1 and {k - 1} (docs/privacy.md). These are "
+        "today's answers, not a results page's frozen release: where a results page has "
+        "published a period overlapping these dates, quote the page, not this sheet. "
+        "Publish it whole or quote from it; do not combine it with the exact sheets, a "
+        "results page or another export of overlapping dates: that is differencing.",
     ]
     yield [
         "Feedback",

@@ -1,6 +1,9 @@
-"""The workbook's "Public figures" sheet: exactly what the public results page would
-print of the same report, decided and audited by surveys/disclosure/publication.py.
-Analysts may publish this sheet as it stands; the exact sheets beside it they may not.
+"""The workbook's "Public figures" sheet: what the public results page's rules would
+print of the export's report, decided and audited by surveys/disclosure/publication.py.
+Analysts may publish this sheet on its own; the exact sheets beside it they may not. It
+is computed from today's answers, not read from a results page's frozen release
+(surveys/frozen_releases.py), so the About sheet tells analysts to quote the page for a
+period a page has published.
 """
 
 from __future__ import annotations
