@@ -210,6 +210,7 @@ def test_roles_exist_with_their_permissions():
         "surveys.view_results",
         "surveys.export_responses",
         "surveys.view_questionbank",  # reads the banks' recommended indices
+        "surveys.view_intervention",  # reads the interventions its analyses compare
     }
     organizer = perms("Organizer")
     assert {"surveys.view_results", "cms.change_neighborhood"} <= organizer
