@@ -21,7 +21,12 @@ from cms.models import Neighborhood
 
 from ..models import Answer, Response
 from .counts import Selection
-from .impact import FEW_CLUSTERS, difference_in_differences, event_study
+from .impact import (
+    FEW_CLUSTERS,
+    difference_in_differences,
+    event_study,
+    no_estimate_reason,
+)
 from .questions import analysable_questions
 from .trends import FAVORABLE, Row, period_index, period_label, question_series
 
@@ -234,14 +239,14 @@ def _question_impact(question, measure, cells, covered, codes, start, announced,
     }
     if did is None:
         result["warnings"].append(
-            "No comparison: covered and other neighborhoods need answers before and after."
+            "No estimate: " + no_estimate_reason(cells, covered, start).rstrip(".") + "."
         )
         return result
     result["warnings"] += did.warnings
     study = event_study(cells, covered, start)
     if study is not None:
         result["event_study"] = {
-            "reference": -1,
+            "reference": study.reference,
             "coefficients": [
                 {
                     "event_time": c["event_time"],
@@ -256,6 +261,12 @@ def _question_impact(question, measure, cells, covered, codes, start, announced,
             and {**study.pre_test, "statistic": _round(study.pre_test["statistic"])},
         }
         result["warnings"] += study.warnings
+    else:
+        result["warnings"].append(
+            "No event study: no earlier period in which covered and comparison "
+            "neighborhoods both answered can be its reference, or the answers do not "
+            "identify every period's coefficient."
+        )
     announcement = (
         difference_in_differences(cells, covered, announced, draws=draws)
         if announced != start
@@ -267,14 +278,18 @@ def _question_impact(question, measure, cells, covered, codes, start, announced,
             without = difference_in_differences(
                 cells.without(h), covered - {h}, start, bootstrap=False
             )
-            leave_one_out.append({"neighborhood": codes[h], **(_did(without, scale) or {})})
+            entry = _did(without, scale) or {
+                "no_estimate": no_estimate_reason(cells.without(h), covered - {h}, start)
+            }
+            leave_one_out.append({"neighborhood": codes[h], **entry})
     else:
         result["warnings"].append(
             f"More than {LEAVE_ONE_OUT_UP_TO} covered neighborhoods: the estimate without "
             "each in turn is not computed."
         )
     result["sensitivity"] = {
-        "announcement": _did(announcement, scale),
+        "announcement": _did(announcement, scale)
+        or {"no_estimate": no_estimate_reason(cells, covered, announced)},
         "leave_one_out": leave_one_out,
     }
     result["sentence"] = sentences(question.label, measure, did, scale, name)
