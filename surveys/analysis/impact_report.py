@@ -14,8 +14,6 @@ from dataclasses import dataclass
 
 from django.db.models import Count
 from django.db.models.functions import TruncMonth, TruncQuarter
-from django.utils import translation
-from django.utils.translation import gettext
 
 from cms.models import Neighborhood
 
@@ -27,10 +25,10 @@ from .impact import (
     event_study,
     no_estimate_reason,
 )
+from .impact_words import sentences
 from .questions import analysable_questions
 from .trends import FAVORABLE, Row, period_index, period_label, question_series
 
-LANGUAGES = ("en", "es", "ar")
 LEAVE_ONE_OUT_UP_TO = 12  # covered neighborhoods; each refit costs as much as the estimate
 TRUNCATE = {"month": TruncMonth, "quarter": TruncQuarter}
 DESIGN = (
@@ -310,6 +308,14 @@ def _did(did, scale) -> dict | None:
         "covered_neighborhoods": did.covered,
         "respondents": did.respondents,
         "inference": "wild cluster bootstrap" if boot else "clustered t",
+        # The interval and p-value the sentence uses: one method for both.
+        "headline": {
+            "method": "wild cluster bootstrap" if boot else "clustered t",
+            "ci": _interval(
+                did.headline_ci and (did.headline_ci[0] * scale, did.headline_ci[1] * scale)
+            ),
+            "p_value": _round(did.headline_p, 12),
+        },
         "bootstrap": boot
         and {
             "p_value": _round(boot.p_value, 12),
@@ -318,59 +324,3 @@ def _did(did, scale) -> dict | None:
             "draws": boot.draws,
         },
     }
-
-
-def sentences(label: str, measure: str, did, scale: float, intervention: str) -> dict:
-    """The plain-words sentence in every language."""
-    ci = did.headline_ci or did.ci
-    result = {}
-    for language in LANGUAGES:
-        with translation.override(language):
-            result[language] = _sentence(label, measure, did.estimate, ci, scale, intervention)
-    return result
-
-
-def _sentence(label, measure, estimate, ci, scale, intervention) -> str:
-    places = 0 if measure == FAVORABLE else 2
-    low, high = ci[0] * scale, ci[1] * scale
-
-    def number(value):
-        return f"{value:.{places}f}"
-
-    values = {
-        "question": label,
-        "intervention": intervention,
-        "measure": gettext("favorable share") if measure == FAVORABLE else gettext("mean"),
-        "unit": gettext("percentage points") if measure == FAVORABLE else gettext("scale points"),
-    }
-    if high < 0 or low > 0:
-        fell = high < 0
-        values.update(
-            size=number(abs(estimate * scale)),
-            low=number(-high if fell else low),
-            high=number(-low if fell else high),
-        )
-        template = (
-            gettext(
-                "“%(question)s”: the %(measure)s fell %(size)s %(unit)s more in covered "
-                "neighborhoods than elsewhere (interval %(low)s to %(high)s). This compares "
-                "neighborhoods; it does not prove that “%(intervention)s” caused it."
-            )
-            if fell
-            else gettext(
-                "“%(question)s”: the %(measure)s rose %(size)s %(unit)s more in covered "
-                "neighborhoods than elsewhere (interval %(low)s to %(high)s). This compares "
-                "neighborhoods; it does not prove that “%(intervention)s” caused it."
-            )
-        )
-        return template % values
-    values.update(size=number(estimate * scale), low=number(low), high=number(high))
-    return (
-        gettext(
-            "“%(question)s”: the %(measure)s changed by %(size)s %(unit)s more in covered "
-            "neighborhoods than elsewhere, but the interval (%(low)s to %(high)s) includes no "
-            "difference. This compares neighborhoods; it neither proves nor rules out an "
-            "effect of “%(intervention)s”."
-        )
-        % values
-    )
