@@ -90,6 +90,11 @@ class Cells:
         """The cells up to `last_period` (an intervention's end)."""
         return self._keep(self.period <= last_period)
 
+    def at_least(self, answers: int) -> Cells:
+        """The cells with at least `answers` respondents (smaller ones are left out of
+        the regression, as the trends suppress them)."""
+        return self._keep(self.count >= answers)
+
     def _keep(self, keep: np.ndarray) -> Cells:
         return Cells(*(getattr(self, name)[keep] for name in _CELL_FIELDS))
 

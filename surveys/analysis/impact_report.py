@@ -59,6 +59,7 @@ class Data:
     questions: dict
     names: dict  # neighborhood id -> (code, name)
     warnings: list[str]
+    k: int = 1  # cells with fewer answers are left out of the regression, as trends suppress them
 
 
 def load(selection: Selection, unit: str) -> Data:
@@ -122,7 +123,7 @@ def load(selection: Selection, unit: str) -> Data:
     }
     periods = sorted({p for _, p in respondents})
     names = {pk: (n.code, n.name) for pk, n in hoods.items()}
-    return Data(unit, weighting, periods, series, {q.key: q for q in questions}, names, warnings)
+    return Data(unit, weighting, periods, series, {q.key: q for q in questions}, names, warnings, k)
 
 
 def _round(value, places=6):
@@ -202,7 +203,12 @@ def impact_section(data: Data, intervention, *, draws: int = 999) -> dict:
     for key, qs in data.series.items():
         codes = [data.names[h][0] for h in qs.neighborhoods]
         covered = {i for i, code in enumerate(codes) if code in covered_codes}
-        cells = qs.cells
+        cells = qs.cells.at_least(data.k)
+        if len(cells.mean) < len(qs.cells.mean):
+            section["warnings"].append(
+                f"{qs.cells.mean.size - cells.mean.size} neighborhood × period cell(s) of "
+                f"“{key}” with fewer than {data.k} answers are left out of the regression."
+            )
         if intervention.ends_on:
             cells = cells.within(period_index(intervention.ends_on, data.unit))
         section["questions"].append(
