@@ -76,7 +76,11 @@ def impact_rows(section: dict) -> Iterator[list]:
         study = question["event_study"]
         for c in study["coefficients"] if study else []:
             ci = c["ci"] or [None, None]
-            note = "reference" if c["event_time"] == study["reference"] else ("binned" if c["binned"] else "")
+            note = (
+                "reference"
+                if c["event_time"] == study["reference"]
+                else ("binned" if c["binned"] else "")
+            )
             yield [key, "event study", c["event_time"], c["estimate"], *ci, None, note]
         pre = study and study["pre_trend_test"]
         if pre:

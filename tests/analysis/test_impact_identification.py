@@ -101,3 +101,40 @@ def test_event_study_leaves_out_times_without_comparison_answers():
 def test_event_study_without_any_usable_reference_is_refused():
     cells = _cells(lambda h: [t for t in range(4) if h >= 3 or t >= 2])
     assert event_study(cells, {0, 1, 2}, 2) is None
+
+
+def test_the_sheet_marks_the_chosen_reference_and_skips_missing_sensitivity():
+    from surveys.exports.impact_sheets import impact_rows
+
+    did = {"estimate": -5.0, "ci": [-8.0, -2.0], "p_value": 0.01, "df": 5, "bootstrap": None}
+    study = {
+        "reference": -2,
+        "coefficients": [
+            {"event_time": -3, "estimate": 1.0, "ci": [0.0, 2.0], "binned": False},
+            {"event_time": -2, "estimate": 0.0, "ci": None, "binned": False},
+            {"event_time": 0, "estimate": -5.0, "ci": [-8.0, -2.0], "binned": False},
+        ],
+        "pre_trend_test": None,
+    }
+    section = {
+        "intervention": {"name": "Task force"},
+        "design": "",
+        "assumptions": "",
+        "questions": [
+            {
+                "key": "trust",
+                "unit": "percentage points",
+                "difference_in_differences": did,
+                "event_study": study,
+                "sensitivity": {
+                    "announcement": {"no_estimate": "No comparison neighborhood answered."},
+                    "leave_one_out": [{"neighborhood": "n1", "no_estimate": "…"}],
+                },
+                "sentence": None,
+            }
+        ],
+    }
+    rows = list(impact_rows(section))
+    notes = {r[2]: r[7] for r in rows if r[1] == "event study"}
+    assert notes == {-3: "", -2: "reference", 0: ""}
+    assert not any(r[1] in ("from the announcement", "without n1") for r in rows)
