@@ -22,9 +22,9 @@ from .counts import Selection
 from .impact import (
     FEW_CLUSTERS,
     difference_in_differences,
-    event_study,
     no_estimate_reason,
 )
+from .impact_events import event_study
 from .impact_words import sentences
 from .questions import analysable_questions
 from .trends import FAVORABLE, Row, period_index, period_label, question_series

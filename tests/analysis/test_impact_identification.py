@@ -14,10 +14,10 @@ from surveys.analysis.impact import (
     Cells,
     NotIdentified,
     difference_in_differences,
-    event_study,
     fit_cells,
     no_estimate_reason,
 )
+from surveys.analysis.impact_events import event_study
 
 
 def _cells(periods_of, seed=1):
