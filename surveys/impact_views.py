@@ -145,7 +145,7 @@ def _items(data, trends, impact, intervention, unit) -> list[dict]:
                         c["estimate"],
                         c["ci"][0] if c["ci"] else None,
                         c["ci"][1] if c["ci"] else None,
-                        note=gettext("reference") if c["event_time"] == -1 else "",
+                        note=gettext("reference") if c["event_time"] == study["reference"] else "",
                     )
                     for c in study["coefficients"]
                 ]

@@ -6,7 +6,7 @@ has), which survey it concerns (or every survey) and which neighborhoods it cove
 of them, or some). `analyze SLUG --intervention NAME` and the admin's "Trends & impact"
 read it (surveys/analysis/impact_report.py); the statistics are in
 surveys/analysis/impact.py. Analysts may read interventions, organizers edit them
-(surveys/migrations/0009_interventions.py grants the permissions).
+(surveys/migrations/0011_interventions.py grants the permissions).
 """
 
 from __future__ import annotations

@@ -1,11 +1,21 @@
-"""Difference-in-differences and event studies on neighborhood × period cells.
+"""Difference-in-differences on neighborhood × period cells (the event study, on the same
+cells and fit, is surveys/analysis/impact_events.py).
 
 The model is the two-way fixed-effects regression on respondents,
 
     y_i = β · covered_h × after_t + α_h + γ_t + ε_i,      weighted by w_i,
 
 with standard errors clustered by neighborhood (CR1, as Stata and R's `fixest`; t with
-G − 1 degrees of freedom, G the number of neighborhoods). statsmodels fits it.
+G − 1 degrees of freedom, G the number of neighborhoods). statsmodels fits it. One
+difference from `fixest`'s default: fixest leaves fixed effects nested in the cluster
+(here every neighborhood effect) out of K in the small-sample factor (N − 1)/(N − K);
+this module counts them, as Stata's `regress` with dummies does. With respondents N in
+the thousands the two factors differ in the third decimal or less.
+
+**Identification.** β is reported only when covered and comparison neighborhoods each
+answered before and after the start and the weighted design has full column rank
+(`fit_cells` checks np.linalg.matrix_rank); otherwise there is no estimate and
+`no_estimate_reason` says why, rather than a pseudo-inverse's number.
 
 **Cells instead of respondents.** Every regressor is constant within a neighborhood ×
 period cell, so the weighted least-squares fit on respondents equals the fit on the
@@ -21,7 +31,8 @@ fitted on the respondent rows.
 `FEW_CLUSTERS` neighborhoods the headline p-value and interval come from the wild
 cluster bootstrap with the null imposed (WCR; Cameron, Gelbach & Miller 2008; MacKinnon
 & Webb), with Webb's six-point weights up to 12 neighborhoods and Rademacher weights
-above (every sign pattern when there are fewer than the draws). The interval inverts
+above (drawn at random: from 13 neighborhoods on, 2^G sign patterns exceed any usual
+number of draws, so there is no full enumeration). The interval inverts
 the bootstrap test. The bootstrap is linear in the draws, so it runs as a few matrix
 products on the cells.
 
@@ -80,6 +91,11 @@ class Cells:
         """The cells up to `last_period` (an intervention's end)."""
         return self._keep(self.period <= last_period)
 
+    def at_least(self, answers: int) -> Cells:
+        """The cells with at least `answers` respondents (smaller ones are left out of
+        the regression, as the trends suppress them)."""
+        return self._keep(self.count >= answers)
+
     def _keep(self, keep: np.ndarray) -> Cells:
         return Cells(*(getattr(self, name)[keep] for name in _CELL_FIELDS))
 
@@ -98,6 +114,28 @@ def fixed_effects(cells: Cells) -> np.ndarray:
 
 class TooFewCells(ValueError):
     """Fewer neighborhood × period cells than coefficients, or a single neighborhood."""
+
+
+class NotIdentified(TooFewCells):
+    """The weighted design has rank below its number of columns: some coefficient is not
+    determined by the data (statsmodels' pseudo-inverse would still print a number)."""
+
+
+def full_rank(design: np.ndarray, weight: np.ndarray) -> bool:
+    return int(np.linalg.matrix_rank(np.sqrt(weight)[:, None] * design)) == design.shape[1]
+
+
+def comparison_gap(cells: Cells, covered: set[int], start_period: int) -> str | None:
+    """Why covered × after cannot be compared, or None: each side (covered and
+    comparison neighborhoods) needs cells both before and after the start."""
+    is_covered = np.isin(cells.neighborhood, list(covered))
+    after = cells.period >= start_period
+    for side, name in ((is_covered, "covered"), (~is_covered, "comparison")):
+        if not side.any():
+            return f"No {name} neighborhood answered."
+        if not (side & after).any() or not (side & ~after).any():
+            return f"No {name} neighborhood answered both before and after the start."
+    return None
 
 
 @dataclass
@@ -124,6 +162,8 @@ def fit_cells(cells: Cells, regressors: np.ndarray, names: list[str]) -> Fit:
     design = np.column_stack([regressors, fixed_effects(cells)])
     if len(cells.mean) <= design.shape[1] or len(np.unique(cells.neighborhood)) < 2:
         raise TooFewCells
+    if not full_rank(design, cells.weight):
+        raise NotIdentified
     model = sm.WLS(cells.mean, design, weights=cells.weight)
     result = model.fit(cov_type="cluster", cov_kwds={"groups": cells.neighborhood})
     rows, k = design.shape
@@ -190,17 +230,15 @@ def difference_in_differences(
 ) -> Estimate | None:
     """β of covered × after (after: periods from the one holding the start on).
     `bootstrap` None: only with fewer than FEW_CLUSTERS neighborhoods. None when there is
-    no comparison to make (no covered or no comparison neighborhood answered both before
-    and after)."""
+    no comparison to make (`comparison_gap` says why) or when the design does not
+    identify β (rank below its columns; `no_estimate_reason` says so)."""
+    if comparison_gap(cells, covered, start_period):
+        return None
     is_covered = np.isin(cells.neighborhood, list(covered))
     after = cells.period >= start_period
     treated = (is_covered & after).astype(float)
     hoods_covered = set(cells.neighborhood[is_covered])
     hoods_other = set(cells.neighborhood[~is_covered])
-    if not hoods_covered or not hoods_other or after.all() or not after.any():
-        return None
-    if not (treated.any() and (is_covered & ~after).any()):
-        return None
     try:
         fit = fit_cells(cells, treated[:, None], ["covered × after"])
     except TooFewCells:
@@ -218,6 +256,22 @@ def difference_in_differences(
     if bootstrap or (bootstrap is None and fit.clusters < FEW_CLUSTERS):
         result.bootstrap = wild_cluster_bootstrap(cells, fit, 0, draws=draws, seed=seed)
     return result
+
+
+def no_estimate_reason(cells: Cells, covered: set[int], start_period: int) -> str:
+    """Why `difference_in_differences` gave None, in one sentence."""
+    gap = comparison_gap(cells, covered, start_period)
+    if gap:
+        return gap
+    is_covered = np.isin(cells.neighborhood, list(covered))
+    treated = (is_covered & (cells.period >= start_period)).astype(float)
+    design = np.column_stack([treated, fixed_effects(cells)])
+    if len(cells.mean) <= design.shape[1] or len(np.unique(cells.neighborhood)) < 2:
+        return "Too few neighborhood × period cells for the regression."
+    return (
+        "The answers do not identify the difference: the covered and comparison "
+        "neighborhoods share no periods both before and after the start."
+    )
 
 
 def wild_cluster_bootstrap(
@@ -288,9 +342,6 @@ def _bootstrap_weights(g: int, draws: int, rng) -> tuple[str, np.ndarray]:
     if g <= WEBB_UP_TO:
         points = np.array([-math.sqrt(1.5), -1, -math.sqrt(0.5), math.sqrt(0.5), 1, math.sqrt(1.5)])
         return "webb", rng.choice(points, size=(g, draws))
-    if 2**g <= draws:  # every sign pattern: the exact distribution
-        patterns = (np.arange(2**g)[None, :] >> np.arange(g)[:, None]) & 1
-        return "rademacher", 2.0 * patterns - 1
     return "rademacher", rng.choice([-1.0, 1.0], size=(g, draws))
 
 
@@ -314,79 +365,3 @@ def _invert(p_value, beta: float, se: float) -> tuple[float, float] | None:
                 outside = middle
         bounds.append((inside + outside) / 2)
     return bounds[0], bounds[1]
-
-
-@dataclass
-class EventStudy:
-    """Coefficients by period relative to the start (−1, the last period before, is the
-    reference), with the joint test that every earlier one is zero."""
-
-    coefficients: list[dict]  # {"event_time", "estimate", "se", "ci", "binned"}
-    pre_test: dict | None  # {"name", "statistic", "df", "p_value"}
-    warnings: list[str] = field(default_factory=list)
-
-
-def event_study(
-    cells: Cells, covered: set[int], start_period: int, *, leads: int = 4, lags: int = 4
-) -> EventStudy | None:
-    """Covered × (event time = k) for k from −leads to lags, the end points binned (−leads
-    stands for it and every earlier period, lags for it and every later one). The joint
-    Wald test of the leads (k ≤ −2) uses the clustered covariance, as F with G − 1
-    denominator degrees of freedom."""
-    is_covered = np.isin(cells.neighborhood, list(covered))
-    if not is_covered.any() or is_covered.all():
-        return None
-    event = np.clip(cells.period - start_period, -leads, lags)
-    times = [k for k in range(-leads, lags + 1) if k != -1 and (is_covered & (event == k)).any()]
-    if not times:
-        return None
-    regressors = np.column_stack([(is_covered & (event == k)).astype(float) for k in times])
-    try:
-        fit = fit_cells(cells, regressors, [f"event {k}" for k in times])
-    except TooFewCells:
-        return None
-    q = stats.t.ppf(1 - ALPHA / 2, fit.df)
-    coefficients = []
-    for j, k in enumerate(times):
-        value, se = float(fit.params[j]), fit.se(j)
-        coefficients.append(
-            {
-                "event_time": k,
-                "estimate": value,
-                "se": se,
-                "ci": (value - q * se, value + q * se),
-                "binned": k in (-leads, lags),
-            }
-        )
-    coefficients.insert(
-        sum(1 for k in times if k < -1),
-        {"event_time": -1, "estimate": 0.0, "se": 0.0, "ci": None, "binned": False},
-    )
-    pre = [j for j, k in enumerate(times) if k <= -2]
-    result = EventStudy(coefficients, wald_test(fit, pre) if pre else None)
-    if result.pre_test and result.pre_test["p_value"] < ALPHA:
-        result.warnings.append(
-            "Before the start, covered neighborhoods already moved differently from the "
-            "others (joint test of the earlier periods): the comparison's parallel-trends "
-            "assumption is in doubt."
-        )
-    return result
-
-
-def wald_test(fit: Fit, columns: list[int]) -> dict | None:
-    """Joint test that the coefficients `columns` are all zero: F = W / q on (q, G − 1)."""
-    q = len(columns)
-    if q >= fit.clusters:
-        return None  # the clustered covariance has rank below q: no test
-    beta = fit.params[columns]
-    cov = fit.cov[np.ix_(columns, columns)]
-    try:
-        statistic = float(beta @ np.linalg.solve(cov, beta)) / q
-    except np.linalg.LinAlgError:  # a singular clustered covariance: no test
-        return None
-    return {
-        "name": "Wald test, clustered by neighborhood (F)",
-        "statistic": statistic,
-        "df": (q, fit.df),
-        "p_value": float(stats.f.sf(statistic, q, fit.df)),
-    }

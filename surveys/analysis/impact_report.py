@@ -14,18 +14,21 @@ from dataclasses import dataclass
 
 from django.db.models import Count
 from django.db.models.functions import TruncMonth, TruncQuarter
-from django.utils import translation
-from django.utils.translation import gettext
 
 from cms.models import Neighborhood
 
 from ..models import Answer, Response
 from .counts import Selection
-from .impact import FEW_CLUSTERS, difference_in_differences, event_study
+from .impact import (
+    FEW_CLUSTERS,
+    difference_in_differences,
+    no_estimate_reason,
+)
+from .impact_events import event_study
+from .impact_words import sentences
 from .questions import analysable_questions
 from .trends import FAVORABLE, Row, period_index, period_label, question_series
 
-LANGUAGES = ("en", "es", "ar")
 LEAVE_ONE_OUT_UP_TO = 12  # covered neighborhoods; each refit costs as much as the estimate
 TRUNCATE = {"month": TruncMonth, "quarter": TruncQuarter}
 DESIGN = (
@@ -56,6 +59,7 @@ class Data:
     questions: dict
     names: dict  # neighborhood id -> (code, name)
     warnings: list[str]
+    k: int = 1  # cells with fewer answers are left out of the regression, as trends suppress them
 
 
 def load(selection: Selection, unit: str) -> Data:
@@ -119,7 +123,7 @@ def load(selection: Selection, unit: str) -> Data:
     }
     periods = sorted({p for _, p in respondents})
     names = {pk: (n.code, n.name) for pk, n in hoods.items()}
-    return Data(unit, weighting, periods, series, {q.key: q for q in questions}, names, warnings)
+    return Data(unit, weighting, periods, series, {q.key: q for q in questions}, names, warnings, k)
 
 
 def _round(value, places=6):
@@ -199,7 +203,12 @@ def impact_section(data: Data, intervention, *, draws: int = 999) -> dict:
     for key, qs in data.series.items():
         codes = [data.names[h][0] for h in qs.neighborhoods]
         covered = {i for i, code in enumerate(codes) if code in covered_codes}
-        cells = qs.cells
+        cells = qs.cells.at_least(data.k)
+        if len(cells.mean) < len(qs.cells.mean):
+            section["warnings"].append(
+                f"{qs.cells.mean.size - cells.mean.size} neighborhood × period cell(s) of "
+                f"“{key}” with fewer than {data.k} answers are left out of the regression."
+            )
         if intervention.ends_on:
             cells = cells.within(period_index(intervention.ends_on, data.unit))
         section["questions"].append(
@@ -234,14 +243,14 @@ def _question_impact(question, measure, cells, covered, codes, start, announced,
     }
     if did is None:
         result["warnings"].append(
-            "No comparison: covered and other neighborhoods need answers before and after."
+            "No estimate: " + no_estimate_reason(cells, covered, start).rstrip(".") + "."
         )
         return result
     result["warnings"] += did.warnings
     study = event_study(cells, covered, start)
     if study is not None:
         result["event_study"] = {
-            "reference": -1,
+            "reference": study.reference,
             "coefficients": [
                 {
                     "event_time": c["event_time"],
@@ -256,6 +265,12 @@ def _question_impact(question, measure, cells, covered, codes, start, announced,
             and {**study.pre_test, "statistic": _round(study.pre_test["statistic"])},
         }
         result["warnings"] += study.warnings
+    else:
+        result["warnings"].append(
+            "No event study: no earlier period in which covered and comparison "
+            "neighborhoods both answered can be its reference, or the answers do not "
+            "identify every period's coefficient."
+        )
     announcement = (
         difference_in_differences(cells, covered, announced, draws=draws)
         if announced != start
@@ -267,14 +282,18 @@ def _question_impact(question, measure, cells, covered, codes, start, announced,
             without = difference_in_differences(
                 cells.without(h), covered - {h}, start, bootstrap=False
             )
-            leave_one_out.append({"neighborhood": codes[h], **(_did(without, scale) or {})})
+            entry = _did(without, scale) or {
+                "no_estimate": no_estimate_reason(cells.without(h), covered - {h}, start)
+            }
+            leave_one_out.append({"neighborhood": codes[h], **entry})
     else:
         result["warnings"].append(
             f"More than {LEAVE_ONE_OUT_UP_TO} covered neighborhoods: the estimate without "
             "each in turn is not computed."
         )
     result["sensitivity"] = {
-        "announcement": _did(announcement, scale),
+        "announcement": _did(announcement, scale)
+        or {"no_estimate": no_estimate_reason(cells, covered, announced)},
         "leave_one_out": leave_one_out,
     }
     result["sentence"] = sentences(question.label, measure, did, scale, name)
@@ -295,6 +314,14 @@ def _did(did, scale) -> dict | None:
         "covered_neighborhoods": did.covered,
         "respondents": did.respondents,
         "inference": "wild cluster bootstrap" if boot else "clustered t",
+        # The interval and p-value the sentence uses: one method for both.
+        "headline": {
+            "method": "wild cluster bootstrap" if boot else "clustered t",
+            "ci": _interval(
+                did.headline_ci and (did.headline_ci[0] * scale, did.headline_ci[1] * scale)
+            ),
+            "p_value": _round(did.headline_p, 12),
+        },
         "bootstrap": boot
         and {
             "p_value": _round(boot.p_value, 12),
@@ -303,59 +330,3 @@ def _did(did, scale) -> dict | None:
             "draws": boot.draws,
         },
     }
-
-
-def sentences(label: str, measure: str, did, scale: float, intervention: str) -> dict:
-    """The plain-words sentence in every language."""
-    ci = did.headline_ci or did.ci
-    result = {}
-    for language in LANGUAGES:
-        with translation.override(language):
-            result[language] = _sentence(label, measure, did.estimate, ci, scale, intervention)
-    return result
-
-
-def _sentence(label, measure, estimate, ci, scale, intervention) -> str:
-    places = 0 if measure == FAVORABLE else 2
-    low, high = ci[0] * scale, ci[1] * scale
-
-    def number(value):
-        return f"{value:.{places}f}"
-
-    values = {
-        "question": label,
-        "intervention": intervention,
-        "measure": gettext("favorable share") if measure == FAVORABLE else gettext("mean"),
-        "unit": gettext("percentage points") if measure == FAVORABLE else gettext("scale points"),
-    }
-    if high < 0 or low > 0:
-        fell = high < 0
-        values.update(
-            size=number(abs(estimate * scale)),
-            low=number(-high if fell else low),
-            high=number(-low if fell else high),
-        )
-        template = (
-            gettext(
-                "“%(question)s”: the %(measure)s fell %(size)s %(unit)s more in covered "
-                "neighborhoods than elsewhere (interval %(low)s to %(high)s). This compares "
-                "neighborhoods; it does not prove that “%(intervention)s” caused it."
-            )
-            if fell
-            else gettext(
-                "“%(question)s”: the %(measure)s rose %(size)s %(unit)s more in covered "
-                "neighborhoods than elsewhere (interval %(low)s to %(high)s). This compares "
-                "neighborhoods; it does not prove that “%(intervention)s” caused it."
-            )
-        )
-        return template % values
-    values.update(size=number(estimate * scale), low=number(low), high=number(high))
-    return (
-        gettext(
-            "“%(question)s”: the %(measure)s changed by %(size)s %(unit)s more in covered "
-            "neighborhoods than elsewhere, but the interval (%(low)s to %(high)s) includes no "
-            "difference. This compares neighborhoods; it neither proves nor rules out an "
-            "effect of “%(intervention)s”."
-        )
-        % values
-    )

@@ -76,14 +76,18 @@ def impact_rows(section: dict) -> Iterator[list]:
         study = question["event_study"]
         for c in study["coefficients"] if study else []:
             ci = c["ci"] or [None, None]
-            note = "reference" if c["event_time"] == -1 else ("binned" if c["binned"] else "")
+            note = (
+                "reference"
+                if c["event_time"] == study["reference"]
+                else ("binned" if c["binned"] else "")
+            )
             yield [key, "event study", c["event_time"], c["estimate"], *ci, None, note]
         pre = study and study["pre_trend_test"]
         if pre:
             yield [key, "pre-trend test", pre["name"], pre["statistic"], None, None,
                    pre["p_value"], f"df {pre['df'][0]}, {pre['df'][1]}"]  # fmt: skip
         sensitivity = question["sensitivity"]
-        if sensitivity and sensitivity["announcement"]:
+        if sensitivity and "estimate" in (sensitivity["announcement"] or {}):
             yield _did_row(
                 key, "from the announcement", question["unit"], sensitivity["announcement"]
             )

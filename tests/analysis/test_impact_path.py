@@ -62,14 +62,20 @@ def study(home, tmp_path):
     return survey, rows
 
 
-def _statsmodels_fit(rows):
+def _statsmodels_fit(rows, least=0):
     """WLS of favorable on covered × after and both fixed effects, each respondent
-    weighing N_h / n_hm (responses of the neighborhood in the month, "don't know" too)."""
-    responses = {}
+    weighing N_h / n_hm (responses of the neighborhood in the month, "don't know" too);
+    neighborhood-months with fewer than `least` answers left out."""
+    responses, answers = {}, {}
     for r in rows:
         key = (r["neighborhood"], r["submitted_on"])
         responses[key] = responses.get(key, 0) + 1
-    kept = [r for r in rows if r["trust"] != 98]
+        answers[key] = answers.get(key, 0) + (r["trust"] != 98)
+    kept = [
+        r
+        for r in rows
+        if r["trust"] != 98 and answers[(r["neighborhood"], r["submitted_on"])] >= least
+    ]
     hoods = sorted(POPULATIONS)
     months = sorted({r["submitted_on"] for r in rows})
     y = np.array([1.0 if r["trust"] >= 4 else 0.0 for r in kept])
@@ -132,6 +138,18 @@ def test_impact_matches_statsmodels_on_the_respondents(study):
     assert "does not prove" in sentence["en"] and "fell" in sentence["en"]
     assert "no demuestra" in sentence["es"]
     assert sentence["ar"] != sentence["en"] and "Task force" in sentence["ar"]
+
+
+def test_cells_under_the_threshold_are_left_out_of_the_regression(study):
+    survey, rows = study
+    survey.small_cell_threshold = 18
+    survey.save(update_fields=["small_cell_threshold"])
+    impact = analyze(survey, "--intervention", "Task force")["impact"]
+    direct, _ = _statsmodels_fit(rows, least=18)
+    did = impact["questions"][0]["difference_in_differences"]
+    assert did["respondents"] == int(direct.nobs) < sum(1 for r in rows if r["trust"] != 98)
+    assert did["estimate"] == pytest.approx(100 * direct.params[0], abs=1e-5)
+    assert any("fewer than 18 answers are left out" in w for w in impact["warnings"])
 
 
 def test_trends_are_post_stratified_within_each_month(study):

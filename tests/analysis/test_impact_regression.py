@@ -14,9 +14,9 @@ from surveys.analysis.impact import (
     BootstrapStatistic,
     Cells,
     difference_in_differences,
-    event_study,
     fit_cells,
 )
+from surveys.analysis.impact_events import event_study
 from tests.analysis.impact_simulation import simulate
 
 

@@ -17,7 +17,8 @@ Monte-Carlo standard error of a 95 % rate over 250 runs: 1.4 points.
 import numpy as np
 import pytest
 
-from surveys.analysis.impact import difference_in_differences, event_study
+from surveys.analysis.impact import difference_in_differences
+from surveys.analysis.impact_events import event_study
 from tests.analysis.impact_simulation import one_blas_thread, simulate
 
 RUNS = 250
