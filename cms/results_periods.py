@@ -134,3 +134,19 @@ def calendar_periods(kind: str, first: datetime.date, last: datetime.date) -> li
         if month > 12:
             year, month = year + 1, month - 12
     return periods
+
+
+def overlaps_partly(
+    start: datetime.date | None,
+    end: datetime.date,
+    other_start: datetime.date | None,
+    other_end: datetime.date,
+) -> bool:
+    """Two periods that share a day without being the same days (one holding the other
+    counts): subtracting one from the other reads the answers of the days between."""
+    if (start, end) == (other_start, other_end):
+        return False
+    apart = (other_start is not None and end < other_start) or (
+        start is not None and other_end < start
+    )
+    return not apart

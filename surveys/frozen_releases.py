@@ -17,6 +17,7 @@ and the current release stays. Every release is kept: `number` counts them.
 from __future__ import annotations
 
 import datetime
+import logging
 from dataclasses import asdict
 
 from django.conf import settings
@@ -25,6 +26,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_lazy as _
 
 DIFFERENCING_ROUNDS = 4
+logger = logging.getLogger(__name__)
 
 
 class ResultsRelease(models.Model):
@@ -41,7 +43,10 @@ class ResultsRelease(models.Model):
     survey = models.ForeignKey(
         "surveys.SurveyPage", on_delete=models.CASCADE, related_name="+", verbose_name=_("survey")
     )
-    period = models.CharField(_("period"), max_length=40)
+    period = models.CharField(_("period"), max_length=40)  # the first page's key for it
+    # The days, "first..last": a release belongs to the survey, these days and the
+    # published settings, shared by every page and translation that shows them.
+    span = models.CharField(_("days"), max_length=24, default="")
     period_name = models.CharField(_("period name"), max_length=80, blank=True)
     starts_on = models.DateField(_("first day"), null=True, blank=True)
     ends_on = models.DateField(_("last day"))
@@ -66,10 +71,11 @@ class ResultsRelease(models.Model):
 
     class Meta:
         app_label = "surveys"
-        ordering = ["page", "period", "-number"]
+        ordering = ["survey", "span", "-number"]
         constraints = [
             models.UniqueConstraint(
-                fields=["page", "period", "number"], name="one_release_number_per_period"
+                fields=["survey", "span", "published_keys", "weighting", "number"],
+                name="one_release_number_per_survey_period",
             )
         ]
         verbose_name = _("results release")
@@ -79,11 +85,56 @@ class ResultsRelease(models.Model):
 
 
 class RepublicationRefused(Exception):
-    """A re-publication that would reveal the answers added since the last release."""
+    """A re-publication that would reveal the answers added since an earlier release."""
+
+
+class FreezeRefused(Exception):
+    """A period whose first release is not stored: the page says so, in the reader's
+    language (`message`), and the refusal is logged for organizers."""
+
+    def __init__(self, reason: str, **params):
+        super().__init__(reason, params)
+        self.reason, self.params = reason, params
+
+    def message(self) -> str:
+        if self.reason == OVERLAP:
+            return gettext(
+                "The figures of this period are not published: it overlaps another "
+                "published period of this survey (%(published)s) without being the same, "
+                "and subtracting one from the other would reveal the answers of the days "
+                "between."
+            ) % {"published": self.params.get("published", "")}
+        return gettext(
+            "The figures of this period are not published: compared with figures already "
+            "published for the same period, they would reveal the answers of too few people."
+        )
+
+
+OVERLAP, DIFFERENCING = "overlap", "differencing"
+
+
+def span_of(period) -> str:
+    """The days of a period as stored: the same for every page showing them."""
+    return f"{period.start or ''}..{period.end}"
+
+
+def survey_of(page):
+    return page.survey.specific.responses_survey
+
+
+def series(page, period):
+    """The releases of `period` of the page's survey with the page's published settings:
+    every page and every translation showing them shares these."""
+    return ResultsRelease.objects.filter(
+        survey=survey_of(page),
+        span=span_of(period),
+        published_keys=" ".join(page.keys),
+        weighting=page.weighting,
+    )
 
 
 def current_release(page, period) -> ResultsRelease | None:
-    return ResultsRelease.objects.filter(page=page, period=period.key).order_by("-number").first()
+    return series(page, period).order_by("-number").first()
 
 
 def compute(page, period, hide: dict | None = None) -> tuple[dict, dict]:
@@ -137,14 +188,15 @@ def _store(page, period, number: int, figures, audit, *, user=None, hidden=None)
     return ResultsRelease.objects.create(
         page=page,
         page_title=page.title,
-        survey=page.survey.specific.responses_survey,
+        survey=survey_of(page),
         period=period.key,
+        span=span_of(period),
         period_name=period.name,
         starts_on=period.start,
         ends_on=period.end,
         number=number,
         made_by=user,
-        published_keys=page.published_keys,
+        published_keys=" ".join(page.keys),
         weighting=page.weighting,
         figures=figures,
         audit=audit,
@@ -152,64 +204,118 @@ def _store(page, period, number: int, figures, audit, *, user=None, hidden=None)
     )
 
 
+def _lock_survey(page) -> None:
+    """Freezes and re-publications of one survey wait for each other (PostgreSQL; SQLite
+    writes one at a time anyway), so that the overlap and differencing checks see every
+    release stored before theirs."""
+    from .models import SurveyPage
+
+    list(SurveyPage.objects.select_for_update().filter(pk=survey_of(page).pk).values("pk"))
+
+
+def overlapping(page, period) -> ResultsRelease | None:
+    """A stored release of the page's survey whose days partly overlap `period`'s:
+    neither the same days nor apart."""
+    from cms.results_periods import overlaps_partly
+
+    released = ResultsRelease.objects.filter(survey=survey_of(page)).exclude(span=span_of(period))
+    for release in released.order_by("ends_on", "pk"):
+        if overlaps_partly(release.starts_on, release.ends_on, period.start, period.end):
+            return release
+    return None
+
+
 def frozen_release(page, period, *, today: datetime.date | None = None) -> ResultsRelease | None:
-    """The release `page` shows for `period`: stored the first time it is asked for
-    after the period closed; None while it is open."""
+    """The release `page` shows for `period`: stored the first time any page of the
+    survey (or translation of one) asks for these days with these settings after they
+    closed; None while the period is open. FreezeRefused when the period partly overlaps
+    a stored one, or differs from a stored release of the same days (other questions or
+    weighting) in a way that reveals fewer than k people."""
     today = today or timezone.localdate()
     if not period.is_closed(today):
         return None
     release = current_release(page, period)
     if release is not None:
         return release
-    figures, audit = compute(page, period)
-    try:
-        with transaction.atomic():
-            return _store(page, period, 1, figures, audit)
-    except IntegrityError:  # another request froze it first: theirs stands
-        return current_release(page, period)
+    with transaction.atomic():
+        _lock_survey(page)
+        release = current_release(page, period)
+        if release is not None:  # another request froze it first: theirs stands
+            return release
+        other = overlapping(page, period)
+        if other is not None:
+            _refused(
+                page,
+                period,
+                OVERLAP,
+                published=f"{other.page_title}, {other.period_name or other.ends_on}",
+            )
+        try:
+            return _attacked(page, period, 1, None)
+        except RepublicationRefused:
+            _refused(page, period, DIFFERENCING)
 
 
-def republish(page, period, user, *, today: datetime.date | None = None) -> ResultsRelease:
-    """A new release of a closed period, with today's responses and page settings,
-    checked against the current release by the differencing intruder."""
+def _refused(page, period, reason: str, **params):
+    logger.warning(
+        "Results page %s: period %s not frozen (%s %s)", page.pk, period.key, reason, params
+    )
+    raise FreezeRefused(reason, **params)
+
+
+def _attacked(page, period, number: int, user) -> ResultsRelease:
+    """A new release, attacked with the differencing intruder against every earlier
+    release of the same survey and days (any settings): rows leaking against any of them
+    are hidden, again until none leaks; RepublicationRefused after a few rounds."""
     from .disclosure.differencing import differencing_leaks
 
-    today = today or timezone.localdate()
-    if not period.is_closed(today):
-        raise RepublicationRefused(gettext("This period has not closed yet."))
-    with transaction.atomic():
-        # Locks the period's releases so two organizers cannot both make release n + 1.
-        old = (
-            ResultsRelease.objects.select_for_update()
-            .filter(page=page, period=period.key)
-            .order_by("-number")
-            .first()
-        )
-        if old is None:
-            figures, audit = compute(page, period)
-            return _store(page, period, 1, figures, audit, user=user)
-        hide: dict[str, set] = {}
-        for _round in range(DIFFERENCING_ROUNDS):
-            figures, audit = compute(page, period, hide=hide)
-            leaks = differencing_leaks(
+    earlier = list(
+        ResultsRelease.objects.filter(survey=survey_of(page), span=span_of(period)).order_by("pk")
+    )
+    hide: dict[str, set] = {}
+    for _round in range(DIFFERENCING_ROUNDS):
+        figures, audit = compute(page, period, hide=hide)
+        leaks: dict[str, set] = {}
+        for old in earlier:
+            found = differencing_leaks(
                 old.audit["questions"],
                 audit["questions"],
                 old.audit["respondents"],
                 audit["respondents"],
                 max(int(old.audit["k"]), int(audit["k"])),
             )
-            if not leaks:
-                return _store(page, period, old.number + 1, figures, audit, user=user, hidden=hide)
-            for key, rows in leaks.items():
-                hide.setdefault(key, set()).update(_rows_to_hide(rows))
-        raise RepublicationRefused(
-            gettext(
-                "Not re-published: the new figures, compared with the current ones, would "
-                "reveal the answers of fewer than %(k)s people (%(questions)s). The current "
-                "release stays; re-publish when more answers have arrived."
-            )
-            % {"k": audit["k"], "questions": ", ".join(sorted(leaks))}
+            for key, rows in found.items():
+                leaks.setdefault(key, set()).update(rows)
+        if not leaks:
+            return _store(page, period, number, figures, audit, user=user, hidden=hide)
+        for key, rows in leaks.items():
+            hide.setdefault(key, set()).update(_rows_to_hide(rows))
+    raise RepublicationRefused(
+        gettext(
+            "Not re-published: the new figures, compared with the ones published before, "
+            "would reveal the answers of fewer than %(k)s people (%(questions)s). The current "
+            "release stays; re-publish when more answers have arrived."
         )
+        % {"k": audit["k"], "questions": ", ".join(sorted(leaks))}
+    )
+
+
+def republish(page, period, user, *, today: datetime.date | None = None) -> ResultsRelease:
+    """A new release of a closed period, with today's responses and page settings,
+    checked by the differencing intruder against every earlier release of its days."""
+    today = today or timezone.localdate()
+    if not period.is_closed(today):
+        raise RepublicationRefused(gettext("This period has not closed yet."))
+    with transaction.atomic():
+        # Locks the survey so two organizers cannot both make release n + 1.
+        _lock_survey(page)
+        other = overlapping(page, period)
+        if other is not None:
+            raise RepublicationRefused(
+                FreezeRefused(OVERLAP, published=f"{other.page_title}, {other.ends_on}").message()
+            )
+        old = current_release(page, period)
+        return _attacked(page, period, old.number + 1 if old else 1, user)
 
 
 def _rows_to_hide(rows) -> set:
@@ -222,13 +328,17 @@ def _rows_to_hide(rows) -> set:
 
 def freeze_due(*, today: datetime.date | None = None) -> int:
     """Store the release of every closed period of every live results page that has
-    none yet (`manage.py upkeep`); the number stored."""
+    none yet (`manage.py upkeep`); the number stored. Refused periods are logged."""
     from cms.models import ResultsPage
 
     stored = 0
     for page in ResultsPage.objects.live().specific():
-        done = set(ResultsRelease.objects.filter(page=page).values_list("period", flat=True))
         for period in page.closed_periods(today=today):
-            if period.key not in done and frozen_release(page, period, today=today):
-                stored += 1
+            if current_release(page, period) is not None:
+                continue
+            try:
+                if frozen_release(page, period, today=today):
+                    stored += 1
+            except FreezeRefused:
+                continue
     return stored
