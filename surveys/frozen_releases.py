@@ -237,23 +237,26 @@ def frozen_release(page, period, *, today: datetime.date | None = None) -> Resul
     release = current_release(page, period)
     if release is not None:
         return release
-    with transaction.atomic():
-        _lock_survey(page)
-        release = current_release(page, period)
-        if release is not None:  # another request froze it first: theirs stands
-            return release
-        other = overlapping(page, period)
-        if other is not None:
-            _refused(
-                page,
-                period,
-                OVERLAP,
-                published=f"{other.page_title}, {other.period_name or other.ends_on}",
-            )
-        try:
-            return _attacked(page, period, 1, None)
-        except RepublicationRefused:
-            _refused(page, period, DIFFERENCING)
+    try:
+        with transaction.atomic():
+            _lock_survey(page)
+            release = current_release(page, period)
+            if release is not None:  # another request froze it first: theirs stands
+                return release
+            other = overlapping(page, period)
+            if other is not None:
+                _refused(
+                    page,
+                    period,
+                    OVERLAP,
+                    published=f"{other.page_title}, {other.period_name or other.ends_on}",
+                )
+            try:
+                return _attacked(page, period, 1, None)
+            except RepublicationRefused:
+                _refused(page, period, DIFFERENCING)
+    except IntegrityError:  # another request stored it meanwhile: theirs stands
+        return current_release(page, period)
 
 
 def _refused(page, period, reason: str, **params):

@@ -1,9 +1,10 @@
 """Differencing: the intruder reads two releases of the same period and subtracts.
 
 A re-published period (surveys/frozen_releases.py) prints figures that include the
-answers that arrived since its earlier releases; it is attacked against each of them. Each release is safe on its own; the
-danger is their difference: a neighborhood's n going from 40 to 43 with its favorable
-share moving from 50 % to 53 % says that three more residents answered, all favorably.
+answers that arrived since its earlier releases; it is attacked against each of them.
+Each release is safe on its own; the danger is their difference: a neighborhood's n
+going from 40 to 43 with its favorable share moving from 50 % to 53 % says that three
+more residents answered, all favorably.
 
 The intruder therefore gets both printed releases at once (`printed.intruder_problem`
 twice, the old counts and the new as separate unknowns, each with its own side
