@@ -135,7 +135,7 @@ class ResultsPage(KnownViewRestrictions, LinksInVisitorLanguage, Page):
     # survey, its days and these settings, shared by every translation of the page
     # (surveys/frozen_releases.py), so no language may show other figures for it.
     override_translatable_fields = [
-        SynchronizedField(name)
+        SynchronizedField(name, overridable=False)
         for name in (
             "published_keys",
             "weighting",
