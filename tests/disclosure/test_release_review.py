@@ -15,8 +15,8 @@ from cms.models import ResultsPage
 from surveys.disclosure.differencing import differencing_leaks
 from surveys.frozen_releases import ResultsRelease, compute, republish
 from surveys.models import Response
-from tests.disclosure.conftest import K, build
 from tests.disclosure import test_frozen_releases as frozen
+from tests.disclosure.conftest import K, build
 from tests.disclosure.test_frozen_releases import FAVORABLE, START, attack_difference, html, late
 
 pytestmark = pytest.mark.django_db
