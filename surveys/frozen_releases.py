@@ -1,17 +1,30 @@
-"""Frozen releases: a results page's figures for a period, stored once the period closes.
+"""Frozen releases: a survey's published figures for a period, stored once it closes.
 
 A public results page (cms/results_page.py) shows closed periods only
-(cms/results_periods.py). The first time a closed period is asked for, or at the daily
-upkeep, its figures are computed once and stored as a `ResultsRelease`; the page then
-only ever reads them. A response released later (its neighborhood's batch reached k
-after the period closed), a back-dated paper row, an erased response: none changes a
-published figure, so no one can subtract two versions of a page to read them.
+(cms/results_periods.py). The first time a closed period is asked for by any page of
+the survey (or any translation of one), or at `manage.py upkeep` (run hourly), its
+figures are computed once and stored as a `ResultsRelease`. A release belongs to the
+survey (the original of its translations), the period's days and the published
+settings (questions and weighting), not to a page: every page and translation showing
+the same days with the same settings reads the same release, so no language or copy of
+the page shows other figures. A response released later (its neighborhood's batch
+reached k after the period closed), a back-dated paper row, an erased response: none
+changes a published figure, so no one can subtract two versions of a page to read them.
+
+A period whose days partly overlap (neither the same days nor apart; one holding the
+other counts) the days of a stored release of the same survey is refused: nothing is
+stored, the page says the period is not published and why, and the refusal is logged.
 
 Organizers re-publish a period deliberately (surveys/release_views.py). The new figures
-are then attacked together with the current ones (surveys/disclosure/differencing.py):
-rows whose difference the intruder pins within 1..k−1 are hidden in the new release,
-and if hiding does not settle it within a few rounds the re-publication is refused
-and the current release stays. Every release is kept: `number` counts them.
+are then attacked with the differencing intruder (surveys/disclosure/differencing.py)
+against every earlier release of the same survey and days, whatever its settings — so
+release 3 cannot be subtracted from release 1 either; a first release with other
+questions or weighting than a stored one of the same days is attacked the same way.
+Rows whose difference the intruder pins within 1..k−1 (or −(k−1)..−1, answers erased)
+are hidden in the new release, and if hiding does not settle it within a few rounds the
+re-publication (or the first release) is refused. Every release is kept: `number`
+counts them per survey, days and settings. Freezes and re-publications of one survey
+lock its row, so each sees every release stored before it.
 """
 
 from __future__ import annotations
