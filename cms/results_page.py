@@ -9,7 +9,10 @@ suppression within one table:
 - a period's figures are stored when first shown after it closed and never change
   (surveys/frozen_releases.py): late answers and back-dated imports reach the page only
   when an organizer re-publishes, and the re-publication is attacked for the
-  difference it makes (surveys/disclosure/differencing.py);
+  difference it makes against every earlier release (surveys/disclosure/differencing.py);
+- a release belongs to the survey, the days and the published settings, shared by every
+  page and translation showing them (the periods and settings are synchronized, not
+  translated); a period partly overlapping a stored one is refused, and the page says so;
 - organizers can only choose a survey whose results they may see;
 - a preview computes the figures without storing them.
 """

@@ -1,8 +1,10 @@
 """The periods a public results page shows: calendar months, quarters, or named periods.
 
 A period's figures are published only once it has closed (its last day before today),
-and then frozen (surveys/frozen_releases.py). Periods never overlap, so no two of a
-page's releases can be subtracted to read the answers of the few people in between.
+and then frozen (surveys/frozen_releases.py). A page's periods never overlap, and a
+period partly overlapping a stored one of the same survey (from any page) is refused
+(`overlaps_partly`), so no two releases can be subtracted to read the answers of the few
+people in between.
 
 Named periods are written one per line, the first day, the last day and a name:
 
