@@ -138,8 +138,15 @@ def survey_of(page):
 def series(page, period):
     """The releases of `period` of the page's survey with the page's published settings:
     every page and every translation showing them shares these."""
+    from wagtail.models import Page
+
+    # The survey's translations (and aliases) share its translation key: found in the
+    # same query as the releases, without reading the survey first.
+    keys = Page.objects.filter(
+        models.Q(pk=page.survey_id) | models.Q(aliases__pk=page.survey_id)
+    ).values("translation_key")
     return ResultsRelease.objects.filter(
-        survey=survey_of(page),
+        survey__translation_key__in=keys,
         span=span_of(period),
         published_keys=" ".join(page.keys),
         weighting=page.weighting,
