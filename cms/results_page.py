@@ -9,7 +9,10 @@ suppression within one table:
 - a period's figures are stored when first shown after it closed and never change
   (surveys/frozen_releases.py): late answers and back-dated imports reach the page only
   when an organizer re-publishes, and the re-publication is attacked for the
-  difference it makes (surveys/disclosure/differencing.py);
+  difference it makes against every earlier release (surveys/disclosure/differencing.py);
+- a release belongs to the survey, the days and the published settings, shared by every
+  page and translation showing them (the periods and settings are synchronized, not
+  translated); a period partly overlapping a stored one is refused, and the page says so;
 - organizers can only choose a survey whose results they may see;
 - a preview computes the figures without storing them.
 """
@@ -37,6 +40,7 @@ from .results_periods import (
     Period,
     PeriodError,
     calendar_periods,
+    overlaps_partly,
     parse_named,
 )
 from .rich_text import RICH_TEXT_FEATURES
@@ -130,7 +134,20 @@ class ResultsPage(KnownViewRestrictions, LinksInVisitorLanguage, Page):
     subpage_types: list[str] = []
     # Keys are identifiers, not text: every language publishes the same questions, so the
     # translation editor never offers them (a translated key would publish nothing).
-    override_translatable_fields = [SynchronizedField("published_keys")]
+    # The periods and the published settings too: a period's release belongs to the
+    # survey, its days and these settings, shared by every translation of the page
+    # (surveys/frozen_releases.py), so no language may show other figures for it.
+    override_translatable_fields = [
+        SynchronizedField(name, overridable=False)
+        for name in (
+            "published_keys",
+            "weighting",
+            "period_kind",
+            "since",
+            "until",
+            "named_periods",
+        )
+    ]
 
     class Meta:
         app_label = "cms"
@@ -224,9 +241,7 @@ class ResultsPage(KnownViewRestrictions, LinksInVisitorLanguage, Page):
         published = set(released)
         for period in self.periods():
             for start, end, title, name in published:
-                same = (start, end) == (period.start, period.end)
-                apart = end < (period.start or end) or (start and period.end < start)
-                if not same and not apart:
+                if overlaps_partly(start, end, period.start, period.end):
                     raise ValidationError(
                         _(
                             "%(period)s overlaps a published period (%(published)s) without "
@@ -238,6 +253,8 @@ class ResultsPage(KnownViewRestrictions, LinksInVisitorLanguage, Page):
                     )
 
     def get_context(self, request, *args, **kwargs):
+        from surveys.frozen_releases import FreezeRefused
+
         context = super().get_context(request, *args, **kwargs)
         preview = getattr(request, "is_preview", False) or self.pk is None
         periods = self.closed_periods()
@@ -247,7 +264,10 @@ class ResultsPage(KnownViewRestrictions, LinksInVisitorLanguage, Page):
             raise Http404("No such period")
         period = period or (periods[0] if periods else None)
         context["periods"], context["period"] = periods, period
-        context["results"] = self.public_displays(period, preview=preview) if period else None
+        try:
+            context["results"] = self.public_displays(period, preview=preview) if period else None
+        except FreezeRefused as refused:  # said on the page, in the reader's language
+            context["results"], context["refused"] = None, refused.message()
         if context["results"]:
             context["labels_language"] = context["results"]["labels_language"]
         return context
@@ -268,17 +288,25 @@ class ResultsPage(KnownViewRestrictions, LinksInVisitorLanguage, Page):
 
     def public_displays(self, period: Period, *, preview: bool = False) -> dict | None:
         """The published figures of `period`, drawn in the visitor's language: its
-        frozen release (stored now if this is its first showing), or, in a preview,
-        figures computed and not stored. None while the period is open."""
+        frozen release (stored now if this is its first showing: FreezeRefused if it may
+        not be), or, in a preview, figures computed and not stored. None while the period
+        is open."""
         # Imported here: surveys.models imports cms.models, which imports this module.
-        from surveys.frozen_releases import compute, frozen_release
+        from surveys.frozen_releases import FreezeRefused, compute, frozen_release
 
         if not period.is_closed(timezone.localdate()):
             return None
         if preview:
             figures, _audit = compute(self, period)
             return self._drawn(figures)
-        release = frozen_release(self, period)
+        refused = f"results-refused:{self.pk}:{period.key}"
+        if (known := cache.get(refused)) is not None:  # not attacked again on every view
+            raise FreezeRefused(known[0], **known[1])
+        try:
+            release = frozen_release(self, period)
+        except FreezeRefused as error:
+            cache.set(refused, (error.reason, error.params), timeout=CACHE_SECONDS)
+            raise
         key = f"results-release:{release.pk}:{translation.get_language()}"
         drawn = cache.get(key)
         if drawn is None:

@@ -1,8 +1,10 @@
 """The periods a public results page shows: calendar months, quarters, or named periods.
 
 A period's figures are published only once it has closed (its last day before today),
-and then frozen (surveys/frozen_releases.py). Periods never overlap, so no two of a
-page's releases can be subtracted to read the answers of the few people in between.
+and then frozen (surveys/frozen_releases.py). A page's periods never overlap, and a
+period partly overlapping a stored one of the same survey (from any page) is refused
+(`overlaps_partly`), so no two releases can be subtracted to read the answers of the few
+people in between.
 
 Named periods are written one per line, the first day, the last day and a name:
 
@@ -134,3 +136,19 @@ def calendar_periods(kind: str, first: datetime.date, last: datetime.date) -> li
         if month > 12:
             year, month = year + 1, month - 12
     return periods
+
+
+def overlaps_partly(
+    start: datetime.date | None,
+    end: datetime.date,
+    other_start: datetime.date | None,
+    other_end: datetime.date,
+) -> bool:
+    """Two periods that share a day without being the same days (one holding the other
+    counts): subtracting one from the other reads the answers of the days between."""
+    if (start, end) == (other_start, other_end):
+        return False
+    apart = (other_start is not None and end < other_start) or (
+        start is not None and other_end < start
+    )
+    return not apart

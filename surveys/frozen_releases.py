@@ -1,22 +1,36 @@
-"""Frozen releases: a results page's figures for a period, stored once the period closes.
+"""Frozen releases: a survey's published figures for a period, stored once it closes.
 
 A public results page (cms/results_page.py) shows closed periods only
-(cms/results_periods.py). The first time a closed period is asked for, or at the daily
-upkeep, its figures are computed once and stored as a `ResultsRelease`; the page then
-only ever reads them. A response released later (its neighborhood's batch reached k
-after the period closed), a back-dated paper row, an erased response: none changes a
-published figure, so no one can subtract two versions of a page to read them.
+(cms/results_periods.py). The first time a closed period is asked for by any page of
+the survey (or any translation of one), or at `manage.py upkeep` (run hourly), its
+figures are computed once and stored as a `ResultsRelease`. A release belongs to the
+survey (the original of its translations), the period's days and the published
+settings (questions and weighting), not to a page: every page and translation showing
+the same days with the same settings reads the same release, so no language or copy of
+the page shows other figures. A response released later (its neighborhood's batch
+reached k after the period closed), a back-dated paper row, an erased response: none
+changes a published figure, so no one can subtract two versions of a page to read them.
+
+A period whose days partly overlap (neither the same days nor apart; one holding the
+other counts) the days of a stored release of the same survey is refused: nothing is
+stored, the page says the period is not published and why, and the refusal is logged.
 
 Organizers re-publish a period deliberately (surveys/release_views.py). The new figures
-are then attacked together with the current ones (surveys/disclosure/differencing.py):
-rows whose difference the intruder pins within 1..k−1 are hidden in the new release,
-and if hiding does not settle it within a few rounds the re-publication is refused
-and the current release stays. Every release is kept: `number` counts them.
+are then attacked with the differencing intruder (surveys/disclosure/differencing.py)
+against every earlier release of the same survey and days, whatever its settings — so
+release 3 cannot be subtracted from release 1 either; a first release with other
+questions or weighting than a stored one of the same days is attacked the same way.
+Rows whose difference the intruder pins within 1..k−1 (or −(k−1)..−1, answers erased)
+are hidden in the new release, and if hiding does not settle it within a few rounds the
+re-publication (or the first release) is refused. Every release is kept: `number`
+counts them per survey, days and settings. Freezes and re-publications of one survey
+lock its row, so each sees every release stored before it.
 """
 
 from __future__ import annotations
 
 import datetime
+import logging
 from dataclasses import asdict
 
 from django.conf import settings
@@ -25,6 +39,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_lazy as _
 
 DIFFERENCING_ROUNDS = 4
+logger = logging.getLogger(__name__)
 
 
 class ResultsRelease(models.Model):
@@ -41,7 +56,10 @@ class ResultsRelease(models.Model):
     survey = models.ForeignKey(
         "surveys.SurveyPage", on_delete=models.CASCADE, related_name="+", verbose_name=_("survey")
     )
-    period = models.CharField(_("period"), max_length=40)
+    period = models.CharField(_("period"), max_length=40)  # the first page's key for it
+    # The days, "first..last": a release belongs to the survey, these days and the
+    # published settings, shared by every page and translation that shows them.
+    span = models.CharField(_("days"), max_length=24, default="")
     period_name = models.CharField(_("period name"), max_length=80, blank=True)
     starts_on = models.DateField(_("first day"), null=True, blank=True)
     ends_on = models.DateField(_("last day"))
@@ -66,10 +84,11 @@ class ResultsRelease(models.Model):
 
     class Meta:
         app_label = "surveys"
-        ordering = ["page", "period", "-number"]
+        ordering = ["survey", "span", "-number"]
         constraints = [
             models.UniqueConstraint(
-                fields=["page", "period", "number"], name="one_release_number_per_period"
+                fields=["survey", "span", "published_keys", "weighting", "number"],
+                name="one_release_number_per_survey_period",
             )
         ]
         verbose_name = _("results release")
@@ -79,11 +98,63 @@ class ResultsRelease(models.Model):
 
 
 class RepublicationRefused(Exception):
-    """A re-publication that would reveal the answers added since the last release."""
+    """A re-publication that would reveal the answers added since an earlier release."""
+
+
+class FreezeRefused(Exception):
+    """A period whose first release is not stored: the page says so, in the reader's
+    language (`message`), and the refusal is logged for organizers."""
+
+    def __init__(self, reason: str, **params):
+        super().__init__(reason, params)
+        self.reason, self.params = reason, params
+
+    def message(self) -> str:
+        if self.reason == OVERLAP:
+            return gettext(
+                "The figures of this period are not published: it overlaps another "
+                "published period of this survey (%(published)s) without being the same, "
+                "and subtracting one from the other would reveal the answers of the days "
+                "between."
+            ) % {"published": self.params.get("published", "")}
+        return gettext(
+            "The figures of this period are not published: compared with figures already "
+            "published for the same period, they would reveal the answers of too few people."
+        )
+
+
+OVERLAP, DIFFERENCING = "overlap", "differencing"
+
+
+def span_of(period) -> str:
+    """The days of a period as stored: the same for every page showing them."""
+    return f"{period.start or ''}..{period.end}"
+
+
+def survey_of(page):
+    return page.survey.specific.responses_survey
+
+
+def series(page, period):
+    """The releases of `period` of the page's survey with the page's published settings:
+    every page and every translation showing them shares these."""
+    from wagtail.models import Page
+
+    # The survey's translations (and aliases) share its translation key: found in the
+    # same query as the releases, without reading the survey first.
+    keys = Page.objects.filter(
+        models.Q(pk=page.survey_id) | models.Q(aliases__pk=page.survey_id)
+    ).values("translation_key")
+    return ResultsRelease.objects.filter(
+        survey__translation_key__in=keys,
+        span=span_of(period),
+        published_keys=" ".join(page.keys),
+        weighting=page.weighting,
+    )
 
 
 def current_release(page, period) -> ResultsRelease | None:
-    return ResultsRelease.objects.filter(page=page, period=period.key).order_by("-number").first()
+    return series(page, period).order_by("-number").first()
 
 
 def compute(page, period, hide: dict | None = None) -> tuple[dict, dict]:
@@ -137,14 +208,15 @@ def _store(page, period, number: int, figures, audit, *, user=None, hidden=None)
     return ResultsRelease.objects.create(
         page=page,
         page_title=page.title,
-        survey=page.survey.specific.responses_survey,
+        survey=survey_of(page),
         period=period.key,
+        span=span_of(period),
         period_name=period.name,
         starts_on=period.start,
         ends_on=period.end,
         number=number,
         made_by=user,
-        published_keys=page.published_keys,
+        published_keys=" ".join(page.keys),
         weighting=page.weighting,
         figures=figures,
         audit=audit,
@@ -152,64 +224,121 @@ def _store(page, period, number: int, figures, audit, *, user=None, hidden=None)
     )
 
 
+def _lock_survey(page) -> None:
+    """Freezes and re-publications of one survey wait for each other (PostgreSQL; SQLite
+    writes one at a time anyway), so that the overlap and differencing checks see every
+    release stored before theirs."""
+    from .models import SurveyPage
+
+    list(SurveyPage.objects.select_for_update().filter(pk=survey_of(page).pk).values("pk"))
+
+
+def overlapping(page, period) -> ResultsRelease | None:
+    """A stored release of the page's survey whose days partly overlap `period`'s:
+    neither the same days nor apart."""
+    from cms.results_periods import overlaps_partly
+
+    released = ResultsRelease.objects.filter(survey=survey_of(page)).exclude(span=span_of(period))
+    for release in released.order_by("ends_on", "pk"):
+        if overlaps_partly(release.starts_on, release.ends_on, period.start, period.end):
+            return release
+    return None
+
+
 def frozen_release(page, period, *, today: datetime.date | None = None) -> ResultsRelease | None:
-    """The release `page` shows for `period`: stored the first time it is asked for
-    after the period closed; None while it is open."""
+    """The release `page` shows for `period`: stored the first time any page of the
+    survey (or translation of one) asks for these days with these settings after they
+    closed; None while the period is open. FreezeRefused when the period partly overlaps
+    a stored one, or differs from a stored release of the same days (other questions or
+    weighting) in a way that reveals fewer than k people."""
     today = today or timezone.localdate()
     if not period.is_closed(today):
         return None
     release = current_release(page, period)
     if release is not None:
         return release
-    figures, audit = compute(page, period)
     try:
         with transaction.atomic():
-            return _store(page, period, 1, figures, audit)
-    except IntegrityError:  # another request froze it first: theirs stands
+            _lock_survey(page)
+            release = current_release(page, period)
+            if release is not None:  # another request froze it first: theirs stands
+                return release
+            other = overlapping(page, period)
+            if other is not None:
+                _refused(
+                    page,
+                    period,
+                    OVERLAP,
+                    published=f"{other.page_title}, {other.period_name or other.ends_on}",
+                )
+            try:
+                return _attacked(page, period, 1, None)
+            except RepublicationRefused:
+                _refused(page, period, DIFFERENCING)
+    except IntegrityError:  # another request stored it meanwhile: theirs stands
         return current_release(page, period)
 
 
-def republish(page, period, user, *, today: datetime.date | None = None) -> ResultsRelease:
-    """A new release of a closed period, with today's responses and page settings,
-    checked against the current release by the differencing intruder."""
+def _refused(page, period, reason: str, **params):
+    logger.warning(
+        "Results page %s: period %s not frozen (%s %s)", page.pk, period.key, reason, params
+    )
+    raise FreezeRefused(reason, **params)
+
+
+def _attacked(page, period, number: int, user) -> ResultsRelease:
+    """A new release, attacked with the differencing intruder against every earlier
+    release of the same survey and days (any settings): rows leaking against any of them
+    are hidden, again until none leaks; RepublicationRefused after a few rounds."""
     from .disclosure.differencing import differencing_leaks
 
-    today = today or timezone.localdate()
-    if not period.is_closed(today):
-        raise RepublicationRefused(gettext("This period has not closed yet."))
-    with transaction.atomic():
-        # Locks the period's releases so two organizers cannot both make release n + 1.
-        old = (
-            ResultsRelease.objects.select_for_update()
-            .filter(page=page, period=period.key)
-            .order_by("-number")
-            .first()
-        )
-        if old is None:
-            figures, audit = compute(page, period)
-            return _store(page, period, 1, figures, audit, user=user)
-        hide: dict[str, set] = {}
-        for _round in range(DIFFERENCING_ROUNDS):
-            figures, audit = compute(page, period, hide=hide)
-            leaks = differencing_leaks(
+    earlier = list(
+        ResultsRelease.objects.filter(survey=survey_of(page), span=span_of(period)).order_by("pk")
+    )
+    hide: dict[str, set] = {}
+    for _round in range(DIFFERENCING_ROUNDS):
+        figures, audit = compute(page, period, hide=hide)
+        leaks: dict[str, set] = {}
+        for old in earlier:
+            found = differencing_leaks(
                 old.audit["questions"],
                 audit["questions"],
                 old.audit["respondents"],
                 audit["respondents"],
                 max(int(old.audit["k"]), int(audit["k"])),
             )
-            if not leaks:
-                return _store(page, period, old.number + 1, figures, audit, user=user, hidden=hide)
-            for key, rows in leaks.items():
-                hide.setdefault(key, set()).update(_rows_to_hide(rows))
-        raise RepublicationRefused(
-            gettext(
-                "Not re-published: the new figures, compared with the current ones, would "
-                "reveal the answers of fewer than %(k)s people (%(questions)s). The current "
-                "release stays; re-publish when more answers have arrived."
-            )
-            % {"k": audit["k"], "questions": ", ".join(sorted(leaks))}
+            for key, rows in found.items():
+                leaks.setdefault(key, set()).update(rows)
+        if not leaks:
+            return _store(page, period, number, figures, audit, user=user, hidden=hide)
+        for key, rows in leaks.items():
+            hide.setdefault(key, set()).update(_rows_to_hide(rows))
+    raise RepublicationRefused(
+        gettext(
+            "Not re-published: the new figures, compared with the ones published before, "
+            "would reveal the answers of fewer than %(k)s people (%(questions)s). The current "
+            "release stays; re-publish when more answers have arrived."
         )
+        % {"k": audit["k"], "questions": ", ".join(sorted(leaks))}
+    )
+
+
+def republish(page, period, user, *, today: datetime.date | None = None) -> ResultsRelease:
+    """A new release of a closed period, with today's responses and page settings,
+    checked by the differencing intruder against every earlier release of its days."""
+    today = today or timezone.localdate()
+    if not period.is_closed(today):
+        raise RepublicationRefused(gettext("This period has not closed yet."))
+    with transaction.atomic():
+        # Locks the survey so two organizers cannot both make release n + 1.
+        _lock_survey(page)
+        other = overlapping(page, period)
+        if other is not None:
+            raise RepublicationRefused(
+                FreezeRefused(OVERLAP, published=f"{other.page_title}, {other.ends_on}").message()
+            )
+        old = current_release(page, period)
+        return _attacked(page, period, old.number + 1 if old else 1, user)
 
 
 def _rows_to_hide(rows) -> set:
@@ -222,13 +351,17 @@ def _rows_to_hide(rows) -> set:
 
 def freeze_due(*, today: datetime.date | None = None) -> int:
     """Store the release of every closed period of every live results page that has
-    none yet (`manage.py upkeep`); the number stored."""
+    none yet (`manage.py upkeep`); the number stored. Refused periods are logged."""
     from cms.models import ResultsPage
 
     stored = 0
     for page in ResultsPage.objects.live().specific():
-        done = set(ResultsRelease.objects.filter(page=page).values_list("period", flat=True))
         for period in page.closed_periods(today=today):
-            if period.key not in done and frozen_release(page, period, today=today):
-                stored += 1
+            if current_release(page, period) is not None:
+                continue
+            try:
+                if frozen_release(page, period, today=today):
+                    stored += 1
+            except FreezeRefused:
+                continue
     return stored

@@ -3,8 +3,8 @@
 The page's figures for a closed period are frozen (surveys/frozen_releases.py). An
 organizer who may edit the page, and see the survey's results, re-publishes a period
 here after late answers arrived or the page's questions changed; the new release is
-attacked together with the current one, and leaking rows are hidden or the
-re-publication refused. Every release stays listed.
+attacked together with every earlier release of the survey for the same days, and
+leaking rows are hidden or the re-publication refused. Every release stays listed.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from cms.audit import record_access
 from cms.models import AuditEvent, ResultsPage
 
 from .access import VIEW_RESULTS, can_see
-from .frozen_releases import RepublicationRefused, ResultsRelease, republish
+from .frozen_releases import RepublicationRefused, republish, series
 
 
 def can_republish(user, page: ResultsPage) -> bool:
@@ -51,13 +51,12 @@ class ReleasesView(WagtailAdminTemplateMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        releases = ResultsRelease.objects.filter(page=self.page).select_related("made_by")
-        by_period: dict = {}
-        for release in releases.order_by("-number"):
-            by_period.setdefault(release.period, []).append(release)
         context["page"] = self.page
+        # A period's releases are shared by every page (and translation) of the survey
+        # showing its days with the same settings.
         context["periods"] = [
-            (period, by_period.get(period.key, [])) for period in self.page.closed_periods()
+            (period, list(series(self.page, period).select_related("made_by").order_by("-number")))
+            for period in self.page.closed_periods()
         ]
         return context
 

@@ -1,16 +1,18 @@
 """Differencing: the intruder reads two releases of the same period and subtracts.
 
 A re-published period (surveys/frozen_releases.py) prints figures that include the
-answers that arrived since its last release. Each release is safe on its own; the
-danger is their difference: a neighborhood's n going from 40 to 43 with its favorable
-share moving from 50 % to 53 % says that three more residents answered, all favorably.
+answers that arrived since its earlier releases; it is attacked against each of them.
+Each release is safe on its own; the danger is their difference: a neighborhood's n
+going from 40 to 43 with its favorable share moving from 50 % to 53 % says that three
+more residents answered, all favorably.
 
 The intruder therefore gets both printed releases at once (`printed.intruder_problem`
 twice, the old counts and the new as separate unknowns, each with its own side
 knowledge of how many people of each neighborhood took part) and one more unknown per
 count, the difference new − old, for every answer, gap and n of every neighborhood and
-of the city. A difference is disclosed when its tightest range lies within 1..k−1
-(`intruder.disclosed`). Where no answer was removed between the releases (no resident
+of the city. A difference is disclosed when its tightest range lies within 1..k−1, or
+within −(k−1)..−1 (answers erased in between: each falling difference is attacked
+negated, `intruder.disclosed`). Where no answer was removed between the releases (no resident
 asked for their answers to be deleted), the intruder is told that differences are not
 negative: true knowledge makes the attack stronger, never weaker.
 
@@ -153,6 +155,14 @@ def differencing_problem(
             city[(kind, *rest)][d] = value
     for (kind, *rest), cells in city.items():
         difference(("d", kind, CITY_ROW, *rest), dict.fromkeys(cells, 1.0), sum(cells.values()))
+    # A drop of 1..k−1 (answers erased between the releases) reveals the erased answers as
+    # surely as a rise reveals new ones: each falling difference is also attacked negated.
+    for name, value in list(differences.items()):
+        if value < 0:
+            negated = ("-d", *name[1:])
+            problem.unknown(negated, upper=UNBOUNDED, lower=-float(UNBOUNDED))
+            problem.equal({name: 1.0, negated: 1.0}, 0.0)
+            differences[negated] = -value
     return problem, differences
 
 

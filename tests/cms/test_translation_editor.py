@@ -35,6 +35,11 @@ def test_every_translatable_field_is_on_a_tab_of_the_editor(model):
 def test_results_keys_are_kept_not_translated():
     fields = {f.field_name: f for f in get_translatable_fields(ResultsPage)}
     assert isinstance(fields["published_keys"], SynchronizedField)
+    # A period's release is shared by every translation (surveys/frozen_releases.py): the
+    # periods and published settings are the original's, never a translator's.
+    for name in ("published_keys", "weighting", "period_kind", "since", "until", "named_periods"):
+        assert isinstance(fields[name], SynchronizedField), name
+        assert not fields[name].is_overridable(ResultsPage()), name
     assert isinstance(fields["intro"], TranslatableField)
 
 

@@ -12,7 +12,7 @@ from cms.models import AuditEvent, ResultsPage
 from surveys.access import grant
 from surveys.disclosure.differencing import differencing_leaks, differencing_problem
 from surveys.disclosure.intruder import disclosed
-from surveys.frozen_releases import ResultsRelease, compute, freeze_due, republish
+from surveys.frozen_releases import ResultsRelease, compute, freeze_due, republish, span_of
 from surveys.questionnaire import build_questionnaire
 from surveys.submission import ResponseData, record_responses
 from tests.cms.test_security import INLINE_SCRIPT
@@ -93,7 +93,8 @@ def test_re_publishing_three_more_answers_in_a_row_is_caught(client, published, 
     figures, audit = compute(page, period)
     unchecked = ResultsRelease.objects.create(
         page=page, page_title=page.title, survey=survey, period=period.key, ends_on=period.end,
-        number=2, published_keys=page.published_keys, weighting=page.weighting,
+        span=span_of(period), number=2, published_keys=" ".join(page.keys),
+        weighting=page.weighting,
         figures=figures, audit=audit,
     )  # fmt: skip
     leaked = attack_difference(before, html(client, page), START, START + added)
