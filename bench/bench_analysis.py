@@ -100,6 +100,10 @@ def populate() -> object:
                     )
             Response.objects.bulk_create(responses, batch_size=5000)
             Answer.objects.bulk_create(answers, batch_size=5000)
+    # Analyses read released responses only (surveys/release.py): release them all, or
+    # every report measured here would be empty.
+    Response.objects.update(released=True)
+    Answer.objects.update(released=True)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE")
