@@ -39,7 +39,7 @@ def _no_singular_matrix_warnings():
 
 
 def test_comparison_answering_only_after_the_start_gives_no_estimate():
-    # review/did_rank.py: before the fix, 0.055 with an interval and a bootstrap p.
+    # The reviewer's case: before the fix, 0.055 with an interval and a bootstrap p.
     cells = _cells(lambda h: [t for t in range(4) if h < 3 or t >= 2])
     assert difference_in_differences(cells, {0, 1, 2}, 2) is None
     assert "comparison" in no_estimate_reason(cells, {0, 1, 2}, 2)
