@@ -211,11 +211,8 @@ class ResultsFilterForm(forms.Form):
         return cleaned
 
 
-class SurveyResultsView(WagtailAdminTemplateMixin, TemplateView):
-    """Every question's estimates by neighborhood, with charts, maps and tests."""
-
-    template_name = "surveys/admin/results.html"
-    header_icon = "table"
+class SurveyResultsMixin:
+    """A view of one survey's results: its grant checked, its due answers released."""
 
     def dispatch(self, request, *args, **kwargs):
         self.survey = get_object_or_404(SurveyPage, pk=kwargs["survey_id"])
@@ -224,11 +221,18 @@ class SurveyResultsView(WagtailAdminTemplateMixin, TemplateView):
         release_due(self.survey)
         return super().dispatch(request, *args, **kwargs)
 
-    def get_page_title(self):
-        return gettext("Results")
-
     def get_page_subtitle(self):
         return self.survey.get_admin_display_title()
+
+
+class SurveyResultsView(SurveyResultsMixin, WagtailAdminTemplateMixin, TemplateView):
+    """Every question's estimates by neighborhood, with charts, maps and tests."""
+
+    template_name = "surveys/admin/results.html"
+    header_icon = "table"
+
+    def get_page_title(self):
+        return gettext("Results")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -6,9 +6,7 @@ and the plain-words sentence in the admin's language. Same access as the results
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language, gettext, gettext_lazy as _
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
@@ -16,14 +14,12 @@ from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 from cms.audit import record_access
 from cms.models import AuditEvent
 
-from .access import VIEW_RESULTS, can_see
+from .admin_views import SurveyResultsMixin
 from .analysis.counts import Selection
 from .analysis.impact_report import impact_section, load, trends_section
 from .analysis.trends import FAVORABLE, period_index, period_label
 from .charts import ChartRow, interval_chart
 from .interventions import Intervention
-from .models import SurveyPage
-from .release import release_due
 from .trend_chart import line_chart
 
 
@@ -42,22 +38,12 @@ class ImpactForm(forms.Form):
         )
 
 
-class SurveyImpactView(WagtailAdminTemplateMixin, TemplateView):
+class SurveyImpactView(SurveyResultsMixin, WagtailAdminTemplateMixin, TemplateView):
     template_name = "surveys/admin/impact.html"
     header_icon = "date"
 
-    def dispatch(self, request, *args, **kwargs):
-        self.survey = get_object_or_404(SurveyPage, pk=kwargs["survey_id"])
-        if not can_see(request.user, self.survey, VIEW_RESULTS):
-            raise PermissionDenied
-        release_due(self.survey)
-        return super().dispatch(request, *args, **kwargs)
-
     def get_page_title(self):
         return gettext("Trends & impact")
-
-    def get_page_subtitle(self):
-        return self.survey.get_admin_display_title()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
