@@ -1,8 +1,8 @@
 """The difference-in-differences and event study against R.
 
 tests/data/impact_reference.R fits the respondents of tests/data/impact_rows.csv with R's
-lm and sandwich's clustered covariance (HC1, the small-sample correction fixest and Stata
-use by default); surveys/analysis/impact.py fits neighborhood × period cells of the same
+lm and sandwich's clustered covariance (HC1: G/(G − 1) × (N − 1)/(N − K) with the
+neighborhood dummies in K, as Stata's regress does); surveys/analysis/impact.py fits neighborhood × period cells of the same
 respondents. The estimates, clustered standard errors, intervals, p-values and the
 pre-trend F agree to R's printed twelve digits (within 1e-9 relative).
 """

@@ -3,7 +3,8 @@
 # fitted in R on the respondents of tests/data/impact_rows.csv (written by
 # tests/data/make_impact_rows.py): weighted least squares with neighborhood and period
 # fixed effects, the covariance clustered by neighborhood with sandwich's vcovCL (HC1:
-# G/(G-1) x (N-1)/(N-K), as Stata and fixest's default small-sample correction), t and F
+# G/(G-1) x (N-1)/(N-K), the neighborhood dummies counted in K as Stata's regress does;
+# fixest would leave fixed effects nested in the cluster out of K), t and F
 # with G - 1 denominator degrees of freedom.
 # Regenerate: Rscript tests/data/impact_reference.R > tests/data/impact_reference.txt
 suppressMessages(library(sandwich))
