@@ -10,6 +10,7 @@ responses. An unknown survey and one out of reach get the same 403.
 
 from __future__ import annotations
 
+import itertools
 from itertools import islice
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -24,8 +25,9 @@ from ..access import EXPORT_RESPONSES, VIEW_RESPONSES
 from ..analysis.report import build_report
 from ..exports.codebook import codebook_header, codebook_rows, survey_languages
 from ..exports.options import ExportError, ExportOptions
+from ..exports.pg_copy import copy_chunks, copyable
 from ..exports.stream import plan_for, response_rows
-from ..exports.writers import csv_chunks
+from ..exports.writers import csv_chunks, csv_header
 from ..models import SurveyPage
 from ..release import release_due
 from . import parameters
@@ -173,11 +175,17 @@ def _responses_csv(request, token, survey, options) -> StreamingHttpResponse:
         request, token, AuditEvent.Action.EXPORT, survey,
         format="csv", filters=_filters(options), rows=count,
     )  # fmt: skip
-    chunks = csv_chunks(
-        plan.headers,
-        response_rows(survey, options, plan),
-        text_columns=plan.text_columns(options.labels),
-    )
+    if copyable(survey, options, plan):  # PostgreSQL writes it, as for the export
+        chunks = itertools.chain(
+            [csv_header(plan.headers, bom=options.bom)], copy_chunks(survey, options, plan)
+        )
+    else:
+        chunks = csv_chunks(
+            plan.headers,
+            response_rows(survey, options, plan),
+            bom=options.bom,
+            text_columns=plan.text_columns(options.labels),
+        )
     return _csv_response(chunks, options.file_name(survey, timezone.localdate()))
 
 

@@ -16,7 +16,7 @@ neutralised against formula injection in the query, as `csv_text` does.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import BinaryIO
 
 from django.db import connection, transaction
@@ -54,6 +54,22 @@ def copy_csv(
     progress: Callable[[int], None] | None = None,
 ) -> None:
     """Append the rows of `survey`'s export to `file`, in the order of `response_rows`."""
+    for data in copy_chunks(survey, options, plan, progress=progress):
+        file.write(data)
+
+
+def copy_chunks(
+    survey: SurveyPage,
+    options: ExportOptions,
+    plan: ColumnPlan,
+    *,
+    progress: Callable[[int], None] | None = None,
+    chunk_bytes: int = 1 << 16,
+) -> Iterator[bytes]:
+    """The rows of `survey`'s export as CSV bytes, about `chunk_bytes` at a time, in the
+    order of `response_rows`: what the export writes to its file and the API streams
+    (surveys/api/views.py). Closing the generator before its end (a client that hangs up)
+    cancels the COPY on the server (psycopg does)."""
     if not plan.revisions:  # no response selected
         if progress:
             progress(0)
@@ -103,8 +119,15 @@ def copy_csv(
         cursor.execute(f"SET LOCAL work_mem = '{SORT_MEMORY}'")
         with cursor.copy(f"COPY ({select}) TO STDOUT WITH (FORMAT csv, ENCODING 'UTF8')") as copy:
             # PostgreSQL sends each row of a COPY as a message of its own.
+            pending, size = [], 0
             for data in copy:
-                file.write(data)
+                pending.append(bytes(data))
+                size += len(data)
                 done += 1
+                if size >= chunk_bytes:
+                    yield b"".join(pending)
+                    pending, size = [], 0
+            if pending:
+                yield b"".join(pending)
     if progress:
         progress(done)

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from surveys.exports.build import write_export
 from surveys.exports.options import ExportOptions
-from surveys.exports.pg_copy import copyable
+from surveys.exports.pg_copy import copy_chunks, copyable
 from surveys.exports.stream import plan_for, response_rows
 from surveys.exports.writers import write_csv
 from surveys.models import Response
@@ -184,3 +184,22 @@ def test_responses_without_cells_are_exported_by_python(export_survey, tmp_path)
     data, copied = exported(export_survey, options, tmp_path / "rows.csv")
     assert not copied
     assert data == expected
+
+
+@postgresql_only
+def test_copy_streams_in_chunks_and_a_hang_up_leaves_the_connection_usable(export_survey):
+    """The API streams the same COPY (surveys/api/views.py): in chunks, and a client that
+    hangs up part-way cancels it on the server; the connection serves the next query."""
+    for _ in range(4):
+        some_responses(export_survey)
+    options = ExportOptions(format="csv", include_partial=True)
+    plan = plan_for(export_survey, options)
+    whole = list(copy_chunks(export_survey, options, plan, chunk_bytes=200))
+    assert len(whole) > 3
+    rows = list(csv.reader(b"".join(whole).decode().splitlines(keepends=True)))
+    assert len(rows) == len(list(response_rows(export_survey, options, plan))) == 24
+
+    chunks = copy_chunks(export_survey, options, plan, chunk_bytes=200)
+    next(chunks)
+    chunks.close()  # the client hung up
+    assert Response.objects.filter(survey=export_survey).count() == 24
