@@ -76,9 +76,12 @@ def test_raw_is_biased_by_the_younger_sample_and_the_adjusted_is_not(no_effect):
     # points, minus the missing group's shrinking share; far beyond Monte-Carlo error.
     assert raw.mean() < -0.10 and raw.mean() + 4 * raw.std(ddof=1) / np.sqrt(RUNS) < 0
     assert abs(adjusted.mean()) < 3 * mc_error + 0.002
-    # The adjusted intervals cover the (null) truth about 95 % of the time.
+    # The adjusted clustered t intervals cover the (null) truth near 95 % of the time
+    # (88 % over these 60 runs: with 20 neighborhoods CR1 under-covers a little, which is
+    # why the headline uses the wild cluster bootstrap below 50); the raw ones almost never.
     covered = np.mean([a.ci[0] <= 0 <= a.ci[1] for _, a in no_effect])
     assert 0.85 <= covered <= 1.0
+    assert np.mean([r.ci[0] <= 0 <= r.ci[1] for r, _ in no_effect]) < 0.2
     # Same respondents on both sides: the adjustment drops nobody.
     assert all(r.respondents == a.respondents for r, a in no_effect)
 
