@@ -1,4 +1,5 @@
-"""The plain-words sentence of a difference-in-differences, in every language.
+"""The plain-words sentences of a difference-in-differences, and of the adjustment for
+who answered (`adjustment_sentences`), in every language.
 
 β is the change in covered neighborhoods minus the change in the others, so the
 sentence says how the covered neighborhoods moved *relative to* the others: "fell by 3

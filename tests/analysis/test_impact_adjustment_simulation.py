@@ -110,3 +110,44 @@ def test_the_weights_keep_each_neighborhood_population_and_its_usual_mix():
             for age, total in totals.items():
                 present = sum(target[a] for a in totals)
                 assert total / populations[h] == pytest.approx(target[age] / present)
+
+
+def test_two_questions_are_raked_to_both_margins_within_each_cell():
+    rng = np.random.default_rng(11)
+    respondents = {}
+    for hood in ("a", "b"):
+        for period in range(3):
+            for age in ("young", "older"):
+                for language in ("en", "es", "(missing)"):
+                    respondents[(hood, period, (age, language))] = int(rng.integers(3, 30))
+    adjustment = adjustment_weights(respondents, {"a": 1000, "b": 4000})
+    assert not adjustment.warnings and adjustment.cells == 6
+    for hood, population in (("a", 1000), ("b", 4000)):
+        ages, languages = adjustment.targets[hood]
+        for period in range(3):
+            cell = {
+                cats: adjustment.weights[(hood, period, cats)] * n
+                for (h, p, cats), n in respondents.items()
+                if (h, p) == (hood, period)
+            }
+            assert sum(cell.values()) == pytest.approx(population)
+            for j, target in enumerate((ages, languages)):
+                for category, share in target.items():
+                    total = sum(w for cats, w in cell.items() if cats[j] == category)
+                    assert total == pytest.approx(population * share, rel=1e-5)
+
+
+def test_a_category_absent_from_a_cell_is_said_and_unweighted_surveys_keep_their_counts():
+    respondents = {
+        ("a", 0, ("young",)): 10,
+        ("a", 0, ("older",)): 30,
+        ("a", 1, ("older",)): 20,  # no young respondent in period 1
+        (None, 0, ("young",)): 5,
+    }
+    adjustment = adjustment_weights(respondents, None)
+    assert adjustment.rescaled == 1 and "categories present" in adjustment.warnings[0]
+    # Unweighted: each cell keeps its own number of respondents as its total.
+    assert adjustment.weights[("a", 1, ("older",))] * 20 == pytest.approx(20)
+    # Period 0 goes to the span's mix: young (0.25 + 0) / 2 = 0.125 of 40 respondents.
+    assert adjustment.weights[("a", 0, ("young",))] * 10 == pytest.approx(0.125 * 40)
+    assert (None, 0, ("young",)) not in adjustment.weights
