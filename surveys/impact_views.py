@@ -1,7 +1,9 @@
 """Admin → a survey → Results → Trends & impact: the trend of each question city-wide,
 with the intervention's dates marked, and the comparison of covered and other
 neighborhoods (surveys/analysis/impact_report.py) with its interval, the pre-trend check
-and the plain-words sentence in the admin's language. Same access as the results."""
+and the plain-words sentence in the admin's language; with "Adjust for who answered",
+the adjusted estimates beside the raw ones (surveys/analysis/adjusted_report.py). Same
+access as the results."""
 
 from __future__ import annotations
 
