@@ -1,7 +1,9 @@
 """Admin → a survey → Results → Trends & impact: the trend of each question city-wide,
 with the intervention's dates marked, and the comparison of covered and other
 neighborhoods (surveys/analysis/impact_report.py) with its interval, the pre-trend check
-and the plain-words sentence in the admin's language. Same access as the results."""
+and the plain-words sentence in the admin's language; with "Adjust for who answered",
+the adjusted estimates beside the raw ones (surveys/analysis/adjusted_report.py). Same
+access as the results."""
 
 from __future__ import annotations
 
@@ -15,6 +17,12 @@ from cms.audit import record_access
 from cms.models import AuditEvent
 
 from .admin_views import SurveyResultsMixin
+from .analysis.adjusted_report import (
+    adjustment_questions,
+    chosen_questions,
+    load_adjusted,
+    with_adjustment,
+)
 from .analysis.counts import Selection
 from .analysis.impact_report import impact_section, load, trends_section
 from .analysis.trends import FAVORABLE, period_index, period_label
@@ -31,11 +39,23 @@ class ImpactForm(forms.Form):
         label=_("Period"), choices=[("month", _("Month")), ("quarter", _("Quarter"))]
     )
 
+    adjust_for = forms.MultipleChoiceField(
+        label=_("Adjust for who answered"),
+        help_text=_(
+            "About-the-respondent questions: each neighborhood's respondents in every "
+            "period are weighted to its usual mix of answers to them. Both estimates are shown."
+        ),
+        choices=[],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
     def __init__(self, *args, survey, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["intervention"].queryset = Intervention.objects.filter(
             Q(survey__isnull=True) | Q(survey=survey)
         )
+        self.fields["adjust_for"].choices = [(q.key, q.label) for q in adjustment_questions(survey)]
 
 
 class SurveyImpactView(SurveyResultsMixin, WagtailAdminTemplateMixin, TemplateView):
@@ -53,16 +73,26 @@ class SurveyImpactView(SurveyResultsMixin, WagtailAdminTemplateMixin, TemplateVi
         if not form.is_valid():
             return context
         unit, intervention = form.cleaned_data["period"], form.cleaned_data["intervention"]
-        data = load(Selection(survey=survey), unit)
+        selection = Selection(survey=survey)
+        data = load(selection, unit)
         trends = trends_section(data)
         impact = impact_section(data, intervention) if intervention else None
+        adjust_for = form.cleaned_data["adjust_for"]
+        if adjust_for:
+            adjusted, description = load_adjusted(
+                selection, data, chosen_questions(survey, adjust_for)
+            )
+            with_adjustment(trends, impact, adjusted, description, intervention)
         record_access(
             user=self.request.user,
             action=AuditEvent.Action.VIEW_RESULTS,
             page=survey,
             detail={"query": self.request.GET.urlencode(), "view": "trends and impact"},
         )
+        adjustment = trends.get("adjustment")
         context.update(
+            adjustment_words=adjustment
+            and _in_language(adjustment["words"], (get_language() or "en")[:2]),
             trends=trends,
             impact=impact,
             items=_items(data, trends, impact, intervention, unit),
@@ -88,7 +118,11 @@ def _items(data, trends, impact, intervention, unit) -> list[dict]:
         percent = question["measure"] == FAVORABLE
         scale = 100.0 if percent else 1.0
         city = {p["period"]: p for p in question["series"][0]["points"]}
-        points = []
+        adjusted_city = {
+            p["period"]: p
+            for p in (question.get("adjusted_series") or [{"points": []}])[0]["points"]
+        }
+        points, adjusted_points = [], []
         for label in labels:
             point = city.get(label)
             shown = point and point["estimate"] is not None and not point["suppressed"]
@@ -100,13 +134,17 @@ def _items(data, trends, impact, intervention, unit) -> list[dict]:
                     ci[1] * scale if ci else None,
                 )
             )
+            point = adjusted_city.get(label)
+            shown = point and point["estimate"] is not None and not point["suppressed"]
+            adjusted_points.append(point["estimate"] * scale if shown else None)
         values = [v for p in points for v in p if v is not None]
         bounds = (0.0, 100.0) if percent else (min(values, default=0), max(values, default=1))
         item = {
             "key": question["key"],
             "label": question["label"],
             "measure": question["measure"],
-            "rows": list(zip(labels, points, strict=True)),
+            "rows": list(zip(labels, points, adjusted_points, strict=True)),
+            "adjusted": "adjusted_series" in question,
             "chart": line_chart(
                 labels,
                 points,
@@ -120,9 +158,9 @@ def _items(data, trends, impact, intervention, unit) -> list[dict]:
         found = impacts.get(question["key"])
         if found:
             item["impact"] = found
-            item["sentence"] = (found["sentence"] or {}).get(language) or (
-                found["sentence"] or {}
-            ).get("en")
+            item["sentence"] = _in_language(found["sentence"], language)
+            if "adjusted" in found:
+                item["adjusted_sentence"] = _in_language(found["adjusted"]["sentence"], language)
             study = found["event_study"]
             if study:
                 rows = [
@@ -144,3 +182,7 @@ def _items(data, trends, impact, intervention, unit) -> list[dict]:
                 )
         items.append(item)
     return items
+
+
+def _in_language(sentences: dict | None, language: str) -> str | None:
+    return (sentences or {}).get(language) or (sentences or {}).get("en")

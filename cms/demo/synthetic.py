@@ -7,7 +7,10 @@ only (seed_demo records it as an Intervention): there trust falls by COVERED_EFF
 the latent scale, about 20 points of the favorable share of "trust the police to do
 what is right", and worry about traffic stops rises. Covered neighborhoods also answer
 more after the start (a mobilised sample: AFTER_SHARE_COVERED of their responses come
-after it, against about half elsewhere), so who answers shifts. The difference-in-
+after it, against about half elsewhere), so who answers shifts; and those mobilised are
+younger (AGES_MOBILISED), and younger residents trust less (AGE_TRUST), so part of the
+raw fall there is a change in who answered: `analyze --adjust-for age_group` shows the
+comparison with it and without it (about 4 points of the raw fall). The difference-in-
 differences of `analyze --intervention` finds the fall; a plain before/after split mixes
 it with the trend and the shift. Deterministic: the same seed always gives the same
 responses.
@@ -32,6 +35,10 @@ COVERED = ("riverside", "la-loma", "eastfield", "market-square")
 COVERED_EFFECT = -0.8  # latent trust, covered neighborhoods, from AGREEMENT_DAY on
 COMMON_TREND = -0.03  # latent trust per month, every neighborhood
 AFTER_SHARE_COVERED = 0.65
+AGE_GROUPS = ["18_24", "25_34", "35_49", "50_64", "65_plus", "99"]  # 99: prefer not to say
+AGES = [12, 22, 28, 20, 14, 4]
+AGES_MOBILISED = [30, 30, 20, 10, 6, 4]  # covered neighborhoods, from AGREEMENT_DAY on
+AGE_TRUST = {"18_24": -0.5, "25_34": -0.25, "50_64": 0.2, "65_plus": 0.35}  # latent trust
 
 # code: (baseline trust, share of immigrant families, responses)
 PROFILES = {
@@ -87,7 +94,10 @@ def _answers(code: str, day: datetime.date, rng: random.Random) -> dict:
     after = day >= AGREEMENT_DAY
     covered = after and code in COVERED
     months = (day - FIRST_DAY).days / 30.4
-    trust = baseline + rng.gauss(0, 0.9) + COMMON_TREND * months
+    age = None
+    if rng.random() < 0.85:
+        age = rng.choices(AGE_GROUPS, weights=AGES_MOBILISED if covered else AGES)[0]
+    trust = baseline + rng.gauss(0, 0.9) + COMMON_TREND * months + AGE_TRUST.get(age, 0.0)
     trust += COVERED_EFFECT if covered else 0.0
     worry = -0.4 * trust + 1.6 * immigrant_share + (0.8 * immigrant_share if covered else 0) - 0.4
     worry += rng.gauss(0, 0.8)
@@ -137,10 +147,8 @@ def _answers(code: str, day: datetime.date, rng: random.Random) -> dict:
         value = _likert(trust - (0.5 if contact in ("traffic_stop", "stopped_foot") else 0), rng)
         if value:
             answers["contact_fair"] = value
-    if rng.random() < 0.85:
-        answers["age_group"] = rng.choices(
-            ["18_24", "25_34", "35_49", "50_64", "65_plus", "99"], weights=[12, 22, 28, 20, 14, 4]
-        )[0]
+    if age:
+        answers["age_group"] = age
     if rng.random() < 0.85:
         spanish = immigrant_share
         answers["home_language"] = rng.choices(

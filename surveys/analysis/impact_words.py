@@ -1,4 +1,5 @@
-"""The plain-words sentence of a difference-in-differences, in every language.
+"""The plain-words sentences of a difference-in-differences, and of the adjustment for
+who answered (`adjustment_sentences`), in every language.
 
 β is the change in covered neighborhoods minus the change in the others, so the
 sentence says how the covered neighborhoods moved *relative to* the others: "fell by 3
@@ -100,3 +101,21 @@ def _sentence(label, measure, did, scale, intervention) -> str:
         )
         % values
     )
+
+
+def adjustment_sentences(labels: list[str]) -> dict:
+    """{language: sentence} saying what adjusting for `labels` (about-the-respondent
+    questions) does and does not do (surveys/analysis/adjustment.py)."""
+    result = {}
+    for language in LANGUAGES:
+        with translation.override(language):
+            result[language] = gettext(
+                "Adjusted for %(questions)s: in every period, each neighborhood's "
+                "respondents are weighted to that neighborhood's usual mix of answers to "
+                "these questions, so a change in who answered them does not move the "
+                "figures; those who did not answer or preferred not to say count as a "
+                "group of their own. It cannot correct for differences in who answered "
+                "that these questions do not capture, and the weights widen the "
+                "intervals."
+            ) % {"questions": ", ".join(f"“{label}”" for label in labels)}
+    return result

@@ -10,8 +10,9 @@ from wagtail.models import Revision
 
 from cms.demo.synthetic import AGREEMENT_DAY, AGREEMENT_NAME, COVERED
 from cms.models import ContentPage, HomePage, Neighborhood
+from surveys.analysis.adjusted_report import chosen_questions, load_adjusted, with_adjustment
 from surveys.analysis.counts import Selection
-from surveys.analysis.impact_report import impact_section, load
+from surveys.analysis.impact_report import impact_section, load, trends_section
 from surveys.analysis.report import build_report
 from surveys.models import Answer, Intervention, Response, SurveyPage
 from surveys.questionnaire import questionnaire_for_revision
@@ -82,8 +83,19 @@ def test_seed_demo_builds_a_usable_demo_and_is_idempotent(client, django_user_mo
     # fall the synthetic responses carry there (about 20 points), beyond the common trend.
     intervention = Intervention.objects.get(name=AGREEMENT_NAME)
     assert sorted(intervention.covered_codes()) == sorted(COVERED)
-    impact = impact_section(load(Selection(survey=survey), "month"), intervention, draws=199)
+    data = load(Selection(survey=survey), "month")
+    impact = impact_section(data, intervention, draws=199)
+    trends = trends_section(data)
+    adjusted, description = load_adjusted(
+        Selection(survey=survey), data, chosen_questions(survey, ["age_group"])
+    )
+    with_adjustment(trends, impact, adjusted, description, intervention, draws=199)
     trust = next(q for q in impact["questions"] if q["key"] == "trust_do_right")
+    # The mobilised respondents are younger and the young trust less: adjusting for age
+    # group takes part of the raw fall away, and both stand side by side.
+    adjusted_did = trust["adjusted"]["difference_in_differences"]
+    assert adjusted_did["respondents"] == trust["difference_in_differences"]["respondents"]
+    assert trust["difference_in_differences"]["estimate"] < adjusted_did["estimate"] < -10
     did = trust["difference_in_differences"]
     assert did["inference"] == "wild cluster bootstrap" and did["bootstrap"]["ci"][1] < -5
     assert -30 < did["estimate"] < -10

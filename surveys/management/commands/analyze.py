@@ -16,6 +16,12 @@ from django.db.models import Q
 from cms.audit import record_command_access
 from cms.dates import parse_day
 from cms.models import AuditEvent
+from surveys.analysis.adjusted_report import (
+    AdjustmentError,
+    chosen_questions,
+    load_adjusted,
+    with_adjustment,
+)
 from surveys.analysis.counts import Selection
 from surveys.analysis.impact_report import impact_section, load, trends_section
 from surveys.analysis.margins import MarginsError, read_margins
@@ -115,6 +121,13 @@ class Command(BaseCommand):
             choices=UNITS,
             help="trends by month or quarter (default month with --intervention)",
         )
+        parser.add_argument(
+            "--adjust-for",
+            nargs="+",
+            metavar="KEY",
+            help="about-the-respondent questions (e.g. age_group home_language) to adjust "
+            "the trends and impact for: adjusted figures beside the raw ones",
+        )
         parser.add_argument("--include-partial", action="store_true")
         parser.add_argument("--format", choices=["json", "xlsx"], default="json")
         parser.add_argument("-o", "--output", required=True, help="file to write ('-': stdout)")
@@ -152,6 +165,14 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         intervention = find_intervention(options["intervention"], survey)
         unit = options["period"] or ("month" if intervention else None)
+        adjust_for = []
+        if options["adjust_for"]:
+            if not unit:
+                raise CommandError("--adjust-for needs --intervention or --period.")
+            try:
+                adjust_for = chosen_questions(survey.responses_survey, options["adjust_for"])
+            except AdjustmentError as error:
+                raise CommandError(str(error)) from error
         release_due(survey)
         try:
             report = build_report(
@@ -177,6 +198,11 @@ class Command(BaseCommand):
             extra["trends"] = trends_section(data)
             if intervention:
                 extra["impact"] = impact_section(data, intervention)
+            if adjust_for:
+                adjusted, description = load_adjusted(selection, data, adjust_for)
+                with_adjustment(
+                    extra["trends"], extra.get("impact"), adjusted, description, intervention
+                )
         self.write(report, options["format"], options["output"], extra)
 
     def write(self, report, output_format: str, output: str, extra: dict | None = None) -> None:
