@@ -5,10 +5,7 @@
 // Without JavaScript the summary, rendered by the server, is already right.
 (function () {
   "use strict";
-  var summary = document.querySelector("[data-translation-progress]");
-  var editor = document.querySelector(".js-translation-editor");
-  if (!summary || !editor) return;
-  var badgeLabel = summary.getAttribute("data-badge-label");
+  var summary, editor, badgeLabel;
 
   function setText(element, value) {
     if (element && element.textContent !== String(value)) element.textContent = String(value);
@@ -95,15 +92,25 @@
     if (todo.hidden !== (totalUntranslated === 0)) todo.hidden = totalUntranslated === 0;
   }
 
-  var pending = false;
-  new MutationObserver(function () {
-    // Our own badge updates change nothing on the second pass, so this settles.
-    if (pending) return;
-    pending = true;
-    window.requestAnimationFrame(function () {
-      pending = false;
-      update();
-    });
-  }).observe(editor, { childList: true, subtree: true, attributes: true, attributeFilter: ["class"] });
-  update();
+  function start() {
+    summary = document.querySelector("[data-translation-progress]");
+    editor = document.querySelector(".js-translation-editor");
+    if (!summary || !editor) return;
+    badgeLabel = summary.getAttribute("data-badge-label");
+    var pending = false;
+    new MutationObserver(function () {
+      // Our own badge updates change nothing on the second pass, so this settles.
+      if (pending) return;
+      pending = true;
+      window.requestAnimationFrame(function () {
+        pending = false;
+        update();
+      });
+    }).observe(editor, { childList: true, subtree: true, attributes: true, attributeFilter: ["class"] });
+    update();
+  }
+
+  // The admin loads its scripts in the page's head, before the summary and the editor.
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
 })();
