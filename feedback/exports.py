@@ -29,6 +29,7 @@ PUBLIC_HEADER = [
     "language",
     "public_text",
     "reply",
+    "reply_language",
     "replied_on",
 ]
 MODERATOR_HEADER = [
@@ -43,6 +44,7 @@ MODERATOR_HEADER = [
     "original_text",
     "public_text",
     "reply",
+    "reply_language",
     "replied_on",
 ]
 
@@ -72,6 +74,8 @@ CELLS = {
     "original_text": lambda item: item.text,
     "public_text": lambda item: item.public_text,
     "reply": lambda item: item.reply,
+    # Replies written before the language was asked were in the site's default language.
+    "reply_language": lambda item: item.reply_lang if item.reply else "",
     "replied_on": lambda item: _day(item.replied_on),
 }
 

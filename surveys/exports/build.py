@@ -163,6 +163,12 @@ def _about_rows(survey: SurveyPage, options: ExportOptions) -> Iterator[list]:
         "text and replies; a moderator's export also holds original texts and unpublished items.",
     ]
     yield [
+        "Feedback: language, reply_language",
+        "language: the language the resident wrote in; reply_language: the language of "
+        "the organizers' reply (blank when there is no reply). Both are language codes "
+        "(en, es, ar...).",
+    ]
+    yield [
         "blank cells (Responses)",
         "The question was not answered: skipped, not asked because display logic hid it, "
         "or not in the questionnaire revision the response answered (see the Codebook). "

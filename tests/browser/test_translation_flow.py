@@ -8,6 +8,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 from wagtail.models import Locale
 
 from cms.models import HomePage
@@ -61,7 +62,13 @@ def test_organizer_translates_and_both_languages_pool(live_server, site, desktop
     desktop.get_by_label("Español").check()
     desktop.get_by_role("button", name="Submit").click()
     desktop.get_by_text("successfully submitted for translation").wait_for()
+    # What is left to translate, above the editor, kept current as segments are saved
+    # (static/cms/translation-progress.js; tests/browser/test_translation_progress.py).
+    left = desktop.locator('[data-progress-tab="content"] [data-progress-untranslated]')
+    before = int(left.inner_text())
+    assert before >= 2  # the title and the question at least
     translate_segment(desktop, "Bus stop survey", "Encuesta de la parada de autobús")
+    expect(left).to_have_text(str(before - 1))
     translate_segment(
         desktop, "The bus stop feels safe at night.", "La parada se siente segura de noche."
     )

@@ -258,9 +258,12 @@ def feedback_items(neighborhoods):
         text="Stopped twice on Main; call me at 512-555-0100", may_publish=True,
     )  # fmt: skip
     record_feedback(topic=topic, language="es", text="PRIVATE-ORIGINAL never published")
-    moderation.set_status(
-        user=make_staff("boss", superuser=True), items=[public], status="published"
-    )
+    boss = make_staff("boss", superuser=True)
+    moderation.set_status(user=boss, items=[public], status="published")
+    moderation.edit(
+        user=boss, feedback=public, public_text="", masked_names="",
+        reply="Pedimos al departamento los datos de paradas.", reply_language="es",
+    )  # fmt: skip
 
 
 def feedback_sheet_of_export(client, survey) -> list[list]:
@@ -281,6 +284,11 @@ def test_the_workbook_has_published_feedback_for_analysts(
     assert "original_text" not in header and len(rows) == 1
     text = repr(rows)
     assert "PRIVATE-ORIGINAL" not in text and "512-555-0100" not in text  # masked
+    # Each reply's language, described on the About sheet.
+    assert rows[0][header.index("reply_language")] == "es"
+    job = ExportJob.objects.latest("created_at")
+    about = dict(read_sheet(job.path.with_name(f"copy-{job.pk}.xlsx"), "About"))
+    assert "reply_language" in about["Feedback: language, reply_language"]
 
 
 def test_a_moderating_analyst_gets_the_originals(client, export_survey, analyst, feedback_items):

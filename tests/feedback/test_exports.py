@@ -93,3 +93,27 @@ def test_public_rows_take_a_fixed_number_of_queries(items, topics, django_assert
     with django_assert_max_num_queries(2):
         rows = list(feedback_rows(include_original=False))
     assert len(rows) == 7
+
+
+def test_rows_say_which_language_each_reply_is_in(items, topics):
+    public, private = items
+    moderator = make_staff("replier", superuser=True)
+    reply = "سنطلب من الشرطة نشر أوقات التفتيش."
+    moderation.edit(
+        user=moderator, feedback=public, public_text="", masked_names="",
+        reply=reply, reply_language="ar",
+    )  # fmt: skip
+    # A reply saved before the language was asked: it was in the site's default language.
+    old, _ = record_feedback(topic=topics["traffic"], language="es", text="Antes", may_publish=True)
+    moderation.set_status(user=moderator, items=[old], status="published")
+    type(old).objects.filter(pk=old.pk).update(reply="We did it.", reply_language="")
+    for include_original in (False, True):
+        header, *rows = list(feedback_rows(include_original=include_original))
+        assert header.index("reply_language") == header.index("reply") + 1
+        by_id = {row[header.index("id")]: row for row in rows}
+        languages = {key: row[header.index("reply_language")] for key, row in by_id.items()}
+        assert languages[str(public.key)] == "ar"
+        assert by_id[str(public.key)][header.index("reply")] == reply
+        assert languages[str(old.key)] == "en"
+        if include_original:
+            assert languages[str(private.key)] == ""  # no reply, no reply language
