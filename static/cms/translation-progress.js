@@ -96,6 +96,9 @@
     summary = document.querySelector("[data-translation-progress]");
     editor = document.querySelector(".js-translation-editor");
     if (!summary || !editor) return;
+    // Rendered after the package's own content (its template is extended, not copied):
+    // shown above the editor, where a translator starts.
+    if (summary.nextElementSibling !== editor) editor.parentNode.insertBefore(summary, editor);
     badgeLabel = summary.getAttribute("data-badge-label");
     var pending = false;
     new MutationObserver(function () {

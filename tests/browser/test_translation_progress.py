@@ -42,6 +42,13 @@ def test_tabs_show_what_is_left_and_follow_saves(live_server, spanish_draft, des
     def badge(tab):
         return desktop.locator(f"#tab-label-{tab} [data-untranslated-badge] [data-count]")
 
+    # Rendered after the package's editor, shown above it, where a translator starts.
+    desktop.locator(".js-translation-editor .w-tabs").first.wait_for()
+    summary_above = desktop.evaluate(
+        "document.querySelector('[data-translation-progress]').nextElementSibling"
+        " === document.querySelector('.js-translation-editor')"
+    )
+    assert summary_above
     promote = int(left("promote").inner_text())
     assert promote == 3  # slug, title tag, search description
     expect(badge("promote")).to_have_text("3")
