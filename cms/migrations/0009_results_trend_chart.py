@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cms', '0008_results_periods'),
+        ("cms", "0008_results_periods"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='resultspage',
-            name='show_trend',
-            field=models.BooleanField(default=False, help_text="With months, quarters or named periods: a chart of each question across the periods, drawn only from their published figures, with the survey's interventions marked.", verbose_name='show a trend chart'),
+            model_name="resultspage",
+            name="show_trend",
+            field=models.BooleanField(
+                default=False,
+                help_text="With months, quarters or named periods: a chart of each question across the periods, drawn only from their published figures, with the survey's interventions marked.",
+                verbose_name="show a trend chart",
+            ),
         ),
     ]

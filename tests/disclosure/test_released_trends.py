@@ -153,7 +153,11 @@ def test_no_chart_unless_the_organizer_turns_it_on(client, page):
 
 @pytest.mark.parametrize(
     ("language", "words", "direction"),
-    [("en", "Over time", "ltr"), ("es", "A lo largo del tiempo", "ltr"), ("ar", "عبر الزمن", "rtl")],
+    [
+        ("en", "Over time", "ltr"),
+        ("es", "A lo largo del tiempo", "ltr"),
+        ("ar", "عبر الزمن", "rtl"),
+    ],
 )
 def test_the_chart_speaks_each_language(client, page, language, words, direction):
     Locale.objects.get_or_create(language_code=language)
