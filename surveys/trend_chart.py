@@ -22,7 +22,7 @@ from .charts import _fmt, _ticks, px
 WIDTH, PLOT_HEIGHT = 560, 220
 LEFT, RIGHT, TOP, BOTTOM = 50, 20, 12, 40
 ROW = 16  # a row of mark texts or of the legend
-MARK_GAP = 70  # mark texts closer than this go on the next row
+CHAR = 7  # px: about the width of a character of 12 px text
 STYLES = ("solid", "dashed", "dotted")  # dash pattern and marker of each line, in order
 
 Point = tuple[float | None, float | None, float | None]  # estimate, low, high
@@ -229,16 +229,17 @@ def _marker(cx: float, cy: float, style: str) -> SafeString:
 
 
 def _mark_rows(marks, step: float) -> dict:
-    """The row of each mark's text: the next row down when the previous text is near."""
+    """The row of each mark's text: the next row down when it would touch the text
+    before it on a row (texts are about CHAR px a character wide)."""
     rows: dict = {}
-    ends: list[float] = []  # the last position on each row
+    ends: list[float] = []  # where the last text of each row ends, in px along the axis
     for position, text, *_said in sorted(marks, key=lambda m: m[0]):
-        row = next(
-            (r for r, end in enumerate(ends) if (position - end) * step >= MARK_GAP), len(ends)
-        )
+        half = len(text) * CHAR / 2
+        at = position * step
+        row = next((r for r, end in enumerate(ends) if at - half >= end + 6), len(ends))
         if row == len(ends):
-            ends.append(position)
-        ends[row] = position
+            ends.append(0.0)
+        ends[row] = at + half
         rows[(position, text)] = row
     return rows
 
