@@ -14,7 +14,9 @@ suppression within one table:
   page and translation showing them (the periods and settings are synchronized, not
   translated); a period partly overlapping a stored one is refused, and the page says so;
 - organizers can only choose a survey whose results they may see;
-- a preview computes the figures without storing them.
+- a preview computes the figures without storing them;
+- the trend chart across periods, if the organizer turns it on, draws the periods'
+  releases and nothing else (surveys/released_trends.py).
 """
 
 from __future__ import annotations
