@@ -14,7 +14,9 @@ suppression within one table:
   page and translation showing them (the periods and settings are synchronized, not
   translated); a period partly overlapping a stored one is refused, and the page says so;
 - organizers can only choose a survey whose results they may see;
-- a preview computes the figures without storing them.
+- a preview computes the figures without storing them;
+- the trend chart across periods, if the organizer turns it on, draws the periods'
+  releases and nothing else (surveys/released_trends.py).
 """
 
 from __future__ import annotations
@@ -120,6 +122,15 @@ class ResultsPage(KnownViewRestrictions, LinksInVisitorLanguage, Page):
             "“2026-01-01 2026-03-31 Winter”. Periods must not overlap."
         ),
     )
+    show_trend = models.BooleanField(
+        _("show a trend chart"),
+        default=False,
+        help_text=_(
+            "With months, quarters or named periods: a chart of each question across the "
+            "periods, drawn only from their published figures, with the survey's "
+            "interventions marked."
+        ),
+    )
 
     content_panels = Page.content_panels + [
         FieldPanel("survey"),
@@ -129,6 +140,7 @@ class ResultsPage(KnownViewRestrictions, LinksInVisitorLanguage, Page):
         FieldPanel("period_kind"),
         FieldRowPanel([FieldPanel("since"), FieldPanel("until")]),
         FieldPanel("named_periods"),
+        FieldPanel("show_trend"),
     ]
     base_form_class = ResultsPageForm
     subpage_types: list[str] = []
@@ -146,6 +158,7 @@ class ResultsPage(KnownViewRestrictions, LinksInVisitorLanguage, Page):
             "since",
             "until",
             "named_periods",
+            "show_trend",
         )
     ]
 
@@ -270,6 +283,11 @@ class ResultsPage(KnownViewRestrictions, LinksInVisitorLanguage, Page):
             context["results"], context["refused"] = None, refused.message()
         if context["results"]:
             context["labels_language"] = context["results"]["labels_language"]
+        if self.show_trend:
+            from surveys.released_trends import released_trends
+
+            context["trends"] = released_trends(self, periods, preview=preview)
+            context.setdefault("labels_language", self.labels_language())
         return context
 
     def labels_language(self) -> str:
@@ -292,27 +310,34 @@ class ResultsPage(KnownViewRestrictions, LinksInVisitorLanguage, Page):
         not be), or, in a preview, figures computed and not stored. None while the period
         is open."""
         # Imported here: surveys.models imports cms.models, which imports this module.
-        from surveys.frozen_releases import FreezeRefused, compute, frozen_release
+        from surveys.frozen_releases import compute
 
         if not period.is_closed(timezone.localdate()):
             return None
         if preview:
             figures, _audit = compute(self, period)
             return self._drawn(figures)
-        refused = f"results-refused:{self.pk}:{period.key}"
-        if (known := cache.get(refused)) is not None:  # not attacked again on every view
-            raise FreezeRefused(known[0], **known[1])
-        try:
-            release = frozen_release(self, period)
-        except FreezeRefused as error:
-            cache.set(refused, (error.reason, error.params), timeout=CACHE_SECONDS)
-            raise
+        release = self.release(period)
         key = f"results-release:{release.pk}:{translation.get_language()}"
         drawn = cache.get(key)
         if drawn is None:
             drawn = self._drawn(release.figures)
             cache.set(key, drawn, timeout=CACHE_SECONDS)
         return drawn
+
+    def release(self, period: Period):
+        """The frozen release of the closed `period` (stored now if this is its first
+        showing); FreezeRefused, remembered a while, if it may not be stored."""
+        from surveys.frozen_releases import FreezeRefused, frozen_release
+
+        refused = f"results-refused:{self.pk}:{period.key}"
+        if (known := cache.get(refused)) is not None:  # not attacked again on every view
+            raise FreezeRefused(known[0], **known[1])
+        try:
+            return frozen_release(self, period)
+        except FreezeRefused as error:
+            cache.set(refused, (error.reason, error.params), timeout=CACHE_SECONDS)
+            raise
 
     def _drawn(self, figures: dict) -> dict:
         from surveys.presentation import displays, in_language

@@ -24,11 +24,11 @@ from .analysis.adjusted_report import (
     with_adjustment,
 )
 from .analysis.counts import Selection
-from .analysis.impact_report import impact_section, load, trends_section
+from .analysis.impact_report import group_series, impact_section, load, trends_section
 from .analysis.trends import FAVORABLE, period_index, period_label
 from .charts import ChartRow, interval_chart
 from .interventions import Intervention
-from .trend_chart import line_chart
+from .trend_chart import Line, line_chart
 
 
 class ImpactForm(forms.Form):
@@ -113,6 +113,7 @@ def _items(data, trends, impact, intervention, unit) -> list[dict]:
             if label in labels:
                 marks.append((labels.index(label), text))
     impacts = {q["key"]: q for q in (impact or {}).get("questions", [])}
+    covered = intervention.covered_codes() if intervention else None
     items = []
     for number, question in enumerate(trends["questions"]):
         percent = question["measure"] == FAVORABLE
@@ -122,22 +123,28 @@ def _items(data, trends, impact, intervention, unit) -> list[dict]:
             p["period"]: p
             for p in (question.get("adjusted_series") or [{"points": []}])[0]["points"]
         }
-        points, adjusted_points = [], []
-        for label in labels:
-            point = city.get(label)
-            shown = point and point["estimate"] is not None and not point["suppressed"]
-            ci = shown and point["ci"]
-            points.append(
-                (
-                    point["estimate"] * scale if shown else None,
-                    ci[0] * scale if ci else None,
-                    ci[1] * scale if ci else None,
+        points = [_shown(city.get(label), scale) for label in labels]
+        adjusted_points = [_shown(adjusted_city.get(label), scale)[0] for label in labels]
+        lines = [Line(gettext("City-wide"), points)]
+        if covered:  # the two groups the difference-in-differences compares
+            everyone = {code for code, _name in data.names.values()}
+            lines = [
+                Line(
+                    name,
+                    [_point(found.get(period), scale) for period in data.periods],
                 )
-            )
-            point = adjusted_city.get(label)
-            shown = point and point["estimate"] is not None and not point["suppressed"]
-            adjusted_points.append(point["estimate"] * scale if shown else None)
-        values = [v for p in points for v in p if v is not None]
+                for name, found in (
+                    (
+                        gettext("Covered neighborhoods"),
+                        group_series(data, question["key"], covered),
+                    ),
+                    (
+                        gettext("Comparison neighborhoods"),
+                        group_series(data, question["key"], everyone - covered),
+                    ),
+                )
+            ]
+        values = [v for line in lines for p in line.points for v in p if v is not None]
         bounds = (0.0, 100.0) if percent else (min(values, default=0), max(values, default=1))
         item = {
             "key": question["key"],
@@ -145,14 +152,20 @@ def _items(data, trends, impact, intervention, unit) -> list[dict]:
             "measure": question["measure"],
             "rows": list(zip(labels, points, adjusted_points, strict=True)),
             "adjusted": "adjusted_series" in question,
+            "group_names": [line.name for line in lines] if covered else [],
+            "group_rows": [
+                (label, [line.points[i] for line in lines]) for i, label in enumerate(labels)
+            ]
+            if covered
+            else [],
             "chart": line_chart(
                 labels,
-                points,
                 title=question["label"],
                 chart_id=f"trend-{number}",
                 percent=percent,
                 scale=bounds,
                 marks=marks,
+                lines=lines,
             ),
         }
         found = impacts.get(question["key"])
@@ -186,3 +199,25 @@ def _items(data, trends, impact, intervention, unit) -> list[dict]:
 
 def _in_language(sentences: dict | None, language: str) -> str | None:
     return (sentences or {}).get(language) or (sentences or {}).get("en")
+
+
+def _shown(point: dict | None, scale: float):
+    """(estimate, low, high) of a trends_section point, None where it is not drawn."""
+    shown = point and point["estimate"] is not None and not point["suppressed"]
+    ci = shown and point["ci"]
+    return (
+        point["estimate"] * scale if shown else None,
+        ci[0] * scale if ci else None,
+        ci[1] * scale if ci else None,
+    )
+
+
+def _point(point, scale: float):
+    """The same for a trends.Point (group_series)."""
+    shown = point is not None and point.estimate is not None and not point.suppressed
+    ci = shown and point.ci
+    return (
+        point.estimate * scale if shown else None,
+        ci[0] * scale if ci else None,
+        ci[1] * scale if ci else None,
+    )

@@ -153,9 +153,11 @@ def ensure_resource_pages(home: HomePage) -> list[ContentPage]:
 
 
 def ensure_results_page(home: HomePage, survey) -> None:
-    """A public results page for the demo survey."""
-    from cms.demo.synthetic import LAST_DAY
+    """A public results page for the demo survey, by quarter, with the trend chart (the
+    fictional agreement marked on it)."""
+    from cms.demo.synthetic import FIRST_DAY, LAST_DAY
     from cms.models import ResultsPage
+    from cms.results_periods import QUARTERS
 
     if ResultsPage.objects.child_of(home).exists():
         return
@@ -170,7 +172,10 @@ def ensure_results_page(home: HomePage, survey) -> None:
         published_keys="trust_index reporting_index would_call worry_stop_ice "
         "needed_not_called avoided age_group",
         weighting="neighborhood",
+        period_kind=QUARTERS,
+        since=FIRST_DAY,
         until=LAST_DAY,
+        show_trend=True,
         show_in_menus=True,
     )
     home.add_child(instance=page)

@@ -10,7 +10,7 @@ the same cells. `trends_section` and `impact_section` are the documented JSON
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Count
 from django.db.models.functions import TruncMonth, TruncQuarter
@@ -27,7 +27,7 @@ from .impact import (
 from .impact_events import event_study
 from .impact_words import sentences
 from .questions import analysable_questions
-from .trends import FAVORABLE, Row, period_index, period_label, question_series
+from .trends import FAVORABLE, Point, Row, period_index, period_label, question_series
 
 LEAVE_ONE_OUT_UP_TO = 12  # covered neighborhoods; each refit costs as much as the estimate
 TRUNCATE = {"month": TruncMonth, "quarter": TruncQuarter}
@@ -60,6 +60,10 @@ class Data:
     names: dict  # neighborhood id -> (code, name)
     warnings: list[str]
     k: int = 1  # cells with fewer answers are left out of the regression, as trends suppress them
+    # What the series were built from, kept to draw groups of neighborhoods (group_series).
+    rows: dict = field(default_factory=dict)
+    respondents: dict = field(default_factory=dict)
+    populations: dict | None = None
 
 
 def load(selection: Selection, unit: str) -> Data:
@@ -123,7 +127,38 @@ def load(selection: Selection, unit: str) -> Data:
     }
     periods = sorted({p for _, p in respondents})
     names = {pk: (n.code, n.name) for pk, n in hoods.items()}
-    return Data(unit, weighting, periods, series, {q.key: q for q in questions}, names, warnings, k)
+    return Data(
+        unit,
+        weighting,
+        periods,
+        series,
+        {q.key: q for q in questions},
+        names,
+        warnings,
+        k,
+        rows=rows,
+        respondents=respondents,
+        populations=populations,
+    )
+
+
+def group_series(data: Data, key: str, codes: set[str]) -> dict[int, Point]:
+    """The series of question `key` over the neighborhoods with these codes taken
+    together (an intervention's covered ones, or the others), each period weighted to
+    their populations as the city-wide series is to all: {period index: point}."""
+    members = {pk for pk, (code, _name) in data.names.items() if code in codes}
+    question = data.questions[key]
+    series = question_series(
+        [r for r in data.rows[key] if r.neighborhood in members],
+        {hp: n for hp, n in data.respondents.items() if hp[0] in members},
+        None
+        if data.populations is None
+        else {h: n for h, n in data.populations.items() if h in members},
+        favorable=question.favorable,
+        non_substantive=question.non_substantive_codes,
+        k=data.k,
+    )
+    return {p.period: p for p in series.series[0].points}
 
 
 def _round(value, places=6):

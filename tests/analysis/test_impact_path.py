@@ -265,8 +265,37 @@ def test_the_admin_shows_trends_and_impact_to_those_who_see_the_results(study, c
     did = trust["difference_in_differences"]
     assert f"{did['estimate']:.2f}" in html  # the same number as analyze's JSON
     assert "Pre-trend check" in html
+    # Covered and comparison neighborhoods: two lines told apart by style and a legend.
+    chart = html.split('class="chart trend"')[1].split("</svg>")[0]
+    assert 'class="line solid"' in chart and 'class="line dashed"' in chart
+    assert "Covered neighborhoods</text>" in chart and "Comparison neighborhoods</text>" in chart
+    assert "Covered and comparison neighborhoods, by period" in html
     assert AuditEvent.objects.filter(
         action=AuditEvent.Action.VIEW_RESULTS, detail__view="trends and impact"
     ).exists()
     results = client.get(reverse("surveys_admin:results", args=[survey.pk])).content.decode()
     assert url in results
+
+
+def test_covered_and_comparison_series_are_post_stratified_over_their_own_neighborhoods(study):
+    from surveys.analysis.counts import Selection
+    from surveys.analysis.impact_report import group_series, load
+    from surveys.analysis.trends import period_index
+
+    survey, rows = study
+    data = load(Selection(survey=survey), "month")
+    covered = group_series(data, "trust", set(COVERED))
+    others = group_series(data, "trust", set(POPULATIONS) - set(COVERED))
+    for codes, series in ((COVERED, covered), (set(POPULATIONS) - set(COVERED), others)):
+        for day in MONTHS:
+            month = [r for r in rows if r["submitted_on"] == day.isoformat()]
+            favorable = total = 0.0
+            for hood in codes:
+                mine = [r for r in month if r["neighborhood"] == hood]
+                weight = POPULATIONS[hood] / len(mine)  # N_h / responses of h that month
+                answered = [r for r in mine if r["trust"] != 98]
+                favorable += weight * sum(r["trust"] >= 4 for r in answered)
+                total += weight * len(answered)
+            point = series[period_index(day, "month")]
+            assert point.estimate == pytest.approx(favorable / total)
+            assert point.ci[0] < point.estimate < point.ci[1]

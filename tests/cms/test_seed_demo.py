@@ -104,6 +104,10 @@ def test_seed_demo_builds_a_usable_demo_and_is_idempotent(client, django_user_mo
     results = client.get("/en/results/").content.decode()
     assert "Trust in the local police" in results and "too few answers" in results
     assert "too uncertain to show" in results  # Harbor Flats: 28 answers, under 30
+    # By quarter, with the trend chart across them and the agreement's dates marked.
+    trend = results.split('<section class="trends"')[1]
+    assert trend.count('class="chart trend"') >= 2 and "County 287(g)" in trend
+    assert 'class="mark"' in trend
 
     # Every stored code is a code of the revision it answered.
     for revision_id in responses.values_list("revision", flat=True).distinct():
