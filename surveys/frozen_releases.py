@@ -13,7 +13,8 @@ changes a published figure, so no one can subtract two versions of a page to rea
 
 A period whose days partly overlap (neither the same days nor apart; one holding the
 other counts) the days of a stored release of the same survey is refused: nothing is
-stored, the page says the period is not published and why, and the refusal is logged.
+stored, the page says the period is not published and why, and the refusal is an
+audit event listed on the page's Releases screen (surveys/release_refusals.py).
 
 Organizers re-publish a period deliberately (surveys/release_views.py). The new figures
 are then attacked with the differencing intruder (surveys/disclosure/differencing.py)
@@ -22,7 +23,8 @@ release 3 cannot be subtracted from release 1 either; a first release with other
 questions or weighting than a stored one of the same days is attacked the same way.
 Rows whose difference the intruder pins within 1..k−1 (or −(k−1)..−1, answers erased)
 are hidden in the new release, and if hiding does not settle it within a few rounds the
-re-publication (or the first release) is refused. Every release is kept: `number`
+re-publication (or the first release) is refused, and audited likewise. Every release
+is kept: `number`
 counts them per survey, days and settings. Freezes and re-publications of one survey
 lock its row, so each sees every release stored before it.
 """
@@ -37,6 +39,8 @@ from django.conf import settings
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_lazy as _
+
+from .release_refusals import DIFFERENCING, OPEN, OVERLAP, record_refusal
 
 DIFFERENCING_ROUNDS = 4
 logger = logging.getLogger(__name__)
@@ -98,7 +102,12 @@ class ResultsRelease(models.Model):
 
 
 class RepublicationRefused(Exception):
-    """A re-publication that would reveal the answers added since an earlier release."""
+    """A re-publication that would reveal the answers added since an earlier release;
+    `reason` and `params` say why (surveys/release_refusals.py)."""
+
+    def __init__(self, message: str, reason: str = "", **params):
+        super().__init__(message)
+        self.reason, self.params = reason, params
 
 
 class FreezeRefused(Exception):
@@ -121,9 +130,6 @@ class FreezeRefused(Exception):
             "The figures of this period are not published: compared with figures already "
             "published for the same period, they would reveal the answers of too few people."
         )
-
-
-OVERLAP, DIFFERENCING = "overlap", "differencing"
 
 
 def span_of(period) -> str:
@@ -258,6 +264,14 @@ def frozen_release(page, period, *, today: datetime.date | None = None) -> Resul
     if release is not None:
         return release
     try:
+        return _freeze(page, period)
+    except FreezeRefused as refused:  # audited outside the rolled-back transaction
+        record_refusal(page, period, refused.reason, refused.params)
+        raise
+
+
+def _freeze(page, period) -> ResultsRelease | None:
+    try:
         with transaction.atomic():
             _lock_survey(page)
             release = current_release(page, period)
@@ -273,8 +287,8 @@ def frozen_release(page, period, *, today: datetime.date | None = None) -> Resul
                 )
             try:
                 return _attacked(page, period, 1, None)
-            except RepublicationRefused:
-                _refused(page, period, DIFFERENCING)
+            except RepublicationRefused as refused:
+                _refused(page, period, DIFFERENCING, **refused.params)
     except IntegrityError:  # another request stored it meanwhile: theirs stands
         return current_release(page, period)
 
@@ -319,23 +333,36 @@ def _attacked(page, period, number: int, user) -> ResultsRelease:
             "would reveal the answers of fewer than %(k)s people (%(questions)s). The current "
             "release stays; re-publish when more answers have arrived."
         )
-        % {"k": audit["k"], "questions": ", ".join(sorted(leaks))}
+        % {"k": audit["k"], "questions": ", ".join(sorted(leaks))},
+        DIFFERENCING,
+        k=audit["k"],
+        questions=", ".join(sorted(leaks)),
     )
 
 
 def republish(page, period, user, *, today: datetime.date | None = None) -> ResultsRelease:
     """A new release of a closed period, with today's responses and page settings,
     checked by the differencing intruder against every earlier release of its days."""
-    today = today or timezone.localdate()
+    try:
+        return _republish(page, period, user, today=today or timezone.localdate())
+    except RepublicationRefused as refused:  # audited outside the rolled-back transaction
+        record_refusal(page, period, refused.reason, refused.params, user=user)
+        raise
+
+
+def _republish(page, period, user, *, today: datetime.date) -> ResultsRelease:
     if not period.is_closed(today):
-        raise RepublicationRefused(gettext("This period has not closed yet."))
+        raise RepublicationRefused(gettext("This period has not closed yet."), OPEN)
     with transaction.atomic():
         # Locks the survey so two organizers cannot both make release n + 1.
         _lock_survey(page)
         other = overlapping(page, period)
         if other is not None:
+            published = f"{other.page_title}, {other.period_name or other.ends_on}"
             raise RepublicationRefused(
-                FreezeRefused(OVERLAP, published=f"{other.page_title}, {other.ends_on}").message()
+                FreezeRefused(OVERLAP, published=published).message(),
+                OVERLAP,
+                published=published,
             )
         old = current_release(page, period)
         return _attacked(page, period, old.number + 1 if old else 1, user)
