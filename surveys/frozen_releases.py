@@ -301,28 +301,28 @@ def _refused(page, period, reason: str, **params):
 
 
 def _attacked(page, period, number: int, user) -> ResultsRelease:
-    """A new release, attacked with the differencing intruder against every earlier
-    release of the same survey and days (any settings): rows leaking against any of them
-    are hidden, again until none leaks; RepublicationRefused after a few rounds."""
-    from .disclosure.differencing import differencing_leaks
+    """A new release, attacked with the differencing intruder together with every
+    earlier release of the same survey and days (any settings), in one integer programme:
+    rows leaking against any of them are hidden, again until none leaks;
+    RepublicationRefused after a few rounds."""
+    from .disclosure.differencing import joint_leaks
 
-    earlier = list(
-        ResultsRelease.objects.filter(survey=survey_of(page), span=span_of(period)).order_by("pk")
-    )
+    earlier = [
+        (old.audit["questions"], old.audit["respondents"], int(old.audit["k"]))
+        for old in ResultsRelease.objects.filter(
+            survey=survey_of(page), span=span_of(period)
+        ).order_by("pk")
+    ]
     hide: dict[str, set] = {}
     for _round in range(DIFFERENCING_ROUNDS):
         figures, audit = compute(page, period, hide=hide)
-        leaks: dict[str, set] = {}
-        for old in earlier:
-            found = differencing_leaks(
-                old.audit["questions"],
-                audit["questions"],
-                old.audit["respondents"],
-                audit["respondents"],
-                max(int(old.audit["k"]), int(audit["k"])),
-            )
-            for key, rows in found.items():
-                leaks.setdefault(key, set()).update(rows)
+        k = max([int(audit["k"]), *(old_k for _q, _p, old_k in earlier)])
+        # Every earlier release at once: r3 − r1 is also read through r2.
+        leaks = joint_leaks(
+            [(questions, people) for questions, people, _k in earlier],
+            (audit["questions"], audit["respondents"]),
+            k,
+        )
         if not leaks:
             return _store(page, period, number, figures, audit, user=user, hidden=hide)
         for key, rows in leaks.items():
