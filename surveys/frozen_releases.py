@@ -169,6 +169,7 @@ def compute(page, period, hide: dict | None = None) -> tuple[dict, dict]:
     from .analysis.counts import Selection
     from .analysis.report import WeightingError, build_report
     from .disclosure.cells import respondents_by_row
+    from .disclosure.city_only import printed_city_only
     from .disclosure.differencing import printed_to_json, truth_to_json
     from .disclosure.printed import truth
     from .disclosure.publication import printed_of, publish
@@ -189,11 +190,14 @@ def compute(page, period, hide: dict | None = None) -> tuple[dict, dict]:
     audited = {}
     for question in publication.questions:
         cells = publication.cells.get(question.key)
-        if cells is None:
+        if cells is not None:
+            printed = printed_of(
+                question, cells, weighted=weighted, hood_ratios=report.weighting != "rake"
+            )
+        elif (cells := publication.city_cells.get(question.key)) is not None:
+            printed = printed_city_only(question, cells, weighted=weighted)
+        else:
             continue
-        printed = printed_of(
-            question, cells, weighted=weighted, hood_ratios=report.weighting != "rake"
-        )
         audited[question.key] = {
             "printed": printed_to_json(printed),
             "truth": truth_to_json(truth(cells)),

@@ -61,12 +61,17 @@ def kind_of(result: QuestionResult) -> str:
 
 
 def question_cells(
-    result: QuestionResult, respondents: Mapping[Hashable, int], *, ratio_counts: bool
+    result: QuestionResult,
+    respondents: Mapping[Hashable, int],
+    *,
+    ratio_counts: bool,
+    kind: str | None = None,
 ) -> QuestionCells:
     """The cells of `result`. `respondents` counts people per neighborhood code,
     `UNPLACED_ROW` and `CITY_ROW` (`respondents_by_row`); `ratio_counts` is False when a weighted
-    city-wide share is not a ratio of counts (its favorable count is then summed)."""
-    kind = kind_of(result)
+    city-wide share is not a ratio of counts (its favorable count is then summed); `kind`
+    overrides how the figures read the counts (city_only.py)."""
+    kind = kind or kind_of(result)
     substantive = [c for c, _label, non in result.codes if not non]
     values: dict[str, float] = {}
     if kind == "favorable":
