@@ -32,6 +32,9 @@ class CellRow:
     respondents: int  # people of this group in the publication
     base: int  # the printed n
     cells: dict[str, int] = field(default_factory=dict)
+    # Free numbers: the two largest answers by size and the sum of sizes (dominance.py).
+    largest: tuple[float, ...] = ()
+    magnitude: float = 0.0
 
     @property
     def gap(self) -> int:
@@ -92,7 +95,7 @@ def question_cells(
             return CellRow(people, e.n, {c: int(e.counts.get(c, 0)) for c in categories})
         if kind == "mean":
             cells = {c: int(e.counts.get(c, 0)) for c in categories}
-            return CellRow(people, e.n_mean or e.n, cells)
+            return CellRow(people, e.n_mean or e.n, cells, e.largest, e.magnitude)
         cells = {c: int(e.counts.get(c, 0)) for c in categories}
         return CellRow(people, sum(cells.values()), cells)
 
@@ -112,6 +115,9 @@ def question_cells(
             for c in cell_names
         },
     )
+    if city.largest:  # the unplaced's own largest answers are at most the city's
+        unplaced.largest = city.largest
+        unplaced.magnitude = city.magnitude - sum(r.magnitude for r in rows.values())
     if unplaced.respondents or unplaced.base:
         rows[UNPLACED_ROW] = unplaced
     return QuestionCells(

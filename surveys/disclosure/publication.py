@@ -37,6 +37,7 @@ from ..analysis.report import QuestionResult, Report
 from ..analysis.suppression import MIN_K
 from .cells import CITY_ROW, FAVORABLE, UNPLACED_ROW, QuestionCells, question_cells
 from .city_only import city_only, city_only_cells, public_question, statistical_test
+from .dominance import dominated, dominated_together
 from .intruder import Problem, disclosed
 from .printed import Printed, PrintedRow, bases_printing, intruder_problem, truth
 
@@ -202,6 +203,8 @@ def _primary(qc: QuestionCells, k: int, *, whole_rows: bool = False) -> Plan:
         if r.base < k or (whole_rows and 0 < r.gap < k):
             plan.rows.add(row)
             continue
+        if qc.kind == "mean" and not qc.audited_means and dominated(r.largest, r.magnitude):
+            plan.cells.add((row, FIGURE))  # one or two answers make most of its total
         if 0 < r.gap < k:
             # Its n would give the gap to whoever knows how many took part: n is hidden,
             # the figures stay if the intruder cannot work the gap out from them.
@@ -261,9 +264,12 @@ def _complement(qc: QuestionCells, plan: Plan, k: int, preferred: set) -> None:
                 # A mean of free numbers or index scores is audited on its people, not
                 # its counts: the printed city-wide mean and n, less the printed rows',
                 # give the mean of everyone else, who must number 0 or k or more.
-                rest = sum(_value(qc, h, N) for h in hidden)
-                rest += qc.rows[UNPLACED_ROW].base if UNPLACED_ROW in qc.rows else 0
-                if rest == 0 or rest >= k:
+                # Nor may one or two of them dominate their pooled total (dominance.py).
+                others = [qc.rows[h] for h in hidden]
+                others += [qc.rows[UNPLACED_ROW]] if UNPLACED_ROW in qc.rows else []
+                rest = sum(r.base for r in others)
+                pooled = dominated_together((r.largest, r.magnitude) for r in others if r.base)
+                if (rest == 0 or rest >= k) and not pooled:
                     continue
             elif len(hidden) != 1 or unplaced:
                 continue
