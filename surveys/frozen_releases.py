@@ -112,7 +112,7 @@ class RepublicationRefused(Exception):
 
 class FreezeRefused(Exception):
     """A period whose first release is not stored: the page says so, in the reader's
-    language (`message`), and the refusal is logged for organizers."""
+    language (`message`), and the refusal is audited (release_refusals.py)."""
 
     def __init__(self, reason: str, **params):
         super().__init__(reason, params)
@@ -382,7 +382,7 @@ def _rows_to_hide(rows) -> set:
 
 def freeze_due(*, today: datetime.date | None = None) -> int:
     """Store the release of every closed period of every live results page that has
-    none yet (`manage.py upkeep`); the number stored. Refused periods are logged."""
+    none yet (`manage.py upkeep`); the number stored. Refused periods are audited."""
     from cms.models import ResultsPage
 
     stored = 0

@@ -91,7 +91,9 @@ def refusals(page, limit: int = 50) -> list[Refusal]:
         found.append(
             Refusal(
                 at=event.at,
-                who=gettext("automatic, when the page was shown") if automatic else event.username,
+                who=gettext("automatic: first showing or hourly upkeep")
+                if automatic
+                else event.username,
                 what=gettext("Re-publication")
                 if d.get("republication")
                 else gettext("First release"),

@@ -124,7 +124,7 @@ def test_a_period_partly_overlapping_a_frozen_one_is_refused_on_the_page(client,
     client.force_login(organizer)
     address = f"/admin/surveys/results-pages/{second.pk}/releases/"
     listing = client.get(address).content.decode()
-    assert "automatic, when the page was shown" in listing and "First release" in listing
+    assert "automatic: first showing or hourly upkeep" in listing and "First release" in listing
     assert "partly overlaps another published period of this survey (Results" in listing
     profile = UserProfile.get_for_user(organizer)
     profile.preferred_language = "es"
