@@ -30,12 +30,17 @@ def record_access(
 
 
 def record_command_access(
-    *, action: str, page: Page | None, detail: dict[str, Any] | None = None
+    *,
+    action: str,
+    page: Page | None,
+    detail: dict[str, Any] | None = None,
+    username: str = "(shell)",
 ) -> AuditEvent:
-    """Audit a management command run from the server's shell (no staff account)."""
+    """Audit a management command run from the server's shell, or something the site
+    did by itself (`username` says which): no staff account."""
     return AuditEvent.objects.create(
         user=None,
-        username="(shell)",
+        username=username,
         action=action,
         page=page,
         subject=(page.title if page else "")[:255],

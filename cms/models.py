@@ -289,6 +289,7 @@ class AuditEvent(models.Model):
         CHANGE_THRESHOLD = "change_threshold", _("Changed the smallest publishable count")
         CHANGE_ADDRESS = "change_address", _("Changed the public address")
         REPUBLISH = "republish", _("Re-published results")
+        REFUSE_RELEASE = "refuse_release", _("Results not published: refused")
 
     at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
     user = models.ForeignKey(

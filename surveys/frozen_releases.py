@@ -13,7 +13,8 @@ changes a published figure, so no one can subtract two versions of a page to rea
 
 A period whose days partly overlap (neither the same days nor apart; one holding the
 other counts) the days of a stored release of the same survey is refused: nothing is
-stored, the page says the period is not published and why, and the refusal is logged.
+stored, the page says the period is not published and why, and the refusal is an
+audit event listed on the page's Releases screen (surveys/release_refusals.py).
 
 Organizers re-publish a period deliberately (surveys/release_views.py). The new figures
 are then attacked with the differencing intruder (surveys/disclosure/differencing.py)
@@ -22,7 +23,8 @@ release 3 cannot be subtracted from release 1 either; a first release with other
 questions or weighting than a stored one of the same days is attacked the same way.
 Rows whose difference the intruder pins within 1..k−1 (or −(k−1)..−1, answers erased)
 are hidden in the new release, and if hiding does not settle it within a few rounds the
-re-publication (or the first release) is refused. Every release is kept: `number`
+re-publication (or the first release) is refused, and audited likewise. Every release
+is kept: `number`
 counts them per survey, days and settings. Freezes and re-publications of one survey
 lock its row, so each sees every release stored before it.
 """
@@ -37,6 +39,8 @@ from django.conf import settings
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_lazy as _
+
+from .release_refusals import DIFFERENCING, OPEN, OVERLAP, record_refusal
 
 DIFFERENCING_ROUNDS = 4
 logger = logging.getLogger(__name__)
@@ -98,12 +102,17 @@ class ResultsRelease(models.Model):
 
 
 class RepublicationRefused(Exception):
-    """A re-publication that would reveal the answers added since an earlier release."""
+    """A re-publication that would reveal the answers added since an earlier release;
+    `reason` and `params` say why (surveys/release_refusals.py)."""
+
+    def __init__(self, message: str, reason: str = "", **params):
+        super().__init__(message)
+        self.reason, self.params = reason, params
 
 
 class FreezeRefused(Exception):
     """A period whose first release is not stored: the page says so, in the reader's
-    language (`message`), and the refusal is logged for organizers."""
+    language (`message`), and the refusal is audited (release_refusals.py)."""
 
     def __init__(self, reason: str, **params):
         super().__init__(reason, params)
@@ -121,9 +130,6 @@ class FreezeRefused(Exception):
             "The figures of this period are not published: compared with figures already "
             "published for the same period, they would reveal the answers of too few people."
         )
-
-
-OVERLAP, DIFFERENCING = "overlap", "differencing"
 
 
 def span_of(period) -> str:
@@ -163,6 +169,7 @@ def compute(page, period, hide: dict | None = None) -> tuple[dict, dict]:
     from .analysis.counts import Selection
     from .analysis.report import WeightingError, build_report
     from .disclosure.cells import respondents_by_row
+    from .disclosure.city_only import printed_city_only
     from .disclosure.differencing import printed_to_json, truth_to_json
     from .disclosure.printed import truth
     from .disclosure.publication import printed_of, publish
@@ -183,11 +190,14 @@ def compute(page, period, hide: dict | None = None) -> tuple[dict, dict]:
     audited = {}
     for question in publication.questions:
         cells = publication.cells.get(question.key)
-        if cells is None:
+        if cells is not None:
+            printed = printed_of(
+                question, cells, weighted=weighted, hood_ratios=report.weighting != "rake"
+            )
+        elif (cells := publication.city_cells.get(question.key)) is not None:
+            printed = printed_city_only(question, cells, weighted=weighted)
+        else:
             continue
-        printed = printed_of(
-            question, cells, weighted=weighted, hood_ratios=report.weighting != "rake"
-        )
         audited[question.key] = {
             "printed": printed_to_json(printed),
             "truth": truth_to_json(truth(cells)),
@@ -258,6 +268,14 @@ def frozen_release(page, period, *, today: datetime.date | None = None) -> Resul
     if release is not None:
         return release
     try:
+        return _freeze(page, period)
+    except FreezeRefused as refused:  # audited outside the rolled-back transaction
+        record_refusal(page, period, refused.reason, refused.params)
+        raise
+
+
+def _freeze(page, period) -> ResultsRelease | None:
+    try:
         with transaction.atomic():
             _lock_survey(page)
             release = current_release(page, period)
@@ -273,8 +291,8 @@ def frozen_release(page, period, *, today: datetime.date | None = None) -> Resul
                 )
             try:
                 return _attacked(page, period, 1, None)
-            except RepublicationRefused:
-                _refused(page, period, DIFFERENCING)
+            except RepublicationRefused as refused:
+                _refused(page, period, DIFFERENCING, **refused.params)
     except IntegrityError:  # another request stored it meanwhile: theirs stands
         return current_release(page, period)
 
@@ -287,28 +305,28 @@ def _refused(page, period, reason: str, **params):
 
 
 def _attacked(page, period, number: int, user) -> ResultsRelease:
-    """A new release, attacked with the differencing intruder against every earlier
-    release of the same survey and days (any settings): rows leaking against any of them
-    are hidden, again until none leaks; RepublicationRefused after a few rounds."""
-    from .disclosure.differencing import differencing_leaks
+    """A new release, attacked with the differencing intruder together with every
+    earlier release of the same survey and days (any settings), in one integer programme:
+    rows leaking against any of them are hidden, again until none leaks;
+    RepublicationRefused after a few rounds."""
+    from .disclosure.differencing import joint_leaks
 
-    earlier = list(
-        ResultsRelease.objects.filter(survey=survey_of(page), span=span_of(period)).order_by("pk")
-    )
+    earlier = [
+        (old.audit["questions"], old.audit["respondents"], int(old.audit["k"]))
+        for old in ResultsRelease.objects.filter(
+            survey=survey_of(page), span=span_of(period)
+        ).order_by("pk")
+    ]
     hide: dict[str, set] = {}
     for _round in range(DIFFERENCING_ROUNDS):
         figures, audit = compute(page, period, hide=hide)
-        leaks: dict[str, set] = {}
-        for old in earlier:
-            found = differencing_leaks(
-                old.audit["questions"],
-                audit["questions"],
-                old.audit["respondents"],
-                audit["respondents"],
-                max(int(old.audit["k"]), int(audit["k"])),
-            )
-            for key, rows in found.items():
-                leaks.setdefault(key, set()).update(rows)
+        k = max([int(audit["k"]), *(old_k for _q, _p, old_k in earlier)])
+        # Every earlier release at once: r3 − r1 is also read through r2.
+        leaks = joint_leaks(
+            [(questions, people) for questions, people, _k in earlier],
+            (audit["questions"], audit["respondents"]),
+            k,
+        )
         if not leaks:
             return _store(page, period, number, figures, audit, user=user, hidden=hide)
         for key, rows in leaks.items():
@@ -319,23 +337,36 @@ def _attacked(page, period, number: int, user) -> ResultsRelease:
             "would reveal the answers of fewer than %(k)s people (%(questions)s). The current "
             "release stays; re-publish when more answers have arrived."
         )
-        % {"k": audit["k"], "questions": ", ".join(sorted(leaks))}
+        % {"k": audit["k"], "questions": ", ".join(sorted(leaks))},
+        DIFFERENCING,
+        k=audit["k"],
+        questions=", ".join(sorted(leaks)),
     )
 
 
 def republish(page, period, user, *, today: datetime.date | None = None) -> ResultsRelease:
     """A new release of a closed period, with today's responses and page settings,
     checked by the differencing intruder against every earlier release of its days."""
-    today = today or timezone.localdate()
+    try:
+        return _republish(page, period, user, today=today or timezone.localdate())
+    except RepublicationRefused as refused:  # audited outside the rolled-back transaction
+        record_refusal(page, period, refused.reason, refused.params, user=user)
+        raise
+
+
+def _republish(page, period, user, *, today: datetime.date) -> ResultsRelease:
     if not period.is_closed(today):
-        raise RepublicationRefused(gettext("This period has not closed yet."))
+        raise RepublicationRefused(gettext("This period has not closed yet."), OPEN)
     with transaction.atomic():
         # Locks the survey so two organizers cannot both make release n + 1.
         _lock_survey(page)
         other = overlapping(page, period)
         if other is not None:
+            published = f"{other.page_title}, {other.period_name or other.ends_on}"
             raise RepublicationRefused(
-                FreezeRefused(OVERLAP, published=f"{other.page_title}, {other.ends_on}").message()
+                FreezeRefused(OVERLAP, published=published).message(),
+                OVERLAP,
+                published=published,
             )
         old = current_release(page, period)
         return _attacked(page, period, old.number + 1 if old else 1, user)
@@ -351,7 +382,7 @@ def _rows_to_hide(rows) -> set:
 
 def freeze_due(*, today: datetime.date | None = None) -> int:
     """Store the release of every closed period of every live results page that has
-    none yet (`manage.py upkeep`); the number stored. Refused periods are logged."""
+    none yet (`manage.py upkeep`); the number stored. Refused periods are audited."""
     from cms.models import ResultsPage
 
     stored = 0

@@ -4,7 +4,8 @@ The page's figures for a closed period are frozen (surveys/frozen_releases.py). 
 organizer who may edit the page, and see the survey's results, re-publishes a period
 here after late answers arrived or the page's questions changed; the new release is
 attacked together with every earlier release of the survey for the same days, and
-leaking rows are hidden or the re-publication refused. Every release stays listed.
+leaking rows are hidden or the re-publication refused. Every release stays listed, and
+so does every refused freeze or re-publication (who, when, why, which period).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from cms.models import AuditEvent, ResultsPage
 
 from .access import VIEW_RESULTS, can_see
 from .frozen_releases import RepublicationRefused, republish, series
+from .release_refusals import refusals
 
 
 def can_republish(user, page: ResultsPage) -> bool:
@@ -58,6 +60,7 @@ class ReleasesView(WagtailAdminTemplateMixin, TemplateView):
             (period, list(series(self.page, period).select_related("made_by").order_by("-number")))
             for period in self.page.closed_periods()
         ]
+        context["refusals"] = refusals(self.page)
         return context
 
     def post(self, request, *args, **kwargs):
@@ -68,9 +71,9 @@ class ReleasesView(WagtailAdminTemplateMixin, TemplateView):
             return redirect(request.path)
         try:
             release = republish(self.page, period, request.user)
-        except RepublicationRefused as refused:
+        except RepublicationRefused as refused:  # audited by republish, listed below
             messages.error(request, str(refused))
-            outcome = {"period": period.key, "refused": True}
+            return redirect(request.path)
         else:
             hidden = sum(len(rows) for rows in release.hidden.values())
             message = gettext("Published release %(number)s of %(period)s.") % {
@@ -84,7 +87,10 @@ class ReleasesView(WagtailAdminTemplateMixin, TemplateView):
                 ) % {"count": hidden}
             messages.success(request, message)
             outcome = {"period": period.key, "release": release.number, "hidden": release.hidden}
-        record_access(
-            user=request.user, action=AuditEvent.Action.REPUBLISH, page=self.page, detail=outcome
-        )
+            record_access(
+                user=request.user,
+                action=AuditEvent.Action.REPUBLISH,
+                page=self.page,
+                detail=outcome,
+            )
         return redirect(request.path)

@@ -49,6 +49,10 @@ class Estimate:
     total_se: float | None = None
     n_mean: int = 0  # substantive numeric answers: the mean's n (n counts "don't know" too)
     df: float | None = None  # degrees of freedom of the mean's t interval
+    # Numbers: the two largest answers by size and the sum of all sizes, unweighted (the
+    # dominance rule of public means, surveys/disclosure/dominance.py).
+    largest: tuple[float, ...] = ()
+    magnitude: float = 0.0
 
     @property
     def relative_se(self) -> float | None:
@@ -112,6 +116,9 @@ def _kish(observations: Sequence[Observation]) -> float:
 
 def _add_mean(result: Estimate, numbers, design: Design | None, weighted: bool) -> None:
     n = result.n_mean = _n(numbers)
+    sizes = sorted(((abs(o.number), o.count) for o in numbers), reverse=True)
+    result.largest = tuple(size for size, count in sizes[:2] for _ in range(min(int(count), 2)))[:2]
+    result.magnitude = sum(size * count for size, count in sizes)
     if weighted:
         cells = [Cell(o.calibration_cell, o.weight, o.number, o.count) for o in numbers]
         fit = weighted_estimate(cells, design)

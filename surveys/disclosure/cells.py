@@ -32,6 +32,9 @@ class CellRow:
     respondents: int  # people of this group in the publication
     base: int  # the printed n
     cells: dict[str, int] = field(default_factory=dict)
+    # Free numbers: the two largest answers by size and the sum of sizes (dominance.py).
+    largest: tuple[float, ...] = ()
+    magnitude: float = 0.0
 
     @property
     def gap(self) -> int:
@@ -61,12 +64,17 @@ def kind_of(result: QuestionResult) -> str:
 
 
 def question_cells(
-    result: QuestionResult, respondents: Mapping[Hashable, int], *, ratio_counts: bool
+    result: QuestionResult,
+    respondents: Mapping[Hashable, int],
+    *,
+    ratio_counts: bool,
+    kind: str | None = None,
 ) -> QuestionCells:
     """The cells of `result`. `respondents` counts people per neighborhood code,
     `UNPLACED_ROW` and `CITY_ROW` (`respondents_by_row`); `ratio_counts` is False when a weighted
-    city-wide share is not a ratio of counts (its favorable count is then summed)."""
-    kind = kind_of(result)
+    city-wide share is not a ratio of counts (its favorable count is then summed); `kind`
+    overrides how the figures read the counts (city_only.py)."""
+    kind = kind or kind_of(result)
     substantive = [c for c, _label, non in result.codes if not non]
     values: dict[str, float] = {}
     if kind == "favorable":
@@ -87,7 +95,7 @@ def question_cells(
             return CellRow(people, e.n, {c: int(e.counts.get(c, 0)) for c in categories})
         if kind == "mean":
             cells = {c: int(e.counts.get(c, 0)) for c in categories}
-            return CellRow(people, e.n_mean or e.n, cells)
+            return CellRow(people, e.n_mean or e.n, cells, e.largest, e.magnitude)
         cells = {c: int(e.counts.get(c, 0)) for c in categories}
         return CellRow(people, sum(cells.values()), cells)
 
@@ -107,6 +115,9 @@ def question_cells(
             for c in cell_names
         },
     )
+    if city.largest:  # the unplaced's own largest answers are at most the city's
+        unplaced.largest = city.largest
+        unplaced.magnitude = city.magnitude - sum(r.magnitude for r in rows.values())
     if unplaced.respondents or unplaced.base:
         rows[UNPLACED_ROW] = unplaced
     return QuestionCells(

@@ -1,19 +1,22 @@
 """Differencing: the intruder reads two releases of the same period and subtracts.
 
 A re-published period (surveys/frozen_releases.py) prints figures that include the
-answers that arrived since its earlier releases; it is attacked against each of them.
+answers that arrived since its earlier releases; it is attacked together with all of
+them in one integer programme (`joint_problem`): an intruder holding releases 1, 2 and 3
+reads r3 − r1 through r2 as well, each release suppressing other rows.
 Each release is safe on its own; the danger is their difference: a neighborhood's n
 going from 40 to 43 with its favorable share moving from 50 % to 53 % says that three
 more residents answered, all favorably.
 
-The intruder therefore gets both printed releases at once (`printed.intruder_problem`
-twice, the old counts and the new as separate unknowns, each with its own side
-knowledge of how many people of each neighborhood took part) and one more unknown per
-count, the difference new − old, for every answer, gap and n of every neighborhood and
-of the city. A difference is disclosed when its tightest range lies within 1..k−1, or
-within −(k−1)..−1 (answers erased in between: each falling difference is attacked
-negated, `intruder.disclosed`). Where no answer was removed between the releases (no resident
-asked for their answers to be deleted), the intruder is told that differences are not
+The intruder therefore gets every printed release at once (`printed.intruder_problem`
+once per release, each release's counts separate unknowns, each with its own side
+knowledge of how many people of each neighborhood took part), one step per count
+between consecutive releases, and one more unknown per count, the difference new −
+earlier, for every answer, gap and n of every neighborhood and of the city. A
+difference is disclosed when its tightest range lies within 1..k−1, or within
+−(k−1)..−1 (answers erased in between: each falling difference is attacked negated,
+`intruder.disclosed`). Where no answer was removed between two releases (no resident
+asked for their answers to be deleted), the intruder is told that those steps are not
 negative: true knowledge makes the attack stronger, never weaker.
 
 What a release stores for this (its `audit`): the printed figures and the true counts
@@ -23,13 +26,12 @@ of each audited question, and the people per row. They are not public.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Hashable, Mapping
+from collections.abc import Hashable, Mapping, Sequence
 
 from .cells import CITY_ROW
 from .intruder import UNBOUNDED, Problem, disclosed
 from .printed import Printed, PrintedRow, intruder_problem
 
-OLD, NEW = "old", "new"
 COUNTED = ("x", "gap", "base")
 
 
@@ -115,33 +117,70 @@ def differencing_problem(
     new_truth: Mapping[tuple, float],
 ) -> tuple[Problem, dict]:
     """The intruder's problem for two releases of one question, and the true value of
-    every difference ("d", "x"|"gap"|"base", row, [category])."""
+    every difference ("d", "x"|"gap"|"base", row, [category], 0)."""
+    return joint_problem([(old, old_people, old_truth), (new, new_people, new_truth)])
+
+
+def joint_problem(releases: Sequence[tuple[Printed, Mapping, Mapping]]) -> tuple[Problem, dict]:
+    """The intruder's problem for every release of one question at once, oldest first
+    (each its printed figures, people per row and true counts), and the true value of
+    every difference between the last release and an earlier one j:
+    ("d", "x"|"gap"|"base", row, [category], j).
+
+    Each release's figures constrain the counts of its own answers; consecutive releases
+    are tied by their steps (later − earlier, one per count), not negative where no
+    answer was removed between them. So release 3 − release 1 is read through release 2
+    as well: r3 − r2 and r2 − r1 with other rows hidden in each."""
     problem = Problem()
-    intruder_problem(old, old_people, problem=problem, question=OLD)
-    intruder_problem(new, new_people, problem=problem, question=NEW)
-    olds, news = _counted(problem, OLD), _counted(problem, NEW)
-    names = sorted(set(olds) | set(news), key=repr)
-    truth = {name: new_truth.get(name, 0) - old_truth.get(name, 0) for name in names}
-    # Without a removal, the intruder knows that no count went down.
-    lower = 0.0 if all(v >= 0 for v in truth.values()) else -float(UNBOUNDED)
+    counted, truths = [], []
+    for i, (printed, people, truth) in enumerate(releases):
+        intruder_problem(printed, people, problem=problem, question=f"r{i}")
+        counted.append(_counted(problem, f"r{i}"))
+        truths.append(truth)
+    for i in range(1, len(releases)):
+        names = set(counted[i - 1]) | set(counted[i])
+        steps = [truths[i].get(n, 0) - truths[i - 1].get(n, 0) for n in names]
+        # Without a removal between them, the intruder knows that no count went down.
+        lower = 0.0 if all(v >= 0 for v in steps) else -float(UNBOUNDED)
+        for name in names:
+            terms = _minus(counted[i], counted[i - 1], name)
+            step = ("step", i, *name)
+            problem.unknown(step, upper=UNBOUNDED, lower=lower)
+            problem.equal({**terms, step: -1.0}, 0.0)
+    differences: dict[tuple, float] = {}
+    last = len(releases) - 1
+    for j in range(last):
+        _differences(problem, differences, counted[last], counted[j], truths[last], truths[j], j)
+    return problem, differences
+
+
+def _minus(new: Mapping, old: Mapping, name: tuple) -> dict:
+    """new − old of one count, as terms; a count a release does not have is 0 in it."""
+    terms = {}
+    if name in new:
+        terms[new[name]] = 1.0
+    if name in old:
+        terms[old[name]] = terms.get(old[name], 0.0) - 1.0
+    return terms
+
+
+def _differences(problem, differences, news, olds, new_truth, old_truth, tag) -> None:
+    """Targets for new − old: every count, each row's base, and the city-wide sums."""
+    found: dict[tuple, float] = {}
 
     def difference(name: tuple, terms: dict, value: float) -> None:
-        problem.unknown(name, upper=UNBOUNDED, lower=lower)
+        name = (*name, tag)
+        problem.unknown(name, upper=UNBOUNDED, lower=-float(UNBOUNDED))
         problem.equal({**terms, name: -1.0}, 0.0)
-        differences[name] = value
+        found[name] = value
 
-    differences: dict[tuple, float] = {}
+    names = sorted(set(olds) | set(news), key=repr)
     by_row: dict = defaultdict(dict)
     for name in names:
-        terms = {}
-        if name in news:
-            terms[news[name]] = 1.0
-        if name in olds:
-            terms[olds[name]] = terms.get(olds[name], 0.0) - 1.0
-        d = ("d", *name)
-        difference(d, terms, truth[name])
+        value = new_truth.get(name, 0) - old_truth.get(name, 0)
+        difference(("d", *name), _minus(news, olds, name), value)
         if name[0] == "x":
-            by_row[name[1]][d] = truth[name]
+            by_row[name[1]][("d", *name, tag)] = value
     base_known = {name[1] for name in names if name[0] == "base"}
     for row, cells in by_row.items():
         if row in base_known or not cells:
@@ -149,21 +188,21 @@ def differencing_problem(
         difference(("d", "base", row), dict.fromkeys(cells, 1.0), sum(cells.values()))
     # The city-wide figures: each the sum of its rows.
     city: dict[tuple, dict] = defaultdict(dict)
-    for d, value in list(differences.items()):
-        kind, row, *rest = d[1:]
+    for d, value in list(found.items()):
+        kind, row, *rest = d[1:-1]
         if row != CITY_ROW:
             city[(kind, *rest)][d] = value
     for (kind, *rest), cells in city.items():
         difference(("d", kind, CITY_ROW, *rest), dict.fromkeys(cells, 1.0), sum(cells.values()))
     # A drop of 1..k−1 (answers erased between the releases) reveals the erased answers as
     # surely as a rise reveals new ones: each falling difference is also attacked negated.
-    for name, value in list(differences.items()):
+    for name, value in list(found.items()):
         if value < 0:
             negated = ("-d", *name[1:])
             problem.unknown(negated, upper=UNBOUNDED, lower=-float(UNBOUNDED))
             problem.equal({name: 1.0, negated: 1.0}, 0.0)
-            differences[negated] = -value
-    return problem, differences
+            found[negated] = -value
+    differences.update(found)
 
 
 def differencing_leaks(
@@ -172,18 +211,34 @@ def differencing_leaks(
     """The rows, per question key, whose difference between the `old` and `new`
     releases' audited questions ({key: {"printed": …, "truth": …}}) the intruder
     narrows to within 1..k−1."""
+    return joint_leaks([(old, old_people)], (new, new_people), k)
+
+
+def joint_leaks(
+    earlier: Sequence[tuple[Mapping, Mapping]], new: tuple[Mapping, Mapping], k: int
+) -> dict[str, set]:
+    """The rows, per question key, whose difference between the `new` release and any
+    `earlier` one (oldest first; each (audited questions, people per row)) the intruder
+    narrows to within 1..k−1, reading all of them at once."""
+    questions, people = new
     leaks: dict[str, set] = {}
-    for key, then in old.items():
-        now = new.get(key)
-        if now is None or then["printed"]["kind"] != now["printed"]["kind"]:
+    for key, now in questions.items():
+        releases = [
+            (then[key], then_people)
+            for then, then_people in earlier
+            if key in then and then[key]["printed"]["kind"] == now["printed"]["kind"]
+        ]
+        if not releases:
             continue
-        problem, truth = differencing_problem(
-            printed_from_json(then["printed"]),
-            old_people,
-            printed_from_json(now["printed"]),
-            new_people,
-            truth_from_json(then["truth"]),
-            truth_from_json(now["truth"]),
+        problem, truth = joint_problem(
+            [
+                (
+                    printed_from_json(audited["printed"]),
+                    release_people,
+                    truth_from_json(audited["truth"]),
+                )
+                for audited, release_people in [*releases, (now, people)]
+            ]
         )
         found = disclosed(problem, truth, k)
         if found:

@@ -69,8 +69,11 @@ class Problem:
         return name
 
     def fact(self, terms: Mapping[Hashable, float], lo: float, hi: float) -> None:
+        index = self.index
         for name in terms:
-            self.unknown(name)
+            if name not in index:
+                index[name] = len(self.unknowns)
+                self.unknowns.append(name)
         self.facts.append(Fact(dict(terms), lo, hi))
 
     def equal(self, terms: Mapping[Hashable, float], value: float) -> None:
@@ -245,13 +248,22 @@ def _assemble(problem: Problem):
 
     size = len(problem.unknowns)
     index = problem.index
-    entries: list[tuple[int, int, float]] = []
+    # The matrix's entries as three flat lists: ints and floats are not tracked by the
+    # garbage collector, where a list of (row, column, value) tuples made it sweep for
+    # most of the assembly (profiled: bench/bench_publication.py --tiny 4).
+    rows: list[int] = []
+    cols: list[int] = []
+    vals: list[float] = []
     low: list[float] = []
     high: list[float] = []
 
     def row(terms: Mapping[int, float], lo: float, hi: float) -> None:
         r = len(low)
-        entries.extend((r, column, a) for column, a in terms.items() if a)
+        for column, a in terms.items():
+            if a:
+                rows.append(r)
+                cols.append(column)
+                vals.append(a)
         low.append(lo)
         high.append(hi)
 
@@ -273,10 +285,15 @@ def _assemble(problem: Problem):
                 else:
                     row(picked, -np.inf, 0.0)
     for fact in problem.facts:
-        terms: dict[int, float] = {}
+        # A name twice in a fact is summed by the sparse matrix (duplicates add up).
+        r = len(low)
         for name, a in fact.terms.items():
-            terms[index[name]] = terms.get(index[name], 0.0) + a
-        row(terms, fact.lo, fact.hi)
+            if a:
+                rows.append(r)
+                cols.append(index[name])
+                vals.append(a)
+        low.append(fact.lo)
+        high.append(fact.hi)
     upper = np.full(columns, 1.0)
     upper[:size] = [problem.upper.get(name, UNBOUNDED) for name in problem.unknowns]
     # Counts are never negative; a difference between two releases may be (differencing.py).
@@ -284,6 +301,5 @@ def _assemble(problem: Problem):
     lower[:size] = [problem.lower.get(name, 0.0) for name in problem.unknowns]
     matrix = None
     if low:
-        r, c, v = zip(*entries, strict=True) if entries else ((), (), ())
-        matrix = csr_array((v, (r, c)), shape=(len(low), columns))
+        matrix = csr_array((vals, (rows, cols)), shape=(len(low), columns))
     return columns, matrix, np.array(low), np.array(high), lower, upper

@@ -36,6 +36,8 @@ from ..analysis.public import PublicCell, PublicGroup, PublicQuestion
 from ..analysis.report import QuestionResult, Report
 from ..analysis.suppression import MIN_K
 from .cells import CITY_ROW, FAVORABLE, UNPLACED_ROW, QuestionCells, question_cells
+from .city_only import city_only, city_only_cells, public_question, statistical_test
+from .dominance import dominated, dominated_together
 from .intruder import Problem, disclosed
 from .printed import Printed, PrintedRow, bases_printing, intruder_problem, truth
 
@@ -47,7 +49,6 @@ WITHHELD = gettext_noop(
     "Not shown: these figures could not be published without revealing the answers of "
     "fewer than %(k)s people."
 )
-CITY_ONLY = "Shown for the whole city only."
 
 
 @dataclass
@@ -73,6 +74,8 @@ class Publication:
     plans: dict[str, Plan]
     cells: dict[str, QuestionCells]
     respondents: dict
+    # The city-only questions' counts: audited against earlier releases (city_only.py).
+    city_cells: dict[str, QuestionCells] = field(default_factory=dict)
 
 
 def publish(
@@ -109,7 +112,12 @@ def publish(
         plans, questions, printed = _decide(
             results, cells, k, respondents, weighted, hood_ratios, whole_rows=True, hide=hide
         )
-    return Publication(k, questions, plans, cells, dict(respondents))
+    city_cells = {
+        r.key: city_only_cells(r, respondents, weighted=weighted)
+        for r in results
+        if r.about_respondent
+    }
+    return Publication(k, questions, plans, cells, dict(respondents), city_cells)
 
 
 def _decide(results, cells, k, respondents, weighted, hood_ratios, *, whole_rows=False, hide=None):
@@ -121,7 +129,8 @@ def _decide(results, cells, k, respondents, weighted, hood_ratios, *, whole_rows
     plans, questions, printed_questions = {}, [], {}
     for result in results:
         if result.about_respondent:
-            questions.append(_city_only(result, k, respondents.get(CITY_ROW, 0)))
+            hidden = bool((hide or {}).get(result.key))  # its change would leak: hidden
+            questions.append(city_only(result, k, respondents.get(CITY_ROW, 0), hidden=hidden))
             continue
         qc = cells[result.key]
         plan = primary[result.key]
@@ -194,6 +203,8 @@ def _primary(qc: QuestionCells, k: int, *, whole_rows: bool = False) -> Plan:
         if r.base < k or (whole_rows and 0 < r.gap < k):
             plan.rows.add(row)
             continue
+        if qc.kind == "mean" and not qc.audited_means and dominated(r.largest, r.magnitude):
+            plan.cells.add((row, FIGURE))  # one or two answers make most of its total
         if 0 < r.gap < k:
             # Its n would give the gap to whoever knows how many took part: n is hidden,
             # the figures stay if the intruder cannot work the gap out from them.
@@ -253,9 +264,12 @@ def _complement(qc: QuestionCells, plan: Plan, k: int, preferred: set) -> None:
                 # A mean of free numbers or index scores is audited on its people, not
                 # its counts: the printed city-wide mean and n, less the printed rows',
                 # give the mean of everyone else, who must number 0 or k or more.
-                rest = sum(_value(qc, h, N) for h in hidden)
-                rest += qc.rows[UNPLACED_ROW].base if UNPLACED_ROW in qc.rows else 0
-                if rest == 0 or rest >= k:
+                # Nor may one or two of them dominate their pooled total (dominance.py).
+                others = [qc.rows[h] for h in hidden]
+                others += [qc.rows[UNPLACED_ROW]] if UNPLACED_ROW in qc.rows else []
+                rest = sum(r.base for r in others)
+                pooled = dominated_together((r.largest, r.magnitude) for r in others if r.base)
+                if (rest == 0 or rest >= k) and not pooled:
                     continue
             elif len(hidden) != 1 or unplaced:
                 continue
@@ -296,29 +310,7 @@ def _public_question(result: QuestionResult, qc: QuestionCells, plan: Plan, k: i
         overall = PublicGroup(None, result.overall.name, None, hidden=True)
         groups = [PublicGroup(g.neighborhood, g.name, None, hidden=True) for g in result.groups]
         note = gettext(WITHHELD) % {"k": k}
-    return _question(result, overall, groups, test=_test(result), note=note)
-
-
-def _question(result, overall, groups, *, test: str | None, note: str) -> PublicQuestion:
-    """`result`'s public form: its own fields, with the figures the publication decided."""
-    return PublicQuestion(
-        key=result.key,
-        type=result.type,
-        label=result.label,
-        measure=result.measure,
-        codes=result.codes,
-        overall=overall,
-        groups=groups,
-        test=test,
-        note=note,
-        favorable_codes=result.favorable_codes,
-        favorable_at_least=getattr(result, "favorable_at_least", None),
-    )
-
-
-def _test(result: QuestionResult) -> str | None:
-    test = result.test
-    return test.name if test is not None and test.p_value == test.p_value else None
+    return public_question(result, overall, groups, test=statistical_test(result), note=note)
 
 
 def _public_group(result, qc: QuestionCells, plan: Plan, group, row) -> PublicGroup:
@@ -377,25 +369,3 @@ def printed_of(
         ratios_of_counts=not weighted,
         hood_ratios=hood_ratios,
     )
-
-
-def _city_only(result: QuestionResult, k: int, people: int) -> PublicQuestion:
-    """Questions about the respondent: the whole city only, percentages of cells ≥ k."""
-    e = result.overall.estimate
-    overall = PublicGroup(None, result.overall.name, None)
-    codes = [(c, label) for c, label, non in result.codes if not non]
-    counts = {c: int(e.counts.get(c, 0)) for c, _label in codes}
-    base = sum(counts.values())
-    small = [c for c, v in counts.items() if 0 < v < k]
-    if base < k or 0 < people - base < k:
-        overall.hidden = True
-    else:
-        overall.n = base
-        if len(small) == 1:  # a lone hidden share would follow from the others
-            rest = [c for c in counts if c not in small]
-            if rest:
-                small.append(min(rest, key=counts.get))
-        for c, label in codes:
-            shown = c not in small and c in e.percent
-            overall.cells.append(PublicCell(c, label, round(e.percent[c]) if shown else None))
-    return _question(result, overall, [], test=None, note=CITY_ONLY)

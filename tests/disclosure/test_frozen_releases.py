@@ -245,7 +245,13 @@ def test_a_re_publication_that_still_leaks_is_refused(client, published, organiz
     response = client.post(address, {"period": page.closed_periods()[0].key}, follow=True)
     assert "Not re-published" in response.content.decode()
     assert ResultsRelease.objects.filter(page=page).count() == 1
-    assert AuditEvent.objects.get(action="republish").detail["refused"] is True
+    assert not AuditEvent.objects.filter(action="republish").exists()
+    event = AuditEvent.objects.get(action="refuse_release")
+    assert event.user == organizer and event.detail["reason"] == "differencing"
+    assert "trust" in event.detail["params"]["questions"]
+    listing = client.get(address).content.decode()
+    assert "Refused" in listing and "fewer than 10 people (contact, stopped, trust)" in listing
+    assert "Re-publication" in listing and organizer.get_username() in listing
     client.logout()
     assert html(client, page) == before
 

@@ -78,3 +78,41 @@ def test_a_small_neighborhood_mean_is_not_printed_nor_left_alone(client, publish
     assert all(_number(v) is None for v in rows["Ash"][:2]), rows  # the three residents
     rest = everyone_else(html)
     assert rest is None or rest[0] == 0 or rest[0] >= K, rest
+
+
+CALLS = "Calls to the police last year"
+CALLS_BODY = [
+    question("neighborhood", "area", "Area"),
+    question("number", "calls", CALLS, min_value=0, max_value=1000, integer=True),
+]
+
+
+def test_the_dominance_rule():
+    from surveys.disclosure.dominance import dominated, dominated_together
+
+    assert dominated((500.0, 1.0), 501.0)  # two answers: the second reads the first
+    assert dominated((100.0, 10.0), 120.0)  # the rest, 10, is under 15 % of 100
+    assert not dominated((100.0, 10.0), 130.0)  # the rest, 20, is not
+    assert not dominated((), 0.0)
+    assert not dominated_together([((500.0, 1.0), 501.0), ((30.0, 29.0), 465.0)])
+
+
+def test_no_group_read_by_subtraction_is_one_residents_answer(client, publish_answers):
+    """Twelve residents of Ash: eleven never called, one called 500 times. Ash's own mean
+    is too uncertain to print, but the city-wide mean and n, less every printed
+    neighborhood's, gave Ash's total, 500: one resident's answer. The p%-rule hides a
+    neighborhood beside it, so the group a reader works out is not dominated by one."""
+    from surveys.disclosure.dominance import dominated_together
+
+    spread = {area: values for area, values in SPREAD.items()}
+    answers = [{"area": "ash", "calls": "0"}] * 11 + [{"area": "ash", "calls": "500"}]
+    answers += [{"area": a, "calls": str(v)} for a, values in spread.items() for v in values]
+    _survey, page = publish_answers(answers, keys="calls", body=CALLS_BODY, slug="calls")
+    html = client.get(page.url).content.decode()
+    rows = table_rows(html, f"{CALLS} — ")
+    assert _number(rows["City-wide"][1]) is not None  # the city-wide mean stays
+    unprinted = [name.lower() for name, (n, mean, *_r) in rows.items() if _number(mean) is None]
+    assert "ash" in unprinted
+    pooled = [int(a["calls"]) for a in answers if a["area"] in unprinted]
+    groups = [((float(v),), float(v)) for v in pooled]
+    assert not dominated_together(groups), unprinted

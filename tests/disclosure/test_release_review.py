@@ -11,14 +11,17 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.utils import translation
 from wagtail.models import Locale
+from wagtail.users.models import UserProfile
 
-from cms.models import ResultsPage
+from cms.models import AuditEvent, ResultsPage
+from surveys.access import grant
 from surveys.disclosure.differencing import differencing_leaks
 from surveys.frozen_releases import ResultsRelease, compute, republish
 from surveys.models import Response
 from tests.disclosure import test_frozen_releases as frozen
 from tests.disclosure.conftest import K, build
 from tests.disclosure.test_frozen_releases import FAVORABLE, START, attack_difference, html, late
+from tests.factories import make_staff
 
 pytestmark = pytest.mark.django_db
 published, organizer = frozen.published, frozen.organizer  # the fixtures
@@ -110,6 +113,25 @@ def test_a_period_partly_overlapping_a_frozen_one_is_refused_on_the_page(client,
     assert "Based on" not in page
     assert "not frozen (overlap" in caplog.text
     assert ResultsRelease.objects.filter(survey=survey).count() == 1
+    # An audit event, once (not on every view), listed for organizers in their language.
+    cache.clear()
+    html(client, second)
+    event = AuditEvent.objects.get(action="refuse_release")
+    assert event.page.pk == second.pk and event.user is None
+    assert event.detail["reason"] == "overlap" and event.detail["republication"] is False
+    organizer = make_staff("org2", groups=("Organizer",))
+    grant(user=organizer, survey=survey)
+    client.force_login(organizer)
+    address = f"/admin/surveys/results-pages/{second.pk}/releases/"
+    listing = client.get(address).content.decode()
+    assert "automatic: first showing or hourly upkeep" in listing and "First release" in listing
+    assert "partly overlaps another published period of this survey (Results" in listing
+    profile = UserProfile.get_for_user(organizer)
+    profile.preferred_language = "es"
+    profile.save()
+    spanish_listing = client.get(address).content.decode()
+    assert "Se solapa en parte con otro período publicado" in spanish_listing
+    client.logout()
     spanish = client.get("/es/" + second.url.removeprefix("/en/")).content.decode()
     assert "no se publican" in spanish
     cache.clear()
