@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cms', '0008_results_periods'),
+        ('cms', '0009_results_trend_chart'),
     ]
 
     operations = [
