@@ -18,7 +18,7 @@ from django.db.models.functions import TruncMonth, TruncQuarter
 from cms.models import Neighborhood
 
 from ..models import Answer, Response
-from .counts import Selection
+from .counts import Selection, period_respondent_counts, period_value_counts
 from .impact import (
     FEW_CLUSTERS,
     difference_in_differences,
@@ -71,35 +71,16 @@ def load(selection: Selection, unit: str) -> Data:
         and not q.about_respondent  # who answered, not what they think
         and (q.favorable or q.type in ("rating", "number"))
     ]
-    truncate = TRUNCATE[unit]
-    answers = (
-        Answer.objects.filter(selection.response_lookups(), key__in=[q.key for q in questions])
-        .annotate(period=truncate("submitted_on"))
-        .values("key", "neighborhood", "code", "number", "period")
-        .annotate(count=Count("*"))
-        .order_by()
-    )
-    rows: dict = {q.key: [] for q in questions}
-    for row in answers:
-        rows[row["key"]].append(
-            Row(
-                row["neighborhood"],
-                period_index(row["period"], unit),
-                row["code"],
-                row["number"],
-                row["count"],
-            )
-        )
-    responses = (
-        Response.objects.filter(selection.response_lookups())
-        .annotate(period=truncate("submitted_on"))
-        .values("neighborhood", "period")
-        .annotate(count=Count("id"))
-        .order_by()
-    )
-    respondents = {
-        (r["neighborhood"], period_index(r["period"], unit)): r["count"] for r in responses
-    }
+    keys = [q.key for q in questions]
+    rows: dict = {key: [] for key in keys}
+    counted = period_value_counts(selection, keys, unit)
+    if counted is None:
+        counted = _orm_value_counts(selection, keys, unit)
+    for key, hood, code, number, period, count in counted:
+        rows[key].append(Row(hood, period, code, number, count))
+    respondents = period_respondent_counts(selection, unit)
+    if respondents is None:
+        respondents = _orm_respondent_counts(selection, unit)
     hoods = {n.pk: n for n in Neighborhood.objects.all()}
     answered = {h for h, _ in respondents if h is not None}
     populations = {h: hoods[h].population for h in answered if hoods[h].population}
@@ -110,6 +91,7 @@ def load(selection: Selection, unit: str) -> Data:
         populations, weighting = None, "none"
         warnings.append("Unweighted trends: a neighborhood that answered has no population.")
     k = survey.small_cell_threshold
+    designs: dict = {}  # each period's weights and design, shared by every question
     series = {
         q.key: question_series(
             rows[q.key],
@@ -118,12 +100,46 @@ def load(selection: Selection, unit: str) -> Data:
             favorable=q.favorable,
             non_substantive=q.non_substantive_codes,
             k=k,
+            designs=designs,
         )
         for q in questions
     }
     periods = sorted({p for _, p in respondents})
     names = {pk: (n.code, n.name) for pk, n in hoods.items()}
     return Data(unit, weighting, periods, series, {q.key: q for q in questions}, names, warnings, k)
+
+
+def _orm_value_counts(selection: Selection, keys, unit: str) -> list[tuple]:
+    """period_value_counts on a database counts.py has no period SQL for."""
+    answers = (
+        Answer.objects.filter(selection.response_lookups(), key__in=keys)
+        .annotate(period=TRUNCATE[unit]("submitted_on"))
+        .values("key", "neighborhood", "code", "number", "period")
+        .annotate(count=Count("*"))
+        .order_by()
+    )
+    return [
+        (
+            r["key"],
+            r["neighborhood"],
+            r["code"],
+            r["number"],
+            period_index(r["period"], unit),
+            r["count"],
+        )
+        for r in answers
+    ]
+
+
+def _orm_respondent_counts(selection: Selection, unit: str) -> dict:
+    responses = (
+        Response.objects.filter(selection.response_lookups())
+        .annotate(period=TRUNCATE[unit]("submitted_on"))
+        .values("neighborhood", "period")
+        .annotate(count=Count("id"))
+        .order_by()
+    )
+    return {(r["neighborhood"], period_index(r["period"], unit)): r["count"] for r in responses}
 
 
 def _round(value, places=6):
