@@ -155,8 +155,16 @@ class _Recent:
         return value
 
 
-_FIXED_EFFECTS = _Recent(32)
-_SOLVED = _Recent(32)
+# One survey's impact section fits at most 15 designs (the estimate, the announcement
+# date, the event study, up to 12 neighborhoods left out), each a few MB.
+_FIXED_EFFECTS = _Recent(16)
+_SOLVED = _Recent(16)
+
+
+def forget_designs() -> None:
+    """Free the cached designs (surveys/analysis/impact_report.py, after a section)."""
+    _FIXED_EFFECTS.entries.clear()
+    _SOLVED.entries.clear()
 
 
 @dataclass(frozen=True)

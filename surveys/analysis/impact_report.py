@@ -22,6 +22,7 @@ from .counts import Selection, period_respondent_counts, period_value_counts
 from .impact import (
     FEW_CLUSTERS,
     difference_in_differences,
+    forget_designs,
     no_estimate_reason,
 )
 from .impact_events import event_study
@@ -240,6 +241,7 @@ def impact_section(data: Data, intervention, *, draws: int = 999) -> dict:
                 intervention.name,
             )
         )
+    forget_designs()  # shared by this section's questions; not kept in the process
     return section
 
 
