@@ -175,7 +175,7 @@ def test_questions_sharing_their_cells_share_one_decomposition(survey, monkeypat
     regressors = (np.isin(cells.neighborhood, list(covered)) & (cells.period >= 3))[:, None]
     other = replace(cells, mean=cells.mean[::-1].copy())
     expected = _statsmodels_on_cells(other, regressors)[0][0]
-    impact._SOLVED.entries.clear()
+    impact.forget_designs()
     calls = []
     svd = np.linalg.svd
     monkeypatch.setattr(np.linalg, "svd", lambda *a, **k: calls.append(1) or svd(*a, **k))
