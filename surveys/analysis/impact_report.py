@@ -18,7 +18,7 @@ from django.db.models.functions import TruncMonth, TruncQuarter
 from cms.models import Neighborhood
 
 from ..models import Answer, Response
-from .counts import Selection, period_respondent_counts, period_value_counts
+from .counts import Selection
 from .impact import (
     FEW_CLUSTERS,
     difference_in_differences,
@@ -27,6 +27,7 @@ from .impact import (
 )
 from .impact_events import event_study
 from .impact_words import sentences
+from .period_counts import period_respondent_counts, period_value_counts
 from .questions import analysable_questions
 from .trends import FAVORABLE, Row, period_index, period_label, question_series
 

@@ -9,7 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from surveys.analysis import impact_report
-from surveys.analysis.counts import Selection, period_respondent_counts, period_value_counts
+from surveys.analysis.counts import Selection
+from surveys.analysis.period_counts import period_respondent_counts, period_value_counts
 from surveys.builders import likert, question
 from surveys.models import Answer, Response
 from tests.analysis.paths import import_rows, neighborhoods, survey_of
