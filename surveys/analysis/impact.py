@@ -80,12 +80,20 @@ class Cells:
     def from_rows(cls, rows) -> Cells:
         """From (neighborhood, period, value, weight, count) rows: `count` respondents
         of weight `weight` who answered `value`."""
-        sums: dict = {}
+        # The weight sum is taken per weight (each weight times its respondents), so it
+        # does not depend on the order of the rows: questions answered by the same
+        # respondents get bit-identical cell weights and share one decomposition of the
+        # design (surveys/analysis/impact_fit.py).
+        totals: dict = {}
         for hood, period, value, weight, count in rows:
-            cell = sums.setdefault((hood, period), [0.0, 0.0, 0.0])
+            cell = totals.setdefault((hood, period), [0.0, {}, 0.0])
             cell[0] += weight * value * count
-            cell[1] += weight * count
+            cell[1][weight] = cell[1].get(weight, 0) + count
             cell[2] += count
+        sums = {
+            key: (total, sum(w * n for w, n in sorted(counts.items())), answered)
+            for key, (total, counts, answered) in totals.items()
+        }
         keys = sorted(k for k, v in sums.items() if v[1] > 0)
         return cls(
             np.array([k[0] for k in keys], dtype=int),
