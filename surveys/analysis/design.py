@@ -77,6 +77,14 @@ class Design:
             factor = self.n / (self.n - 1) if self.n > 1 else 0.0
             self.scale = np.full(len(self.keys), factor)
             self.df = int(self.n) - 1
+        # Post-stratification (one cell per neighborhood) has a diagonal projection: a
+        # score then moves only its own cell's fit, and `variance` needs no matrix.
+        diagonal = np.diag(self.projection)
+        self._diagonal = (
+            list(zip(diagonal, self.weights, self.sampled, self.scale, strict=True))
+            if np.array_equal(self.projection, np.diag(diagonal))
+            else None
+        )
 
     def _calibration_projection(self, dimensions: int) -> np.ndarray:
         """H with fitted = H @ (cell sums of scores): the unweighted least-squares fit of
@@ -115,6 +123,8 @@ class Design:
     def variance(self, scores: Iterable[tuple[tuple, float, float]]) -> float:
         """Linearised variance of a statistic whose influence scores are given as
         (cell, z, count); respondents not listed have z = 0."""
+        if self._diagonal is not None:
+            return self._diagonal_variance(scores)
         sums = np.zeros(len(self.keys))
         squares = np.zeros(len(self.keys))
         for cell, z, count in scores:
@@ -125,6 +135,24 @@ class Design:
         fitted = self.weights * (self.projection @ (sums / self.weights))
         residual = squares - 2 * fitted * sums + self.sampled * fitted * fitted
         return max(float(self.scale @ residual), 0.0)
+
+    def _diagonal_variance(self, scores) -> float:
+        """`variance` for a diagonal projection, element by element in the same
+        arithmetic, over the cells that have scores (the others add exactly zero)."""
+        sums: dict[int, float] = {}
+        squares: dict[int, float] = {}
+        position = self.position
+        for cell, z, count in scores:
+            i = position[cell]
+            sums[i] = sums.get(i, 0.0) + z * count
+            squares[i] = squares.get(i, 0.0) + z * z * count
+        total = 0.0
+        for i in sorted(sums):
+            projection, weight, sampled, scale = self._diagonal[i]
+            fitted = weight * (projection * (sums[i] / weight))
+            residual = squares[i] - 2 * fitted * sums[i] + sampled * fitted * fitted
+            total += scale * residual
+        return max(float(total), 0.0)
 
     def fitted(self, sums: np.ndarray) -> np.ndarray:
         """The calibration fit w·fit(z/w) of each cell, from each cell's sums of scores

@@ -6,7 +6,10 @@ The model is the two-way fixed-effects regression on respondents,
     y_i = β · covered_h × after_t + α_h + γ_t + ε_i,      weighted by w_i,
 
 with standard errors clustered by neighborhood (CR1, as Stata and R's `fixest`; t with
-G − 1 degrees of freedom, G the number of neighborhoods). statsmodels fits it. One
+G − 1 degrees of freedom, G the number of neighborhoods), computed with statsmodels'
+own arithmetic for `WLS(...).fit(cov_type="cluster")` (surveys/analysis/impact_fit.py;
+the tests hold it to statsmodels within 1e-9) so that a design shared by several
+questions is decomposed once rather than rebuilt as a model per fit. One
 difference from `fixest`'s default: fixest leaves fixed effects nested in the cluster
 (here every neighborhood effect) out of K in the small-sample factor (N − 1)/(N − K);
 this module counts them, as Stata's `regress` with dummies does. With respondents N in
@@ -14,7 +17,7 @@ the thousands the two factors differ in the third decimal or less.
 
 **Identification.** β is reported only when covered and comparison neighborhoods each
 answered before and after the start and the weighted design has full column rank
-(`fit_cells` checks np.linalg.matrix_rank); otherwise there is no estimate and
+(`fit_cells` checks the rank as np.linalg.matrix_rank does); otherwise there is no estimate and
 `no_estimate_reason` says why, rather than a pseudo-inverse's number.
 
 **Cells instead of respondents.** Every regressor is constant within a neighborhood ×
@@ -36,17 +39,25 @@ number of draws, so there is no full enumeration). The interval inverts
 the bootstrap test. The bootstrap is linear in the draws, so it runs as a few matrix
 products on the cells.
 
-Pure numpy/statsmodels: no Django here (surveys/analysis/impact_report.py feeds it).
+Pure numpy/scipy: no Django here (surveys/analysis/impact_report.py feeds it).
 """
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field
 
 import numpy as np
-import statsmodels.api as sm
-from scipy import stats
+from scipy import special, stats
+
+from .impact_fit import (  # noqa: F401 (fixed_effects, full_rank, forget_designs: public)
+    _clustered_wls,
+    _solve,
+    fixed_effects,
+    forget_designs,
+    full_rank,
+)
 
 FEW_CLUSTERS = 50  # below this many neighborhoods, the wild cluster bootstrap decides
 WEBB_UP_TO = 12  # Webb's weights up to this many neighborhoods, Rademacher above
@@ -69,12 +80,20 @@ class Cells:
     def from_rows(cls, rows) -> Cells:
         """From (neighborhood, period, value, weight, count) rows: `count` respondents
         of weight `weight` who answered `value`."""
-        sums: dict = {}
+        # The weight sum is taken per weight (each weight times its respondents), so it
+        # does not depend on the order of the rows: questions answered by the same
+        # respondents get bit-identical cell weights and share one decomposition of the
+        # design (surveys/analysis/impact_fit.py).
+        totals: dict = {}
         for hood, period, value, weight, count in rows:
-            cell = sums.setdefault((hood, period), [0.0, 0.0, 0.0])
+            cell = totals.setdefault((hood, period), [0.0, {}, 0.0])
             cell[0] += weight * value * count
-            cell[1] += weight * count
+            cell[1][weight] = cell[1].get(weight, 0) + count
             cell[2] += count
+        sums = {
+            key: (total, sum(w * n for w, n in sorted(counts.items())), answered)
+            for key, (total, counts, answered) in totals.items()
+        }
         keys = sorted(k for k, v in sums.items() if v[1] > 0)
         return cls(
             np.array([k[0] for k in keys], dtype=int),
@@ -103,15 +122,6 @@ class Cells:
 _CELL_FIELDS = ("neighborhood", "period", "mean", "weight", "count")
 
 
-def fixed_effects(cells: Cells) -> np.ndarray:
-    """The intercept and neighborhood and period indicators (the first of each left out)."""
-    columns = [np.ones(len(cells.mean))]
-    for labels in (cells.neighborhood, cells.period):
-        for level in np.unique(labels)[1:]:
-            columns.append((labels == level).astype(float))
-    return np.column_stack(columns)
-
-
 class TooFewCells(ValueError):
     """Fewer neighborhood × period cells than coefficients, or a single neighborhood."""
 
@@ -119,10 +129,6 @@ class TooFewCells(ValueError):
 class NotIdentified(TooFewCells):
     """The weighted design has rank below its number of columns: some coefficient is not
     determined by the data (statsmodels' pseudo-inverse would still print a number)."""
-
-
-def full_rank(design: np.ndarray, weight: np.ndarray) -> bool:
-    return int(np.linalg.matrix_rank(np.sqrt(weight)[:, None] * design)) == design.shape[1]
 
 
 def comparison_gap(cells: Cells, covered: set[int], start_period: int) -> str | None:
@@ -159,26 +165,31 @@ class Fit:
 def fit_cells(cells: Cells, regressors: np.ndarray, names: list[str]) -> Fit:
     """WLS of the cell means on `regressors` (cells × q, first in the result) and the
     fixed effects, weighted by the cells' weight sums, clustered by neighborhood."""
-    design = np.column_stack([regressors, fixed_effects(cells)])
-    if len(cells.mean) <= design.shape[1] or len(np.unique(cells.neighborhood)) < 2:
+    solved = _solve(cells, np.asarray(regressors, dtype=float))
+    design = solved.design
+    if len(cells.mean) <= design.shape[1] or solved.clusters < 2:
         raise TooFewCells
-    if not full_rank(design, cells.weight):
+    if not solved.full_rank:
         raise NotIdentified
-    model = sm.WLS(cells.mean, design, weights=cells.weight)
-    result = model.fit(cov_type="cluster", cov_kwds={"groups": cells.neighborhood})
+    params, cov = _clustered_wls(solved, cells.mean, cells.weight)
     rows, k = design.shape
     respondents = float(cells.count.sum())
-    # statsmodels' CR1 factor counts cells; the respondent-level fit counts respondents.
+    # CR1's factor counts cells; the respondent-level fit counts respondents.
     rescale = ((respondents - 1) / (respondents - k)) / ((rows - 1) / (rows - k))
     return Fit(
-        params=np.asarray(result.params),
-        cov=np.asarray(result.cov_params()) * rescale,
-        clusters=len(np.unique(cells.neighborhood)),
+        params=params,
+        cov=cov * rescale,
+        clusters=solved.clusters,
         respondents=respondents,
         columns=k,
         design=design,
         names=names,
     )
+
+
+@functools.lru_cache(maxsize=256)
+def _t_quantile(df: int) -> float:
+    return float(stats.t.ppf(1 - ALPHA / 2, df))
 
 
 @dataclass
@@ -214,8 +225,8 @@ class Estimate:
 
 
 def _t_summary(value: float, se: float, df: int) -> tuple[tuple[float, float], float]:
-    q = stats.t.ppf(1 - ALPHA / 2, df)
-    p = 2 * stats.t.sf(abs(value / se), df) if se > 0 else (0.0 if value else 1.0)
+    q = _t_quantile(df)
+    p = 2 * special.stdtr(df, -abs(value / se)) if se > 0 else (0.0 if value else 1.0)
     return (value - q * se, value + q * se), float(p)
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import stats
 
-from .impact import ALPHA, Cells, Fit, TooFewCells, fit_cells
+from .impact import ALPHA, Cells, Fit, TooFewCells, _t_quantile, fit_cells
 
 
 @dataclass
@@ -63,7 +63,7 @@ def event_study(
         fit = fit_cells(cells, regressors, [f"event {k}" for k in times])
     except TooFewCells:
         return None
-    q = stats.t.ppf(1 - ALPHA / 2, fit.df)
+    q = _t_quantile(fit.df)
     coefficients = []
     for j, k in enumerate(times):
         value, se = float(fit.params[j]), fit.se(j)

@@ -22,10 +22,12 @@ from .counts import Selection
 from .impact import (
     FEW_CLUSTERS,
     difference_in_differences,
+    forget_designs,
     no_estimate_reason,
 )
 from .impact_events import event_study
 from .impact_words import sentences
+from .period_counts import period_respondent_counts, period_value_counts
 from .questions import analysable_questions
 from .trends import FAVORABLE, Point, Row, period_index, period_label, question_series
 
@@ -75,35 +77,16 @@ def load(selection: Selection, unit: str) -> Data:
         and not q.about_respondent  # who answered, not what they think
         and (q.favorable or q.type in ("rating", "number"))
     ]
-    truncate = TRUNCATE[unit]
-    answers = (
-        Answer.objects.filter(selection.response_lookups(), key__in=[q.key for q in questions])
-        .annotate(period=truncate("submitted_on"))
-        .values("key", "neighborhood", "code", "number", "period")
-        .annotate(count=Count("*"))
-        .order_by()
-    )
-    rows: dict = {q.key: [] for q in questions}
-    for row in answers:
-        rows[row["key"]].append(
-            Row(
-                row["neighborhood"],
-                period_index(row["period"], unit),
-                row["code"],
-                row["number"],
-                row["count"],
-            )
-        )
-    responses = (
-        Response.objects.filter(selection.response_lookups())
-        .annotate(period=truncate("submitted_on"))
-        .values("neighborhood", "period")
-        .annotate(count=Count("id"))
-        .order_by()
-    )
-    respondents = {
-        (r["neighborhood"], period_index(r["period"], unit)): r["count"] for r in responses
-    }
+    keys = [q.key for q in questions]
+    rows: dict = {key: [] for key in keys}
+    counted = period_value_counts(selection, keys, unit)
+    if counted is None:
+        counted = _orm_value_counts(selection, keys, unit)
+    for key, hood, code, number, period, count in counted:
+        rows[key].append(Row(hood, period, code, number, count))
+    respondents = period_respondent_counts(selection, unit)
+    if respondents is None:
+        respondents = _orm_respondent_counts(selection, unit)
     hoods = {n.pk: n for n in Neighborhood.objects.all()}
     answered = {h for h, _ in respondents if h is not None}
     populations = {h: hoods[h].population for h in answered if hoods[h].population}
@@ -114,6 +97,7 @@ def load(selection: Selection, unit: str) -> Data:
         populations, weighting = None, "none"
         warnings.append("Unweighted trends: a neighborhood that answered has no population.")
     k = survey.small_cell_threshold
+    designs: dict = {}  # each period's weights and design, shared by every question
     series = {
         q.key: question_series(
             rows[q.key],
@@ -122,6 +106,7 @@ def load(selection: Selection, unit: str) -> Data:
             favorable=q.favorable,
             non_substantive=q.non_substantive_codes,
             k=k,
+            designs=designs,
         )
         for q in questions
     }
@@ -159,6 +144,39 @@ def group_series(data: Data, key: str, codes: set[str]) -> dict[int, Point]:
         k=data.k,
     )
     return {p.period: p for p in series.series[0].points}
+
+
+def _orm_value_counts(selection: Selection, keys, unit: str) -> list[tuple]:
+    """period_value_counts on a database counts.py has no period SQL for."""
+    answers = (
+        Answer.objects.filter(selection.response_lookups(), key__in=keys)
+        .annotate(period=TRUNCATE[unit]("submitted_on"))
+        .values("key", "neighborhood", "code", "number", "period")
+        .annotate(count=Count("*"))
+        .order_by()
+    )
+    return [
+        (
+            r["key"],
+            r["neighborhood"],
+            r["code"],
+            r["number"],
+            period_index(r["period"], unit),
+            r["count"],
+        )
+        for r in answers
+    ]
+
+
+def _orm_respondent_counts(selection: Selection, unit: str) -> dict:
+    responses = (
+        Response.objects.filter(selection.response_lookups())
+        .annotate(period=TRUNCATE[unit]("submitted_on"))
+        .values("neighborhood", "period")
+        .annotate(count=Count("id"))
+        .order_by()
+    )
+    return {(r["neighborhood"], period_index(r["period"], unit)): r["count"] for r in responses}
 
 
 def _round(value, places=6):
@@ -259,6 +277,7 @@ def impact_section(data: Data, intervention, *, draws: int = 999) -> dict:
                 intervention.name,
             )
         )
+    forget_designs()  # shared by this section's questions; not kept in the process
     return section
 
 

@@ -93,10 +93,13 @@ def question_series(
     favorable: Sequence[str],
     non_substantive: frozenset[str],
     k: int,
+    designs: dict | None = None,
 ) -> QuestionSeries:
     """The series of one question. `respondents`: {(neighborhood, period): responses};
     `populations`: {neighborhood: N}, or None for unweighted series. Rows without a
-    neighborhood count city-wide only when unweighted."""
+    neighborhood count city-wide only when unweighted. `designs`, a dict kept across the
+    questions of one survey (same respondents and populations), holds each period's
+    weights and design so they are built once, not once per question."""
     measure = FAVORABLE if favorable else MEAN
     weighted = populations is not None
     by_period: dict[int, list[Row]] = defaultdict(list)
@@ -105,18 +108,11 @@ def question_series(
             continue
         by_period[row.period].append(row)
     hoods = sorted({r.neighborhood for r in rows if r.neighborhood is not None}, key=repr)
+    position = {hood: i for i, hood in enumerate(hoods)}
     series = {hood: Series(hood, []) for hood in [None, *hoods]}
     cell_rows = []
     for period in sorted(by_period):
-        weights = _weights(respondents, populations, period)
-        design = (
-            Design(
-                {(h,): respondents[(h, period)] for h in weights},
-                weights={(h,): w for h, w in weights.items()},
-            )
-            if weighted
-            else None
-        )
+        weights, design = _period_design(respondents, populations, period, designs)
         observations = [
             Observation(r.neighborhood, weights.get(r.neighborhood, 1.0), r.code, r.number, r.count)
             for r in by_period[period]
@@ -147,8 +143,26 @@ def question_series(
                 continue
             else:
                 value = obs.number
-            cell_rows.append((hoods.index(obs.stratum), period, value, obs.weight, obs.count))
+            cell_rows.append((position[obs.stratum], period, value, obs.weight, obs.count))
     return QuestionSeries(measure, list(series.values()), Cells.from_rows(cell_rows), hoods)
+
+
+def _period_design(respondents, populations, period, designs) -> tuple[dict, Design | None]:
+    """The weights and design of `period` (from `designs` when built already)."""
+    if designs is not None and period in designs:
+        return designs[period]
+    weights = _weights(respondents, populations, period)
+    design = (
+        Design(
+            {(h,): respondents[(h, period)] for h in weights},
+            weights={(h,): w for h, w in weights.items()},
+        )
+        if populations is not None
+        else None
+    )
+    if designs is not None:
+        designs[period] = (weights, design)
+    return weights, design
 
 
 def _weights(respondents, populations, period) -> dict:
