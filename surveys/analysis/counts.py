@@ -233,10 +233,14 @@ def _period_sql(selection: Selection) -> tuple[str, list]:
 
 
 def _answer_filter_sql(selection: Selection) -> tuple[str, list]:
+    """`response_lookups` for the answer rows read by SQL: released answers only, in the
+    order of the `answer_analysis` index (survey, status, released)."""
     sql, params = ["a.survey_id = %s"], [selection.survey.responses_survey.pk]
     if not selection.include_partial:
         sql.append("a.status = %s")
         params.append(Response.Status.COMPLETE)
+    sql.append("a.released = %s")
+    params.append(True)
     if selection.since:
         sql.append("a.submitted_on >= %s")
         params.append(selection.since)

@@ -44,11 +44,11 @@ def period_value_counts(
     sql = f"""
         SELECT a.key, a.neighborhood_id, a.code, a.number, {period}, COUNT(*)
         FROM {Answer._meta.db_table} a
-        WHERE {where} AND a.released = %s AND a.key IN ({placeholders})
+        WHERE {where} AND a.key IN ({placeholders})
         GROUP BY a.key, a.neighborhood_id, a.code, a.number, {period}
     """  # noqa: S608 (identifiers are ours; values are parameters)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, True, *keys])
+        cursor.execute(sql, [*params, *keys])
         return cursor.fetchall()
 
 
@@ -62,9 +62,9 @@ def period_respondent_counts(selection: Selection, unit: str) -> dict[tuple, int
     sql = f"""
         SELECT a.neighborhood_id, {period}, COUNT(*)
         FROM {Response._meta.db_table} a
-        WHERE {where} AND a.released = %s
+        WHERE {where}
         GROUP BY a.neighborhood_id, {period}
     """  # noqa: S608 (identifiers are ours; values are parameters)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, True])
+        cursor.execute(sql, params)
         return {(hood, int(p)): count for hood, p, count in cursor.fetchall()}

@@ -9,11 +9,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from surveys.analysis import impact_report
-from surveys.analysis.counts import Selection
+from surveys.analysis.counts import Selection, value_counts
 from surveys.analysis.period_counts import period_respondent_counts, period_value_counts
 from surveys.builders import likert, question
 from surveys.models import Answer, Response
-from tests.analysis.paths import import_rows, neighborhoods, survey_of
+from tests.analysis.paths import analyze, import_rows, neighborhoods, question_of, survey_of
 
 pytestmark = pytest.mark.django_db
 BODY = [question("neighborhood", "area", "Area", required=True), likert("trust", "I trust.")]
@@ -76,3 +76,22 @@ def test_loading_the_trends_reads_answers_and_responses_once_each(survey):
     ]
     assert len(answers) == 1
     assert len(responses) == 1
+
+
+def test_unreleased_answers_stay_out_of_the_report(survey):
+    """The report's answer counts read released answers only, as its respondent counts
+    do: an answer waiting for its group to reach k moves no published figure."""
+    selection = Selection(survey=survey)
+    before = analyze(survey)
+    counted = sum(row.count for row in value_counts(selection, ["trust"]))
+    response = Response.objects.filter(survey=survey, answers__key="trust").first()
+    Response.objects.filter(pk=response.pk).update(released=False)
+    Answer.objects.filter(response=response).update(released=False)
+    assert sum(row.count for row in value_counts(selection, ["trust"])) == counted - 1
+    after = analyze(survey)
+    assert after["responses"] == before["responses"] - 1
+    assert _answered(after) == _answered(before) - 1
+
+
+def _answered(report: dict) -> float:
+    return sum(question_of(report, "trust")["overall"]["counts"].values())
