@@ -56,26 +56,26 @@ class QuestionDisplay:
         return "—" in cells
 
 
-def _uses_favorable(result) -> bool:
+def uses_favorable(result) -> bool:
     groups = [result.overall, *result.groups]
-    return any(_favorable(g) is not None for g in groups)
+    return any(favorable_figure(g) is not None for g in groups)
 
 
-def _favorable(group):
+def favorable_figure(group):
     if isinstance(group, PublicGroup):
         return None if group.favorable is None else (group.favorable, *group.favorable_ci)
     f = group.estimate.favorable
     return None if not f else (100 * f["p"], 100 * f["ci"][0], 100 * f["ci"][1])
 
 
-def _mean(group):
+def mean_figure(group):
     if isinstance(group, PublicGroup):
         return None if group.mean is None else (group.mean, *(group.ci or (None, None)))
     e = group.estimate
     return None if e.mean is None else (e.mean, *(e.ci or (None, None)))
 
 
-def _scale(result, percent: bool, values) -> tuple[float, float]:
+def chart_scale(result, percent: bool, values) -> tuple[float, float]:
     if percent:
         return (0.0, 100.0)
     if result.type == "rating":
@@ -184,11 +184,11 @@ def displays(
 def display(
     result: QuestionResult | PublicQuestion, *, analyst: bool, boundaries: list[Neighborhood]
 ) -> QuestionDisplay:
-    percent = _uses_favorable(result)
-    pick = _favorable if percent else _mean
+    percent = uses_favorable(result)
+    pick = favorable_figure if percent else mean_figure
     groups = [result.overall, *result.groups]
     values = [v for g in groups if (m := pick(g)) for v in m]
-    scale = _scale(result, percent, values)
+    scale = chart_scale(result, percent, values)
     rows, chart_rows = [], []
     for index, group in enumerate(groups):
         measured = pick(group)

@@ -20,7 +20,13 @@ from django.db.models import Q
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
 
-from .presentation import _favorable, _mean, _scale, _uses_favorable, favorable_words
+from .presentation import (
+    chart_scale,
+    favorable_figure,
+    favorable_words,
+    mean_figure,
+    uses_favorable,
+)
 from .trend_chart import line_chart
 
 CACHE_SECONDS = 10 * 60
@@ -115,8 +121,8 @@ def _items(page, survey, periods, releases, positions) -> list[TrendDisplay]:
         shown = [q for q in found if q is not None]
         if not shown:
             continue
-        percent = any(_uses_favorable(q) for q in shown)
-        pick = _favorable if percent else _mean
+        percent = any(uses_favorable(q) for q in shown)
+        pick = favorable_figure if percent else mean_figure
         if not any(pick(g) for q in shown for g in [q.overall, *q.groups]):
             continue  # no headline figure (answers by category): nothing to draw
         points = [_point(pick, q.overall if q else None) for q in found]
@@ -129,7 +135,7 @@ def _items(page, survey, periods, releases, positions) -> list[TrendDisplay]:
             title=f"{latest.label} — {metric}",
             chart_id=f"trend-{number}",
             percent=percent,
-            scale=_scale(latest, percent, values),
+            scale=chart_scale(latest, percent, values),
             marks=positions,
         )
         columns, rows = _table(periods, found, pick, percent)

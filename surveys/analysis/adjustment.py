@@ -40,7 +40,7 @@ from .design import Design
 from .estimates import Observation, estimate
 from .impact import Cells
 from .raking import rake
-from .trends import FAVORABLE, MEAN, QuestionSeries, Series, _point
+from .trends import FAVORABLE, MEAN, QuestionSeries, Series, period_point
 
 MISSING = "(not answered or prefer not to say)"
 
@@ -164,7 +164,7 @@ def adjusted_series(
                 favorable_codes=favorable,
                 weighted=True,
             )
-            series[hood].points.append(_point(period, result, measure, k))
+            series[hood].points.append(period_point(period, result, measure, k))
     cells = adjusted_cells(rows, adjustment, favorable=favorable, non_substantive=non_substantive)
     return QuestionSeries(measure, list(series.values()), cells, hoods)
 

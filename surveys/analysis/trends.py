@@ -130,7 +130,7 @@ def question_series(
                 favorable_codes=favorable,
                 weighted=weighted,
             )
-            series[hood].points.append(_point(period, result, measure, k))
+            series[hood].points.append(period_point(period, result, measure, k))
         chosen = set(favorable)
         for obs in observations:
             if obs.stratum is None or (obs.code is not None and obs.code in non_substantive):
@@ -176,7 +176,7 @@ def _weights(respondents, populations, period) -> dict:
     }
 
 
-def _point(period: int, result, measure: str, k: int) -> Point:
+def period_point(period: int, result, measure: str, k: int) -> Point:
     if measure == FAVORABLE:
         favorable = result.favorable
         value = favorable["p"] if favorable else None
