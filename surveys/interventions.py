@@ -79,6 +79,14 @@ class Intervention(models.Model):
         verbose_name=_("survey"),
         help_text=_("Leave empty for an event that concerns every survey."),
     )
+    public = models.BooleanField(
+        _("mark on public results pages"),
+        default=False,
+        help_text=_(
+            "Show its name and dates on the trend charts of public results pages. Leave "
+            "unticked for an event you track for analysis only."
+        ),
+    )
     covers_all = models.BooleanField(_("covers every neighborhood"), default=False)
     neighborhoods = models.ManyToManyField(
         Neighborhood,
@@ -97,6 +105,7 @@ class Intervention(models.Model):
         FieldPanel("description"),
         FieldRowPanel([FieldPanel("announced_on"), FieldPanel("starts_on"), FieldPanel("ends_on")]),
         FieldPanel("survey"),
+        FieldPanel("public"),
         FieldPanel("covers_all"),
         FieldPanel("neighborhoods", widget=forms.CheckboxSelectMultiple),
     ]

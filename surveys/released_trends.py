@@ -186,11 +186,14 @@ def short_label(period) -> str:
 
 
 def _marks(survey, periods) -> tuple[list[Mark], list[tuple[float, str, str]]]:
-    """The survey's interventions' dates within the periods: listed, and placed on the
+    """The survey's public interventions' dates within the periods: listed, and placed on the
     time axis (a period's slot runs from its first day to its last)."""
     from .interventions import Intervention
 
-    interventions = Intervention.objects.filter(Q(survey__isnull=True) | Q(survey=survey))
+    # Only those the organizer chose to show: some are tracked for analysis only.
+    interventions = Intervention.objects.filter(
+        Q(survey__isnull=True) | Q(survey=survey), public=True
+    )
     marks, positions = [], []
     for intervention in interventions.order_by("announced_on", "name"):
         for day, words in (

@@ -64,6 +64,14 @@ def page(home):
         starts_on=datetime.date(2026, 4, 20),
         survey=survey,
         covers_all=True,
+        public=True,
+    )
+    Intervention.objects.create(
+        name="Internal outreach wave",
+        announced_on=datetime.date(2026, 3, 10),
+        starts_on=datetime.date(2026, 3, 12),
+        survey=survey,
+        covers_all=True,
     )
     page = ResultsPage(
         title="Results",
@@ -141,6 +149,8 @@ def test_the_interventions_dates_are_marked_and_listed(client, page):
     assert html.count('class="mark"') == 2 * 2
     assert "Task force agreement</span>: announced on March 5, 2026" in html
     assert "started on April 20, 2026" in html
+    # An intervention the organizer tracks for analysis only is not on the public page.
+    assert "Internal outreach wave" not in html
 
 
 def test_no_chart_unless_the_organizer_turns_it_on(client, page):

@@ -55,6 +55,7 @@ def ensure_intervention(survey) -> Intervention:
             "announced_on": ANNOUNCEMENT_DAY,
             "starts_on": AGREEMENT_DAY,
             "survey": survey,
+            "public": True,
         },
     )
     if created:
