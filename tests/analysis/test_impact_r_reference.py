@@ -2,9 +2,10 @@
 
 tests/data/impact_reference.R fits the respondents of tests/data/impact_rows.csv with R's
 lm and sandwich's clustered covariance (HC1: G/(G − 1) × (N − 1)/(N − K) with the
-neighborhood dummies in K, as Stata's regress does); surveys/analysis/impact.py fits neighborhood × period cells of the same
-respondents. The estimates, clustered standard errors, intervals, p-values and the
-pre-trend F agree to R's printed twelve digits (within 1e-9 relative).
+neighborhood dummies in K, as Stata's regress does); surveys/analysis/impact.py fits
+neighborhood × period cells of the same respondents. The estimates, clustered standard
+errors, intervals, p-values and the pre-trend F agree to R's printed twelve digits
+(within 1e-9 relative).
 """
 
 import csv
