@@ -8,7 +8,6 @@ shares it hides them and nothing else, so the hidden total (1..k−1 whenever th
 ones sum below k) is published by subtraction. No intruder audits a first release's
 city-only questions (only differencing between releases does)."""
 
-
 from surveys.analysis.estimates import Estimate
 from surveys.analysis.results import GroupResult, QuestionResult
 from surveys.disclosure.city_only import city_only
@@ -64,5 +63,3 @@ def test_same_with_one_small_one_partner_is_safe():
     public = city_only(_language_question(counts), K, people=100)
     total, _hidden = _recovered_hidden_total(public)
     assert total >= K
-
-
