@@ -20,8 +20,8 @@ Respondents of every period of h contribute; the variance is n/(n − 1) Σ u_i�
 period's respondents (design.py's factor). Where a neighborhood's mix did not move, the
 adjusted point equals the raw one but is a different estimator: its mix rests on every
 period's respondents rather than on the period's alone, so its variance can be smaller
-than the raw one's, though never the calibrated one's (the terms added are a sum of
-squares plus a cross term that vanishes when the weights within a cell are constant).
+than the raw one's. The terms added to calibration's are a sum of squares and a cross
+term, which vanishes when a neighborhood's weights in the period are all equal.
 Not counted: the rescaling of a cell's targets over the categories present
 (adjustment.py warns when it happens).
 
@@ -192,8 +192,6 @@ def adjusted_point(period: int, result, measure_is_share: bool, k: int, se: floa
     reasons = unreliable_reasons(checked)
     if measure_is_share and value and se is not None and se / value >= RELIABLE_RSE:
         reasons.append(f"relative standard error of the favorable share {se / value:.0%}")
-    if measure_is_share and value is not None and se == 0:
-        reasons.append("every answer is the same: a zero-width interval")
     return Point(
         period, result.n, value, se, ci, result.n < k, bool(reasons) or value is None, reasons
     )
