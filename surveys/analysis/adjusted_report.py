@@ -18,6 +18,7 @@ from django.db.models import Count, F, FilteredRelation, Q
 from cms.models import Neighborhood
 
 from ..models import Answer, Response
+from .adjusted_variance import INTERVALS
 from .adjustment import MISSING, AdjustedRow, adjusted_series, adjustment_weights
 from .counts import Selection
 from .impact_report import TRUNCATE, Data, impact_section, trends_section
@@ -133,6 +134,7 @@ def load_adjusted(selection: Selection, data: Data, questions) -> tuple[Data, di
         "questions": [{"key": q.key, "label": q.label} for q in questions],
         "weighting": _weighting(data, questions),
         "method": METHOD,
+        "trend_intervals": INTERVALS,
         "margins": "whole survey span",
         "missing": "own category",
         "missing_category": MISSING,

@@ -115,7 +115,10 @@ def adjustment_sentences(labels: list[str]) -> dict:
                 "these questions, so a change in who answered them does not move the "
                 "figures; those who did not answer or preferred not to say count as a "
                 "group of their own. It cannot correct for differences in who answered "
-                "that these questions do not capture, and the weights widen the "
-                "intervals."
+                "that these questions do not capture; and if an intervention or event under "
+                "study itself changed these answers (more people preferring not to say, "
+                "people moving away), it removes part of a real effect. The intervals "
+                "include the uncertainty of the usual mix, which is estimated from the same "
+                "respondents; they can be wider or narrower than the unadjusted ones."
             ) % {"questions": ", ".join(f"“{label}”" for label in labels)}
     return result

@@ -71,6 +71,8 @@ def impact_rows(section: dict) -> Iterator[list]:
     yield ["", "assumptions", "", None, None, None, None, section["assumptions"]]
     if adjustment:
         yield ["", "adjustment", "", None, None, None, None, adjustment["method"]]
+        intervals = adjustment["trend_intervals"]
+        yield ["", "adjusted trend intervals", "", None, None, None, None, intervals]
         for language, sentence in adjustment["words"].items():
             yield ["", f"adjustment ({language})", "", None, None, None, None, sentence]
 
