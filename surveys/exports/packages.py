@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyreadstat
 from django.utils.translation import gettext
@@ -159,8 +160,9 @@ def plan_variables(plan: ColumnPlan, questionnaire: Questionnaire, fmt: str) -> 
 
 
 # Rows are turned into columns this many at a time: one transposition in C, then one
-# comprehension per column, instead of a Python call per cell.
-CHUNK_ROWS = 20_000
+# comprehension per column, instead of a Python call per cell. 5,000 rows of 57 cells hold
+# about 15 MB while they are turned; 20,000 held four times that, at the same speed.
+CHUNK_ROWS = 5_000
 
 
 def _unknown_code(variable: Variable, cell) -> PackageFileError:
@@ -217,7 +219,8 @@ class _Column:
         if variable.kind == DATE:
             return pd.Series(self.values, dtype=object)
         if variable.kind in (NUMBER, CODED):
-            values = pd.Series(self.values, dtype="float64")
+            # A view of the column's own doubles, not a copy (100,000 × 50 columns: 40 MB).
+            values = pd.Series(np.frombuffer(self.values, dtype="float64"), copy=False)
             if fmt == "dta" and variable.missing:
                 letters = dict(zip(variable.missing, STATA_MISSING, strict=False))
                 values = values.astype(object)
@@ -261,7 +264,9 @@ def package_frame(fmt: str, variables: list[Variable], rows: Iterable[list]) -> 
     while chunk := list(islice(rows, CHUNK_ROWS)):
         for column, cells in zip(columns, zip(*chunk, strict=True), strict=True):
             column.extend(cells)
-    return pd.DataFrame({column.variable.name: column.series(fmt) for column in columns})
+    return pd.DataFrame(
+        {column.variable.name: column.series(fmt) for column in columns}, copy=False
+    )
 
 
 def write_frame(
