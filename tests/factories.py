@@ -5,7 +5,8 @@ from __future__ import annotations
 import copy
 import time
 
-from wagtail.models import Page, Site
+from django.conf import settings
+from wagtail.models import Locale, Page, Site
 
 from cms.models import HomePage, Neighborhood, SiteSettings
 from surveys.builders import choices, keep_block_ids, likert, note, question, section
@@ -13,11 +14,15 @@ from surveys.models import SurveyPage
 
 
 def make_home() -> HomePage:
-    root = Page.get_first_root_node()
+    # Migrations create Wagtail's root page and default locale; a transactional test's
+    # flush (the browser tests' live server) removes them.
+    Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
+    root = Page.get_first_root_node() or Page.add_root(title="Root", slug="root")
     home = HomePage(title="Home", slug="test-home")
     root.add_child(instance=home)
     home.save_revision().publish()
-    site = Site.objects.get(is_default_site=True)
+    site = Site.objects.filter(is_default_site=True).first()
+    site = site or Site(hostname="localhost", port=80, is_default_site=True)
     site.root_page = home
     site.save()
     SiteSettings.for_site(site)  # its row, as on any site that has served a page
