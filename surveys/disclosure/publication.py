@@ -293,10 +293,11 @@ def _complement(qc: QuestionCells, plan: Plan, k: int, preferred: set) -> None:
                 continue
             hidden = [h for h in hoods if plan.hides(h, column) and _value(qc, h, column)]
             unplaced = UNPLACED_ROW in qc.rows and _value(qc, UNPLACED_ROW, column) >= k
-            # The city-wide count less the printed rows' is the hidden rows' total.
-            hidden_total = sum(_value(qc, h, column) for h in hidden)
-            if UNPLACED_ROW in qc.rows:
-                hidden_total += _value(qc, UNPLACED_ROW, column)
+            # The city-wide count of an answer less the printed rows' is the hidden rows'
+            # total (with the unplaced, whose own count the intruder audits).
+            total = sum(_value(qc, h, column) for h in hidden)
+            total += _value(qc, UNPLACED_ROW, column) if UNPLACED_ROW in qc.rows else 0
+            small_total = column != N and hidden and 0 < total < k
             if column == FIGURE and not qc.audited_means:
                 # A mean of free numbers or index scores is audited on its people, not
                 # its counts: the printed city-wide mean and n, less the printed rows',
@@ -308,10 +309,10 @@ def _complement(qc: QuestionCells, plan: Plan, k: int, preferred: set) -> None:
                 pooled = dominated_together((r.largest, r.magnitude) for r in others if r.base)
                 if (rest == 0 or rest >= k) and not pooled:
                     continue
-            elif (len(hidden) != 1 or unplaced) and not 0 < hidden_total < k:
+            elif (len(hidden) != 1 or unplaced) and not small_total:
                 continue
             shown = [h for h in hoods if not plan.hides(h, column)]
-            if 0 < hidden_total < k:  # a zero beside them would not raise their total
+            if small_total:  # a zero beside them would not raise their total
                 shown = [h for h in shown if _value(qc, h, column)] or shown
             # A partner for n hides its whole row: a share and interval printed without
             # n may give n back (and with it how many people of a small place took part).
