@@ -238,7 +238,8 @@ def _mean_facts(problem: Problem, printed: Printed, row, shown: PrintedRow, base
 def hidden_totals(printed: Printed, cells, problem: Problem) -> dict:
     """Add to `problem` the totals a reader gets by subtraction, as unknowns
     ("hidden", row, "row") and ("hidden", UNPLACED_ROW, category), and return their true
-    values from `cells` (cells.QuestionCells), to audit beside `truth(cells)`.
+    values from `cells` (cells.QuestionCells), to audit beside `truth(cells)`. For a
+    problem of one question, built without `question` (its names carry no tag).
 
     In a printed row, n (or the people known to have answered) less the printed shares
     is the sum of the row's hidden answers; in a column, the city-wide count less the
