@@ -235,6 +235,50 @@ def _mean_facts(problem: Problem, printed: Printed, row, shown: PrintedRow, base
     problem.fact(squares, min(corners) - 1e-6, max(corners) + 1e-6)
 
 
+def hidden_totals(printed: Printed, cells, problem: Problem) -> dict:
+    """Add to `problem` the totals a reader gets by subtraction, as unknowns
+    ("hidden", row, "row") and ("hidden", UNPLACED_ROW, category), and return their true
+    values from `cells` (cells.QuestionCells), to audit beside `truth(cells)`. For a
+    problem of one question, built without `question` (its names carry no tag).
+
+    In a printed row, n (or the people known to have answered) less the printed shares
+    is the sum of the row's hidden answers; in a column, the city-wide count less the
+    printed neighborhoods' is the sum of the hidden ones'. Each hidden count may be 0
+    while their sum is 1..k−1: that sum is a small group too."""
+    if printed.kind not in ("distribution", "choices") or not printed.categories:
+        return {}
+    # Rows the intruder counts (the neighborhoods and the unplaced respondents).
+    hoods = [r for r in cells.rows if ("x", r, printed.categories[0]) in problem.index]
+    values: dict = {}
+
+    def total(name: tuple, parts: list[tuple]) -> None:
+        problem.unknown(name)
+        problem.equal({name: 1.0, **{("x", r, c): -1.0 for r, c in parts}}, 0.0)
+        values[name] = sum(_count(cells, r, c) for r, c in parts)
+
+    for row, shown in printed.rows.items():
+        hidden = [c for c in printed.categories if c not in shown.percents]
+        # A multiple choice's options are no parts of one whole: no row total.
+        if printed.kind == "choices" or not hidden or len(hidden) == len(printed.categories):
+            continue
+        if row == CITY_ROW:
+            total(("hidden", CITY_ROW, "row"), [(r, c) for r in hoods for c in hidden])
+        elif len(hidden) > 1 and row in cells.rows:
+            total(("hidden", row, "row"), [(row, c) for c in hidden])
+    city = printed.rows.get(CITY_ROW)
+    for c in printed.categories if city is not None else ():
+        if c not in city.percents:
+            continue
+        unseen = [r for r in hoods if c not in getattr(printed.rows.get(r), "percents", {})]
+        if len(unseen) > 1:
+            total(("hidden", UNPLACED_ROW, c), [(r, c) for r in unseen])
+    return values
+
+
+def _count(cells, row, category) -> int:
+    return cells.rows[row].cells.get(category, 0)
+
+
 def truth(cells) -> dict:
     """The true values of the intruder's unknowns, from `cells.QuestionCells`."""
     values = {}
@@ -250,4 +294,4 @@ def truth(cells) -> dict:
     return values
 
 
-__all__ = ["Printed", "PrintedRow", "intruder_problem", "truth", "UNPLACED_ROW"]
+__all__ = ["Printed", "PrintedRow", "hidden_totals", "intruder_problem", "truth", "UNPLACED_ROW"]

@@ -36,10 +36,22 @@ from ..analysis.public import PublicCell, PublicGroup, PublicQuestion
 from ..analysis.report import QuestionResult, Report
 from ..analysis.suppression import MIN_K
 from .cells import CITY_ROW, FAVORABLE, UNPLACED_ROW, QuestionCells, question_cells
-from .city_only import city_only, city_only_cells, public_question, statistical_test
+from .city_only import (
+    audited_city_only,
+    city_only_cells,
+    public_question,
+    statistical_test,
+)
 from .dominance import dominated, dominated_together
 from .intruder import Problem, disclosed
-from .printed import Printed, PrintedRow, bases_printing, intruder_problem, truth
+from .printed import (
+    Printed,
+    PrintedRow,
+    bases_printing,
+    hidden_totals,
+    intruder_problem,
+    truth,
+)
 
 FIGURE = "figure"  # the one figure of a favorable or mean row
 N = "n"
@@ -101,22 +113,30 @@ def publish(
         for r in results
         if not r.about_respondent
     }
-    # Under raking a share and interval are no function of counts the intruder could
-    # invert: a small gap hides the whole row there, as n alone could not be audited.
-    plans, questions, printed = _decide(
-        results, cells, k, respondents, weighted, hood_ratios, whole_rows=not hood_ratios, hide=hide
-    )
-    if hood_ratios and _turnout_leaks(printed, cells, respondents, k):
-        # Figures printed without their n let a reader work out how many people of a
-        # small neighborhood took part: hide those rows whole, as for any small gap.
-        plans, questions, printed = _decide(
-            results, cells, k, respondents, weighted, hood_ratios, whole_rows=True, hide=hide
-        )
     city_cells = {
         r.key: city_only_cells(r, respondents, weighted=weighted)
         for r in results
         if r.about_respondent
     }
+    cells_of = {**cells, **city_cells}
+    # Under raking a share and interval are no function of counts the intruder could
+    # invert: a small gap hides the whole row there, as n alone could not be audited.
+    plans, questions, printed = _decide(
+        results,
+        cells_of,
+        k,
+        respondents,
+        weighted,
+        hood_ratios,
+        whole_rows=not hood_ratios,
+        hide=hide,
+    )
+    if hood_ratios and _turnout_leaks(printed, cells, respondents, k):
+        # Figures printed without their n let a reader work out how many people of a
+        # small neighborhood took part: hide those rows whole, as for any small gap.
+        plans, questions, printed = _decide(
+            results, cells_of, k, respondents, weighted, hood_ratios, whole_rows=True, hide=hide
+        )
     return Publication(k, questions, plans, cells, dict(respondents), city_cells)
 
 
@@ -124,13 +144,21 @@ def _decide(results, cells, k, respondents, weighted, hood_ratios, *, whole_rows
     """Each question's plan, public form and printed figures, audited question by
     question by an intruder who knows how many people of each neighborhood took part."""
     # First every question's own small rows, so that complements prefer them everywhere.
-    primary = {key: _primary(c, k, whole_rows=whole_rows) for key, c in cells.items()}
+    primary = {
+        r.key: _primary(cells[r.key], k, whole_rows=whole_rows)
+        for r in results
+        if not r.about_respondent
+    }
     preferred = set().union(*(p.rows for p in primary.values())) if primary else set()
     plans, questions, printed_questions = {}, [], {}
     for result in results:
         if result.about_respondent:
             hidden = bool((hide or {}).get(result.key))  # its change would leak: hidden
-            questions.append(city_only(result, k, respondents.get(CITY_ROW, 0), hidden=hidden))
+            questions.append(
+                audited_city_only(
+                    result, cells[result.key], k, respondents, hidden=hidden, weighted=weighted
+                )
+            )
             continue
         qc = cells[result.key]
         plan = primary[result.key]
@@ -143,7 +171,8 @@ def _decide(results, cells, k, respondents, weighted, hood_ratios, *, whole_rows
                 public = _public_question(result, qc, plan, k)
             printed = printed_of(public, qc, weighted=weighted, hood_ratios=hood_ratios)
             problem = intruder_problem(printed, respondents)
-            leaks = disclosed(problem, truth(qc), k, exact=False)
+            totals = hidden_totals(printed, qc, problem)
+            leaks = disclosed(problem, {**truth(qc), **totals}, k, exact=False)
             if not leaks:
                 break
             _escalate(qc, plan, leaks, preferred)
@@ -246,8 +275,12 @@ def _complement(qc: QuestionCells, plan: Plan, k: int, preferred: set) -> None:
                 if row in plan.rows:
                     continue
                 hidden = [c for c in qc.categories if (row, c) in plan.cells]
-                if len(hidden) == 1:
+                # The row's people (or n) less its printed shares give the hidden total.
+                total = sum(_value(qc, row, c) for c in hidden)
+                if len(hidden) == 1 or 0 < total < k:
                     visible = [c for c in qc.categories if (row, c) not in plan.cells]
+                    if 0 < total < k:  # a zero beside them would not raise their total
+                        visible = [c for c in visible if _value(qc, row, c)]
                     if not visible:
                         plan.rows.add(row)
                     else:
@@ -260,6 +293,11 @@ def _complement(qc: QuestionCells, plan: Plan, k: int, preferred: set) -> None:
                 continue
             hidden = [h for h in hoods if plan.hides(h, column) and _value(qc, h, column)]
             unplaced = UNPLACED_ROW in qc.rows and _value(qc, UNPLACED_ROW, column) >= k
+            # The city-wide count of an answer less the printed rows' is the hidden rows'
+            # total (with the unplaced, whose own count the intruder audits).
+            total = sum(_value(qc, h, column) for h in hidden)
+            total += _value(qc, UNPLACED_ROW, column) if UNPLACED_ROW in qc.rows else 0
+            small_total = column != N and hidden and 0 < total < k
             if column == FIGURE and not qc.audited_means:
                 # A mean of free numbers or index scores is audited on its people, not
                 # its counts: the printed city-wide mean and n, less the printed rows',
@@ -271,9 +309,11 @@ def _complement(qc: QuestionCells, plan: Plan, k: int, preferred: set) -> None:
                 pooled = dominated_together((r.largest, r.magnitude) for r in others if r.base)
                 if (rest == 0 or rest >= k) and not pooled:
                     continue
-            elif len(hidden) != 1 or unplaced:
+            elif (len(hidden) != 1 or unplaced) and not small_total:
                 continue
             shown = [h for h in hoods if not plan.hides(h, column)]
+            if small_total:  # a zero beside them would not raise their total
+                shown = [h for h in shown if _value(qc, h, column)] or shown
             # A partner for n hides its whole row: a share and interval printed without
             # n may give n back (and with it how many people of a small place took part).
             if not shown:

@@ -50,7 +50,9 @@ def test_two_small_hidden_answers_are_recoverable_from_n_and_the_other_shares():
     public = city_only(_language_question(counts), K, people=100)
     assert not public.overall.hidden and public.overall.n == 100
     total, hidden = _recovered_hidden_total(public)
-    assert sorted(hidden) == ["kiche", "mam"]
+    # Both small answers stay hidden; hiding a partner beside them is the fix, so the
+    # hidden set may be larger (the exact pair alone can never total 0 or k or more).
+    assert {"kiche", "mam"} <= set(hidden)
     # The figure the page publishes by subtraction must be 0 or at least k.
     assert total == 0 or total >= K, (
         f"the hidden answers {hidden} add up to {total} people, printed by subtraction"
