@@ -310,7 +310,7 @@ class ResultsPage(KnownViewRestrictions, LinksInVisitorLanguage, Page):
         not be), or, in a preview, figures computed and not stored. None while the period
         is open."""
         # Imported here: surveys.models imports cms.models, which imports this module.
-        from surveys.frozen_releases import compute
+        from surveys.release_figures import compute
 
         if not period.is_closed(timezone.localdate()):
             return None

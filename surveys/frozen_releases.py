@@ -33,13 +33,13 @@ from __future__ import annotations
 
 import datetime
 import logging
-from dataclasses import asdict
 
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy as _
 
+from .release_figures import compute
 from .release_refusals import DIFFERENCING, OPEN, OVERLAP, record_refusal
 
 DIFFERENCING_ROUNDS = 4
@@ -163,57 +163,6 @@ def current_release(page, period) -> ResultsRelease | None:
     return series(page, period).order_by("-number").first()
 
 
-def compute(page, period, hide: dict | None = None) -> tuple[dict, dict]:
-    """The public figures of `page` for `period` from the responses staff see now, and
-    what the intruder needs; `hide` names rows to hide per question key."""
-    from .analysis.counts import Selection
-    from .analysis.report import WeightingError, build_report
-    from .disclosure.cells import respondents_by_row
-    from .disclosure.city_only import printed_city_only
-    from .disclosure.differencing import printed_to_json, truth_to_json
-    from .disclosure.printed import truth
-    from .disclosure.publication import printed_of, publish
-    from .release import release_due
-
-    release_due(page.survey.specific)
-    survey = page.survey.specific.responses_survey
-    selection = Selection(survey=survey, since=period.start, until=period.end)
-    try:
-        report = build_report(selection, weighting=page.weighting, margins=survey.raking_margins)
-    except WeightingError:  # populations below responses: never publish such weights
-        report = build_report(selection)
-    respondents = respondents_by_row(report.selection)
-    # Stored once for every language: notes in the site's language, translated on view.
-    with translation.override(settings.LANGUAGE_CODE):
-        publication = publish(report, page.keys, respondents, hide=hide)
-    weighted = report.weighting != "none"
-    audited = {}
-    for question in publication.questions:
-        cells = publication.cells.get(question.key)
-        if cells is not None:
-            printed = printed_of(
-                question, cells, weighted=weighted, hood_ratios=report.weighting != "rake"
-            )
-        elif (cells := publication.city_cells.get(question.key)) is not None:
-            printed = printed_city_only(question, cells, weighted=weighted)
-        else:
-            continue
-        audited[question.key] = {
-            "printed": printed_to_json(printed),
-            "truth": truth_to_json(truth(cells)),
-        }
-    figures = {
-        # The total is a count like any other: under k it is not shown.
-        "responses": report.responses if report.responses >= report.k else None,
-        "k": int(report.k),
-        "questions": [asdict(q) for q in publication.questions],
-        # The multiple-comparison families as they were when the figures were released.
-        "primary": list(report.primary_questions),
-    }
-    audit = {"k": publication.k, "respondents": publication.respondents, "questions": audited}
-    return figures, audit
-
-
 def _store(page, period, number: int, figures, audit, *, user=None, hidden=None):
     return ResultsRelease.objects.create(
         page=page,
@@ -307,9 +256,11 @@ def _refused(page, period, reason: str, **params):
 def _attacked(page, period, number: int, user) -> ResultsRelease:
     """A new release, attacked with the differencing intruder together with every
     earlier release of the same survey and days (any settings), in one integer programme:
-    rows leaking against any of them are hidden, again until none leaks;
+    rows leaking against any of them, or whose mean the answers added since one of them
+    dominate (surveys/disclosure/newcomers.py), are hidden, again until none leaks;
     RepublicationRefused after a few rounds."""
     from .disclosure.differencing import joint_leaks
+    from .disclosure.newcomers import dominated_between
 
     earlier = [
         (old.audit["questions"], old.audit["respondents"], int(old.audit["k"]))
@@ -327,6 +278,12 @@ def _attacked(page, period, number: int, user) -> ResultsRelease:
             (audit["questions"], audit["respondents"]),
             k,
         )
+        # The answers that came or went in between, read as a total: the p%-rule.
+        between = dominated_between(
+            [questions for questions, _p, _k in earlier], audit["questions"]
+        )
+        for key, rows in between.items():
+            leaks.setdefault(key, set()).update(rows)
         if not leaks:
             return _store(page, period, number, figures, audit, user=user, hidden=hide)
         for key, rows in leaks.items():

@@ -7,7 +7,9 @@ that would reveal fewer than k people), and an organizer's re-publication can be
 is stored then, but organizers must see that it happened: each refusal is an audit
 event (cms/audit.py), listed with who, when, why and which period on the page's
 Releases screen (surveys/release_views.py). The reason is stored as a code with its
-parameters, so it is read in the organizer's language.
+parameters, so it is read in the organizer's language. Like releases, refusals belong to
+the survey (its translation key, shared by its translations): a page pointed at another
+survey lists that survey's refusals only.
 """
 
 from __future__ import annotations
@@ -25,10 +27,18 @@ OVERLAP, DIFFERENCING, OPEN = "overlap", "differencing", "open"
 AUTOMATIC = "(automatic)"  # a first release refused when the page was shown
 
 
+def survey_key(page) -> str:
+    """The survey a page's releases belong to: its translation key (as `series` in
+    surveys/frozen_releases.py finds them), the same for every translation."""
+    return str(page.survey.specific.responses_survey.translation_key)
+
+
 def record_refusal(page, period, reason: str, params: dict, *, user=None) -> AuditEvent | None:
     """Audit a refused freeze (no `user`: the page was shown) or re-publication. A
-    refused freeze is recorded once per page, period and reason, not on every view."""
+    refused freeze is recorded once per page, survey, period and reason, not on every
+    view."""
     detail = {
+        "survey": survey_key(page),
         "period": period.key,
         "start": period.start.isoformat() if period.start else None,
         "end": period.end.isoformat(),
@@ -41,7 +51,11 @@ def record_refusal(page, period, reason: str, params: dict, *, user=None) -> Aud
     if user is not None:
         return record_access(user=user, action=action, page=page, detail=detail)
     already = AuditEvent.objects.filter(
-        action=action, page=page, username=AUTOMATIC, detail__period=period.key
+        action=action,
+        page=page,
+        username=AUTOMATIC,
+        detail__survey=detail["survey"],
+        detail__period=period.key,
     )
     if already.filter(detail__reason=reason).exists():
         return None
@@ -78,8 +92,11 @@ class Refusal:
 
 
 def refusals(page, limit: int = 50) -> list[Refusal]:
-    """The page's refused freezes and re-publications, newest first."""
-    events = AuditEvent.objects.filter(action=AuditEvent.Action.REFUSE_RELEASE, page=page)
+    """The page's refused freezes and re-publications of its current survey, newest
+    first (those of a survey the page showed before are not listed)."""
+    events = AuditEvent.objects.filter(
+        action=AuditEvent.Action.REFUSE_RELEASE, page=page, detail__survey=survey_key(page)
+    )
     found = []
     for event in events.order_by("-at", "-pk")[:limit]:
         d = event.detail

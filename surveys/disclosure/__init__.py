@@ -11,6 +11,8 @@ interval and mean, city-wide and per neighborhood, with its rounding. This is no
   intruder, withholding a question (with its reason) when protection fails;
 - `differencing.py`: the same intruder reading two releases of one period (a
   re-publication, surveys/frozen_releases.py) and bounding each difference;
+- `newcomers.py`: the p%-rule of `dominance.py` on the answers that came or went
+  between two releases, whose total a free-number mean's difference prints;
 - `published_windows.py`: the frozen periods paper imports may not add rows to.
 
 The rule: a hidden count from 1 to k−1 must keep a range that includes 0 or reaches k,

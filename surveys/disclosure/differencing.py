@@ -128,39 +128,77 @@ def joint_problem(releases: Sequence[tuple[Printed, Mapping, Mapping]]) -> tuple
     ("d", "x"|"gap"|"base", row, [category], j).
 
     Each release's figures constrain the counts of its own answers; consecutive releases
-    are tied by their steps (later − earlier, one per count), not negative where no
-    answer was removed between them. So release 3 − release 1 is read through release 2
-    as well: r3 − r2 and r2 − r1 with other rows hidden in each."""
+    are tied by their steps (later − earlier, one per count both have, `_aligned`), not
+    negative where no answer was removed between them. So release 3 − release 1 is read
+    through release 2 as well: r3 − r2 and r2 − r1 with other rows hidden in each."""
     problem = Problem()
-    counted, truths = [], []
+    counted, truths, kinds = [], [], []
     for i, (printed, people, truth) in enumerate(releases):
         intruder_problem(printed, people, problem=problem, question=f"r{i}")
         counted.append(_counted(problem, f"r{i}"))
         truths.append(truth)
+        kinds.append(printed.kind)
     for i in range(1, len(releases)):
-        names = set(counted[i - 1]) | set(counted[i])
+        olds, news = _aligned(counted[i - 1], kinds[i - 1], counted[i], kinds[i])
+        names = set(olds) | set(news)
         steps = [truths[i].get(n, 0) - truths[i - 1].get(n, 0) for n in names]
         # Without a removal between them, the intruder knows that no count went down.
         lower = 0.0 if all(v >= 0 for v in steps) else -float(UNBOUNDED)
         for name in names:
-            terms = _minus(counted[i], counted[i - 1], name)
+            terms = _minus(news, olds, name)
             step = ("step", i, *name)
             problem.unknown(step, upper=UNBOUNDED, lower=lower)
             problem.equal({**terms, step: -1.0}, 0.0)
     differences: dict[tuple, float] = {}
     last = len(releases) - 1
     for j in range(last):
-        _differences(problem, differences, counted[last], counted[j], truths[last], truths[j], j)
+        olds, news = _aligned(counted[j], kinds[j], counted[last], kinds[last])
+        _differences(problem, differences, news, olds, truths[last], truths[j], j)
     return problem, differences
 
 
+def _aligned(old: Mapping, old_kind: str, new: Mapping, new_kind: str) -> tuple[dict, dict]:
+    """The counts two releases of a question both print, as terms of each one's
+    unknowns, by name. Of the same kind of figure: every count. Of different kinds (an
+    organizer changed the question: a favorable share became a share per answer), each
+    row's n ("base") and gap, and the answers both count by code; a count only one of
+    them has is not 0 in the other, so it is left out."""
+    if old_kind == new_kind:
+        return (
+            {name: {u: 1.0} for name, u in old.items()},
+            {name: {u: 1.0} for name, u in new.items()},
+        )
+    per_code = {"distribution", "choices", "mean"}
+    olds, news = _coarse(old, old_kind), _coarse(new, new_kind)
+    if old_kind in per_code and new_kind in per_code:
+        for name in set(old) & set(new):
+            if name[0] == "x":
+                olds[name], news[name] = {old[name]: 1.0}, {new[name]: 1.0}
+    shared = set(olds) & set(news)
+    return (
+        {n: t for n, t in olds.items() if n in shared},
+        {n: t for n, t in news.items() if n in shared},
+    )
+
+
+def _coarse(counted: Mapping, kind: str) -> dict:
+    """Each row's base and gap as terms: the base of a question with answer counts
+    (not "choices", whose base is its own unknown) is their sum."""
+    found: dict[tuple, dict] = {}
+    for name, unknown in counted.items():
+        if name[0] == "gap" or (name[0] == "base" and kind == "choices"):
+            found[name] = {unknown: 1.0}
+        elif name[0] == "x" and kind != "choices":
+            found.setdefault(("base", name[1]), {})[unknown] = 1.0
+    return found
+
+
 def _minus(new: Mapping, old: Mapping, name: tuple) -> dict:
-    """new − old of one count, as terms; a count a release does not have is 0 in it."""
-    terms = {}
-    if name in new:
-        terms[new[name]] = 1.0
-    if name in old:
-        terms[old[name]] = terms.get(old[name], 0.0) - 1.0
+    """new − old of one count (terms of each release's unknowns), as terms; a count a
+    release does not have is 0 in it."""
+    terms = dict(new.get(name, {}))
+    for unknown, a in old.get(name, {}).items():
+        terms[unknown] = terms.get(unknown, 0.0) - a
     return terms
 
 
@@ -223,11 +261,8 @@ def joint_leaks(
     questions, people = new
     leaks: dict[str, set] = {}
     for key, now in questions.items():
-        releases = [
-            (then[key], then_people)
-            for then, then_people in earlier
-            if key in then and then[key]["printed"]["kind"] == now["printed"]["kind"]
-        ]
+        # Whatever kind of figure the question had then: what both print is compared.
+        releases = [(then[key], then_people) for then, then_people in earlier if key in then]
         if not releases:
             continue
         problem, truth = joint_problem(
