@@ -43,7 +43,7 @@ from .design import Design
 from .estimates import Observation, estimate
 from .impact import Cells
 from .raking import rake
-from .trends import FAVORABLE, MEAN, QuestionSeries, Series
+from .trends import FAVORABLE, MEAN, QuestionSeries, Series, cell_value
 
 MISSING = "(not answered or prefer not to say)"
 
@@ -202,18 +202,11 @@ def adjusted_cells(
     weights = adjustment.weights
     rows = [r for r in rows if (r.neighborhood, r.period, r.categories) in weights]
     hoods = {h: i for i, h in enumerate(sorted({r.neighborhood for r in rows}, key=repr))}
-    chosen, cell_rows = set(favorable), []
+    chosen, cell_rows = (set(favorable) if favorable else None), []
     for r in rows:
-        if r.code is not None and r.code in non_substantive:
+        value = cell_value(r.code, r.number, chosen, non_substantive)
+        if value is None:
             continue
-        if favorable:
-            if r.code is None:
-                continue
-            value = 1.0 if r.code in chosen else 0.0
-        elif r.number is None:
-            continue
-        else:
-            value = r.number
         weight = weights[(r.neighborhood, r.period, r.categories)]
         cell_rows.append((hoods[r.neighborhood], r.period, value, weight, r.count))
     return Cells.from_rows(cell_rows)

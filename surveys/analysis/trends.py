@@ -131,20 +131,27 @@ def question_series(
                 weighted=weighted,
             )
             series[hood].points.append(period_point(period, result, measure, k))
-        chosen = set(favorable)
+        chosen = set(favorable) if measure == FAVORABLE else None
         for obs in observations:
-            if obs.stratum is None or (obs.code is not None and obs.code in non_substantive):
+            if obs.stratum is None:
                 continue
-            if measure == FAVORABLE:
-                if obs.code is None:
-                    continue
-                value = 1.0 if obs.code in chosen else 0.0
-            elif obs.number is None:
-                continue
-            else:
-                value = obs.number
-            cell_rows.append((position[obs.stratum], period, value, obs.weight, obs.count))
+            value = cell_value(obs.code, obs.number, chosen, non_substantive)
+            if value is not None:
+                cell_rows.append((position[obs.stratum], period, value, obs.weight, obs.count))
     return QuestionSeries(measure, list(series.values()), Cells.from_rows(cell_rows), hoods)
+
+
+def cell_value(
+    code: str | None, number: float | None, favorable: set | None, non_substantive
+) -> float | None:
+    """An answer's value in the regression cells: 1/0 for favorable or not (with
+    `favorable` codes), else its number; None for "don't know" and the like, or an answer
+    without that value."""
+    if code is not None and code in non_substantive:
+        return None
+    if favorable is not None:
+        return None if code is None else float(code in favorable)
+    return number
 
 
 def _period_design(respondents, populations, period, designs) -> tuple[dict, Design | None]:
